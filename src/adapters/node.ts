@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { Readable } from "node:stream";
+import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { consoleSink } from "../core/log.js";
+import { tooLarge } from "../core/parts.js";
+import { matcher, type App } from "../core/routes.js";
+import type { Incoming, Outgoing, Platform } from "../core/types.js";
+
+export type NodeOptions = AppOptions;
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Per-server state the listener consults: drain, and work still running after responses. */
+interface Lifecycle {
+  draining: boolean;
+  pending: Set<Promise<unknown>>;
+}
+
+function incomingOf(req: IncomingMessage, res: ServerResponse): Incoming {
+  let url = req.url ?? "/";
+  if (url[0] !== "/" && URL.canParse(url)) {
+    // The absolute form (`GET http://host/path`), as sent to proxies.
+    const absolute = new URL(url);
+    url = absolute.pathname + absolute.search;
+  }
+  const mark = url.indexOf("?");
+  return {
+    method: req.method ?? "GET",
+    path: mark < 0 ? url : url.slice(0, mark),
+    query: mark < 0 ? "" : url.slice(mark + 1),
+    headers: req.headers as Record<string, string | undefined>,
+    body: (limit) => readLimited(req, res, limit),
+  };
+}
+
+/** Reads the body, refusing it with 413 as soon as it passes `limit`: never held whole. */
+function readLimited(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Past the limit: answer now, drop what keeps coming, and close the connection after.
+      req.off("data", onData);
+      req.resume();
+      res.shouldKeepAlive = false;
+      chunks.length = 0;
+      reject(tooLarge(limit));
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+function send(res: ServerResponse, out: Outgoing, closing: boolean): void {
+  const flat: string[] = [];
+  for (const [name, value] of out.headers) flat.push(name, value);
+  const { body } = out;
+  if (typeof body === "string") flat.push("content-length", String(Buffer.byteLength(body)));
+  else if (body instanceof Uint8Array) flat.push("content-length", String(body.length));
+  if (closing) {
+    flat.push("connection", "close");
+    res.shouldKeepAlive = false;
+  }
+  res.writeHead(out.status, flat);
+  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
+    res.end(body ?? undefined);
+    return;
+  }
+  const stream = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+  stream.on("error", () => res.destroy());
+  res.once("close", () => stream.destroy());
+  stream.pipe(res);
+}
+
+function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined): Listener {
+  const waitUntil = (promise: Promise<unknown>) => {
+    if (!life) return;
+    life.pending.add(promise);
+    void promise.finally(() => life.pending.delete(promise));
+  };
+  return (req, res) => {
+    let controller: AbortController | undefined;
+    const platform: Platform = {
+      name: "node",
+      env,
+      waitUntil,
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          const abort = () => {
+            if (!res.writableFinished) controller!.abort(new Error("the client went away"));
+          };
+          if (res.destroyed) abort();
+          else res.once("close", abort);
+        }
+        return controller.signal;
+      },
+    };
+    handle(prepared, incomingOf(req, res), platform).then(
+      (out) => send(res, out, life?.draining === true),
+      // handle() answers every failure itself; reaching here is a bug in jobwrap.
+      (error: unknown) => {
+        prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
+        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+      },
+    );
+  };
+}
+
+/** A `(req, res)` listener for an existing `node:http` server. */
+export function wrap(app: App, options: NodeOptions = {}): Listener {
+  return listener(prepare(app, options), process.env, undefined);
+}
+
+export interface ServeOptions extends NodeOptions {
+  /** Default: `PORT`, else 8080. */
+  port?: number;
+  /** Default: all interfaces. */
+  host?: string;
+  /** Most milliseconds a drain waits for in-flight requests. Default: `JOBWRAP_DRAIN_TIMEOUT_MS`, else 10 s. */
+  drainTimeout?: number;
+  /** Liveness path. Default `/healthz`. */
+  healthPath?: string;
+  /** Readiness path, 503 while draining. Default `/readyz`. */
+  readyPath?: string;
+  /** Idle keep-alive time; above load balancers' own (AWS ALB 60 s, Google's 600 s). Default 620 s. */
+  keepAliveTimeout?: number;
+  /** Signals that start a drain and then exit 0; `[]` to handle none. Default SIGTERM and SIGINT. */
+  signals?: NodeJS.Signals[];
+}
+
+export interface Served {
+  server: Server;
+  /** Resolves once listening, with the base URL. */
+  ready: Promise<{ port: number; url: string }>;
+  /** Turns unready, stops accepting, lets in-flight requests finish, closes idle sockets. */
+  drain(): Promise<void>;
+}
+
+function envNumber(name: string): number | undefined {
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : Number(value);
+}
+
+/** Serves the app over HTTP for Heroku, App Engine and Kubernetes, with health checks and a graceful drain. */
+export function serve(app: App, options: ServeOptions = {}): Served {
+  const healthPath = options.healthPath ?? "/healthz";
+  const readyPath = options.readyPath ?? "/readyz";
+  if (app.kind === "routes") {
+    const match = matcher(app);
+    for (const path of [healthPath, readyPath]) {
+      if (match("GET", path).kind !== "no-route") {
+        throw new Error(`a route answers ${path}, which serve() keeps for health checks: pass healthPath/readyPath`);
+      }
+    }
+  }
+  const drainTimeout = options.drainTimeout ?? envNumber("JOBWRAP_DRAIN_TIMEOUT_MS") ?? 10_000;
+  const port = options.port ?? envNumber("PORT") ?? 8080;
+  const sink = options.log === false ? () => {} : (options.log ?? consoleSink);
+  const life: Lifecycle = { draining: false, pending: new Set() };
+  const handler = listener(prepare(app, options), process.env, life);
+
+  const server = createServer((req, res) => {
+    const path = req.url?.split("?", 1)[0];
+    if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
+      const up = path === healthPath || !life.draining;
+      const body = JSON.stringify({ status: up ? "ok" : "draining" });
+      res.writeHead(up ? 200 : 503, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+        ...(life.draining ? { connection: "close" } : {}),
+      });
+      res.end(body);
+      return;
+    }
+    handler(req, res);
+  });
+  server.keepAliveTimeout = options.keepAliveTimeout ?? 620_000;
+  // Headers of a request must arrive promptly once it starts; idle time is keepAliveTimeout's.
+  server.headersTimeout = 60_000;
+
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
+  const ready = new Promise<{ port: number; url: string }>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, options.host, () => {
+      const address = server.address() as AddressInfo;
+      const host = options.host && options.host !== "::" && options.host !== "0.0.0.0" ? options.host : "localhost";
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+      sink({ severity: "INFO", message: `listening on ${url}`, port: address.port });
+      resolve({ port: address.port, url });
+    });
+  });
+
+  let drained: Promise<void> | undefined;
+  const drain = () =>
+    (drained ??= (async () => {
+      life.draining = true;
+      const started = Date.now();
+      sink({ severity: "INFO", message: "draining", inFlight: sockets.size, drainTimeout });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Keep-alive sockets become idle as their last response ends; close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), drainTimeout)));
+      const outcome = await Promise.race([
+        closed.then(() => Promise.allSettled([...life.pending])).then(() => "done" as const),
+        timeout,
+      ]);
+      clearInterval(sweep);
+      clearTimeout(timer);
+      if (outcome === "timeout") {
+        sink({ severity: "WARNING", message: "drain timed out; closing the remaining connections", open: sockets.size });
+        server.closeAllConnections();
+      }
+      sink({ severity: "INFO", message: "drained", durationMs: Date.now() - started });
+    })());
+
+  for (const signal of options.signals ?? ["SIGTERM", "SIGINT"]) {
+    process.once(signal, () => {
+      sink({ severity: "INFO", message: `${signal} received` });
+      void drain().then(() => process.exit(0));
+    });
+  }
+  return { server, ready, drain };
+}

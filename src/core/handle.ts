@@ -1,0 +1,228 @@
+import { HttpError, type FieldError } from "./http-error.js";
+import type { AnyJob, BodyKind } from "./job.js";
+import { consoleSink, logger, silentSink } from "./log.js";
+import { checkPath, decodeParams, parseQuery, readBody } from "./parts.js";
+import { requestIdOf } from "./request-id.js";
+import { byteLength, problemToOutgoing, resultToOutgoing } from "./result.js";
+import { matcher, type App, type Matcher } from "./routes.js";
+import { check } from "./validate.js";
+import type { Context, Incoming, LogSink, Logger, Outgoing, Platform } from "./types.js";
+
+export interface AppOptions {
+  /** Largest request body in bytes, unless a job sets its own. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Milliseconds a job may run before it answers 504, unless a job sets its own. */
+  timeout?: number;
+  /** Where log lines go: one JSON line per request by default; `false` for none. */
+  log?: LogSink | false;
+}
+
+export const defaultBodyLimit = 1024 * 1024;
+
+/** An app made ready to answer: routes compiled once, options settled. */
+export interface Prepared {
+  match: Matcher;
+  bodyLimit: number;
+  timeout: number | undefined;
+  sink: LogSink;
+}
+
+export function prepare(app: App, options: AppOptions = {}): Prepared {
+  return {
+    match: matcher(app),
+    bodyLimit: options.bodyLimit ?? defaultBodyLimit,
+    timeout: options.timeout,
+    sink: options.log === false ? silentSink : (options.log ?? consoleSink),
+  };
+}
+
+const defaultAccept: readonly BodyKind[] = ["json"];
+
+/** The one pipeline: match, extract and validate, run, and map the outcome to a response. */
+export async function handle(app: Prepared, incoming: Incoming, platform: Platform): Promise<Outgoing> {
+  const started = Date.now();
+  const requestId = requestIdOf(incoming.headers, platform.requestId);
+  const call = new Call(app, platform, requestId, started);
+  let out: Outgoing;
+  try {
+    checkPath(incoming.path);
+    const found = app.match(incoming.method, incoming.path);
+    if (found.kind === "no-route") throw new HttpError(404, `No route for ${incoming.method} ${incoming.path}`);
+    if (found.kind === "wrong-method") {
+      throw new HttpError(405, `${incoming.method} is not allowed here; try ${found.allow}`, {
+        headers: { allow: found.allow },
+      });
+    }
+    const { job } = found;
+    call.arm(job.options.timeout ?? app.timeout);
+    const input = await extract(job, found.params, incoming, call, app.bodyLimit);
+    out = resultToOutgoing(await call.race(job.run(input, call)));
+  } catch (error) {
+    out = problemToOutgoing(call.toHttpError(error), requestId);
+  } finally {
+    call.disarm();
+  }
+  if (incoming.method === "HEAD" && out.body !== null) {
+    const length = byteLength(out.body);
+    if (typeof out.body === "object" && "cancel" in out.body) void out.body.cancel();
+    out.body = null;
+    if (length !== undefined) out.headers.push(["content-length", String(length)]);
+  }
+  out.headers.push(["x-request-id", requestId]);
+  app.sink({
+    ...platform.logFields,
+    severity: out.status >= 500 ? "ERROR" : "INFO",
+    message: `${incoming.method} ${incoming.path} ${out.status}`,
+    method: incoming.method,
+    path: incoming.path,
+    status: out.status,
+    durationMs: Date.now() - started,
+    requestId,
+    platform: platform.name,
+  });
+  return out;
+}
+
+async function extract(
+  job: AnyJob,
+  rawParams: Record<string, string>,
+  incoming: Incoming,
+  ctx: Call,
+  appLimit: number,
+): Promise<Record<string, unknown>> {
+  const spec = job.spec as Record<string, unknown>;
+  const input: Record<string, unknown> = {};
+  // Extractors first: who is asking (a token, a tenant) is judged before what they sent.
+  for (const name in spec) {
+    const part = spec[name];
+    if (typeof part !== "function") continue;
+    try {
+      input[name] = await (part as (req: Incoming, ctx: Context) => unknown)(incoming, ctx);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      ctx.log.warn(`extractor ${name} refused the request`, { error });
+      throw new HttpError(400, `The request's ${name} could not be read`, {
+        errors: [{ pointer: `/${name}`, detail: `could not read ${name}` }],
+      });
+    }
+  }
+  const errors: FieldError[] = [];
+  for (const name of ["params", "query", "headers", "body"] as const) {
+    const schema = job.spec[name];
+    if (!schema) continue;
+    let raw: unknown;
+    if (name === "params") raw = decodeParams(rawParams);
+    else if (name === "query") raw = parseQuery(incoming.query);
+    else if (name === "headers") raw = incoming.headers;
+    else {
+      const accept = job.options.accept ?? defaultAccept;
+      raw = await readBody(incoming, typeof accept === "string" ? [accept] : accept, job.options.bodyLimit ?? appLimit);
+    }
+    const checked = await check(schema, raw, name);
+    if (checked.ok) input[name] = checked.value;
+    else errors.push(...checked.errors);
+  }
+  if (errors.length > 0) {
+    throw new HttpError(400, `The request is invalid: ${errors.length} problem${errors.length > 1 ? "s" : ""}`, {
+      errors,
+    });
+  }
+  return input;
+}
+
+class DeadlineExceeded extends HttpError {}
+
+/** One request's context, and the deadline that bounds its job. */
+class Call implements Context<never> {
+  readonly platform: string;
+  readonly env: never;
+  readonly requestId: string;
+  deadline: number | undefined;
+  #app: Prepared;
+  #platform: Platform;
+  #controller: AbortController | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #expired: DeadlineExceeded | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+  #log: Logger | undefined;
+
+  constructor(app: Prepared, platform: Platform, requestId: string, started: number) {
+    this.#app = app;
+    this.#platform = platform;
+    this.platform = platform.name;
+    this.env = platform.env as never;
+    this.requestId = requestId;
+    this.deadline = platform.deadline;
+    this.#started = started;
+  }
+
+  #started: number;
+
+  get log(): Logger {
+    return (this.#log ??= logger(this.#app.sink, { ...this.#platform.logFields, requestId: this.requestId }));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const controller = (this.#controller = new AbortController());
+      if (this.#expired) controller.abort(this.#expired);
+      const outer = this.#platform.signal;
+      if (outer) {
+        if (outer.aborted) controller.abort(outer.reason);
+        else outer.addEventListener("abort", () => controller.abort(outer.reason), { once: true });
+      }
+    }
+    return this.#controller.signal;
+  }
+
+  waitUntil = (promise: Promise<unknown>): void => {
+    const guarded = Promise.resolve(promise).catch((error: unknown) => {
+      this.log.error("waitUntil work failed", { error });
+    });
+    if (this.#platform.waitUntil) this.#platform.waitUntil(guarded);
+  };
+
+  /** Starts the clock: the earlier of the platform's deadline and the job's timeout. */
+  arm(timeout: number | undefined): void {
+    if (timeout !== undefined) {
+      const own = this.#started + timeout;
+      this.deadline = this.deadline === undefined ? own : Math.min(this.deadline, own);
+    }
+    if (this.deadline === undefined) return;
+    const budget = this.deadline - this.#started;
+    this.#timer = setTimeout(() => {
+      this.#expired = new DeadlineExceeded(504, `The job did not answer within its deadline of ${budget} ms`);
+      this.#controller?.abort(this.#expired);
+      this.#reject?.(this.#expired);
+    }, Math.max(0, this.deadline - Date.now()));
+  }
+
+  disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  /** The job's outcome, or a 504 if the deadline comes first. */
+  race<T>(work: T | Promise<T>): Promise<T> | T {
+    if (this.#timer === undefined || !(work instanceof Promise)) return work;
+    if (this.#expired) return Promise.reject(this.#expired);
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      work.then(resolve, reject);
+    }).finally(() => {
+      // A job past its deadline may still settle later; its failure is logged, not thrown.
+      if (this.#expired) work.catch((error: unknown) => this.log.warn("job failed after its deadline", { error }));
+    });
+  }
+
+  /** Any throw as an HttpError: unknown ones become a 500 with nothing of the error in it. */
+  toHttpError(error: unknown): HttpError {
+    if (error instanceof HttpError) {
+      if (error.status >= 500 && !(error instanceof DeadlineExceeded)) {
+        this.log.error("job answered a server error", { status: error.status, error });
+      }
+      return error;
+    }
+    this.log.error("job failed", { error });
+    return new HttpError(500, `Something went wrong on our side. Quote request id ${this.requestId} when reporting it.`);
+  }
+}

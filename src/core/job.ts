@@ -1,0 +1,113 @@
+import type { GenericSchema, GenericSchemaAsync, InferInput, InferOutput } from "valibot";
+import type { Context, Env, Incoming } from "./types.js";
+
+export type Schema = GenericSchema | GenericSchemaAsync;
+
+/** What a custom extractor sees of the request: everything but the body. */
+export type RequestView = Omit<Incoming, "body">;
+
+/**
+ * The heir of varhandler's `HTTPX(r) (X, error)`: reads one typed argument from the
+ * request. A throw answers 400, or the status of a thrown HttpError.
+ */
+export type Extractor<T = unknown, E = Env> = (req: RequestView, ctx: Context<E>) => T | Promise<T>;
+
+/** Declared responses by status, for the typed result, OpenAPI and the client. */
+export type Responses = { readonly [status: number]: Schema | null };
+
+/** The media types a job's body may come in. */
+export type BodyKind = "json" | "form" | "text" | "bytes";
+
+export interface SpecParts {
+  params?: Schema;
+  query?: Schema;
+  headers?: Schema;
+  body?: Schema;
+  responses?: Responses;
+}
+
+/** The four request parts as schemas, plus any custom extractors by name. */
+export type Spec = SpecParts & {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly [name: string]: Schema | Extractor<any, any> | Responses | undefined;
+};
+
+type PartOf<T> = T extends Schema
+  ? InferOutput<T>
+  : T extends (...args: never[]) => infer R
+    ? Awaited<R>
+    : never;
+
+/** The job's argument: each named part of the spec, typed from its schema or extractor. */
+export type Input<S> = { [K in Exclude<keyof S, "responses">]: PartOf<S[K]> };
+
+/** Header values a result may carry; an array repeats the header (`set-cookie`). */
+export type ResultHeaders = Record<string, string | number | readonly string[]>;
+
+/**
+ * What a job returns. A plain object body is JSON, a string text, bytes
+ * `application/octet-stream`, a `ReadableStream` is streamed. No body and no status: 204.
+ */
+export interface JobResult<B = unknown, St extends number = number> {
+  status?: St;
+  body?: B;
+  headers?: ResultHeaders;
+}
+
+type DeclaredResult<R extends Responses> = {
+  [K in keyof R & number]: R[K] extends Schema
+    ? // 200 may be left implicit, as it is when nothing is declared.
+      (K extends 200 ? { status?: K } : { status: K }) & { body: InferInput<R[K]>; headers?: ResultHeaders }
+    : (K extends 200 | 204 ? { status?: K } : { status: K }) & { body?: undefined; headers?: ResultHeaders };
+}[keyof R & number];
+
+/** A job's result type: checked against `responses` when the spec declares them. */
+export type ResultOf<S> = S extends { responses: infer R extends Responses } ? DeclaredResult<R> : JobResult;
+
+export interface JobOptions {
+  /** Media types of the body the job reads; `json` by default. Others answer 415. */
+  accept?: BodyKind | readonly BodyKind[];
+  /** Largest body in bytes; overrides the app's limit (1 MiB by default). */
+  bodyLimit?: number;
+  /** Milliseconds the job may run before it answers 504; overrides the app's. */
+  timeout?: number;
+  /** For the docs: a one-line summary and a longer description. */
+  summary?: string;
+  description?: string;
+}
+
+export type Run<S extends Spec, E = Env> = (
+  input: Input<S>,
+  ctx: Context<E>,
+) => ResultOf<S> | Promise<ResultOf<S>>;
+
+export interface Job<S extends Spec = Spec, E = Env> {
+  readonly kind: "job";
+  readonly spec: S;
+  readonly run: Run<S, E>;
+  readonly options: JobOptions;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJob = Job<any, any>;
+
+const partNames = new Set(["params", "query", "headers", "body"]);
+
+/**
+ * A typed job: `spec` names the valibot schemas of the request parts and any custom
+ * extractors; `run` gets them validated and typed.
+ */
+export function job<const S extends Spec, E = Env>(spec: S, run: Run<S, E>, options: JobOptions = {}): Job<S, E> {
+  for (const [name, part] of Object.entries(spec)) {
+    if (part === undefined || name === "responses") continue;
+    const isSchema = typeof part === "object" && part !== null && (part as { kind?: unknown }).kind === "schema";
+    if (partNames.has(name) ? !isSchema : typeof part !== "function") {
+      throw new TypeError(`job spec "${name}" must be ${partNames.has(name) ? "a valibot schema" : "an extractor function"}`);
+    }
+  }
+  return { kind: "job", spec, run, options };
+}
+
+export function isJob(value: unknown): value is AnyJob {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "job";
+}

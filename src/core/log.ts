@@ -1,0 +1,26 @@
+import type { LogEntry, LogSink, Logger, Severity } from "./types.js";
+
+/** One JSON line on standard output: Cloud Logging, CloudWatch and Workers logs all read it. */
+export const consoleSink: LogSink = (entry) => {
+  console.log(JSON.stringify(entry, errorReplacer));
+};
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+export const silentSink: LogSink = () => {};
+
+/** A logger whose lines all carry `fields` (the request id, a trace). */
+export function logger(sink: LogSink, fields: Record<string, unknown>): Logger {
+  const write = (severity: Severity, message: string, extra?: Record<string, unknown>) =>
+    sink({ ...fields, ...extra, severity, message, time: new Date().toISOString() } as LogEntry);
+  return {
+    debug: (message, extra) => write("DEBUG", message, extra),
+    info: (message, extra) => write("INFO", message, extra),
+    warn: (message, extra) => write("WARNING", message, extra),
+    error: (message, extra) => write("ERROR", message, extra),
+  };
+}

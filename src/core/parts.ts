@@ -1,0 +1,184 @@
+import { HttpError } from "./http-error.js";
+import type { BodyKind } from "./job.js";
+import type { Incoming } from "./types.js";
+
+export type QueryValues = Record<string, string | string[]>;
+
+function badEncoding(part: string): HttpError {
+  return new HttpError(400, `The ${part} has malformed percent-encoding`, {
+    errors: [{ pointer: `/${part}`, detail: "malformed percent-encoding" }],
+  });
+}
+
+function decodeComponent(text: string, part: string, plus: boolean): string {
+  if (plus && text.includes("+")) text = text.replaceAll("+", " ");
+  if (!text.includes("%")) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw badEncoding(part);
+  }
+}
+
+/**
+ * `a=1&b=2&a=3` → `{ a: ["1", "3"], b: "2" }`: one value as a string, repeated keys as an
+ * array, in the order sent. A null-prototype object, so no key reaches a prototype.
+ */
+export function parseQuery(raw: string, part = "query"): QueryValues {
+  const values = Object.create(null) as QueryValues;
+  if (raw === "") return values;
+  for (const pair of raw.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const key = decodeComponent(eq < 0 ? pair : pair.slice(0, eq), part, true);
+    const value = eq < 0 ? "" : decodeComponent(pair.slice(eq + 1), part, true);
+    const prev = values[key];
+    if (prev === undefined) values[key] = value;
+    else if (typeof prev === "string") values[key] = [prev, value];
+    else prev.push(value);
+  }
+  return values;
+}
+
+/** Decodes the router's raw path parameters. */
+export function decodeParams(raw: Record<string, string>): Record<string, string> {
+  const params = Object.create(null) as Record<string, string>;
+  for (const key in raw) params[key] = decodeComponent(raw[key]!, "params", false);
+  return params;
+}
+
+/** Checks the whole path once, so a single job answering any path refuses bad encodings too. */
+export function checkPath(path: string): void {
+  if (!path.includes("%")) return;
+  try {
+    decodeURIComponent(path);
+  } catch {
+    throw badEncoding("path");
+  }
+}
+
+function mediaKind(mediaType: string): BodyKind | undefined {
+  if (mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
+    return "json";
+  }
+  if (mediaType === "application/x-www-form-urlencoded") return "form";
+  if (mediaType.startsWith("text/")) return "text";
+  if (mediaType === "application/octet-stream") return "bytes";
+  return undefined;
+}
+
+function charsetOf(contentType: string): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
+  return match ? match[1]!.toLowerCase() : "utf-8";
+}
+
+function decodeText(bytes: Uint8Array, charset: string): string {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset, { fatal: true, ignoreBOM: false });
+  } catch {
+    throw new HttpError(415, `The charset ${JSON.stringify(charset)} is not supported`);
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new HttpError(400, `The body is not valid ${charset}`, {
+      errors: [{ pointer: "/body", detail: `invalid ${charset}` }],
+    });
+  }
+}
+
+const mediaNames: Record<BodyKind, string> = {
+  json: "application/json",
+  form: "application/x-www-form-urlencoded",
+  text: "text/*",
+  bytes: "any media type",
+};
+
+/** The body bytes, refused with 413 past `limit` before or while they are read. */
+export async function readBytes(incoming: Incoming, limit: number): Promise<Uint8Array> {
+  const length = incoming.headers["content-length"];
+  if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
+  if (!incoming.body) return new Uint8Array(0);
+  return incoming.body(limit);
+}
+
+export function tooLarge(limit: number): HttpError {
+  return new HttpError(413, `The body is larger than the limit of ${limit} bytes`);
+}
+
+/**
+ * Reads and decodes the body in the media type it came in, if the job reads that one.
+ * An empty body with no media type is `undefined`, left for the schema to judge.
+ */
+export async function readBody(incoming: Incoming, accept: readonly BodyKind[], limit: number): Promise<unknown> {
+  const contentType = incoming.headers["content-type"];
+  const mediaType = contentType?.split(";", 1)[0]!.trim().toLowerCase();
+  const declared = mediaType ? mediaKind(mediaType) : undefined;
+  const kind = declared && accept.includes(declared) ? declared : accept.includes("bytes") ? "bytes" : undefined;
+  if (mediaType && !kind) throw unsupported(mediaType, accept);
+  const bytes = await readBytes(incoming, limit);
+  if (!kind) {
+    if (bytes.length === 0) return undefined;
+    throw unsupported(undefined, accept);
+  }
+  switch (kind) {
+    case "bytes":
+      return bytes;
+    case "text":
+      return decodeText(bytes, charsetOf(contentType!));
+    case "form":
+      return parseQuery(decodeText(bytes, "utf-8"), "body");
+    case "json": {
+      const text = decodeText(bytes, charsetOf(contentType!));
+      if (text.trim() === "") return undefined;
+      return parseJson(text);
+    }
+  }
+}
+
+function unsupported(mediaType: string | undefined, accept: readonly BodyKind[]): HttpError {
+  const expected = accept.map((kind) => mediaNames[kind]).join(" or ");
+  const given = mediaType ? `a body of type ${mediaType}` : "a body with no content-type";
+  return new HttpError(415, `This endpoint reads ${expected}, not ${given}`, {
+    headers: { "accept-post": accept.filter((kind) => kind !== "bytes").map((kind) => mediaNames[kind]).join(", ") },
+  });
+}
+
+/** JSON.parse that refuses `__proto__` keys and `constructor.prototype`, as Fastify does. */
+export function parseJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "The body is not valid JSON", { errors: [{ pointer: "/body", detail: "malformed JSON" }] });
+  }
+  if (text.includes("__proto__") || text.includes("constructor")) {
+    const pointer = poisonedKey(value, "/body");
+    if (pointer) {
+      throw new HttpError(400, "The body has a forbidden key", {
+        errors: [{ pointer, detail: "forbidden key: it could reach an object's prototype" }],
+      });
+    }
+  }
+  return value;
+}
+
+function poisonedKey(value: unknown, at: string): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    const here = `${at}/${escapePointer(key)}`;
+    if (key === "__proto__") return here;
+    if (key === "constructor" && typeof child === "object" && child !== null && Object.hasOwn(child, "prototype")) {
+      return here;
+    }
+    const deeper = poisonedKey(child, here);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+export function escapePointer(key: string | number): string {
+  return String(key).replaceAll("~", "~0").replaceAll("/", "~1");
+}

@@ -1,0 +1,84 @@
+import { HttpError, problemOf } from "./http-error.js";
+import type { JobResult } from "./job.js";
+import type { Outgoing, OutgoingBody } from "./types.js";
+
+const unsafeHeaderValue = /[\r\n\0]/;
+const headerName = /^[!#$%&'*+.^_`|~\w-]+$/;
+
+function pushHeader(headers: [string, string][], name: string, value: string | number): void {
+  const text = String(value);
+  if (!headerName.test(name) || unsafeHeaderValue.test(text)) {
+    throw new TypeError(`invalid response header ${JSON.stringify(name)}`);
+  }
+  headers.push([name.toLowerCase(), text]);
+}
+
+function isStream(body: unknown): body is ReadableStream<Uint8Array> {
+  return typeof body === "object" && body !== null && typeof (body as ReadableStream).getReader === "function";
+}
+
+/** Maps a job's result to the response: JSON for objects, text for strings, bytes, streams. */
+export function resultToOutgoing(result: JobResult | undefined | void): Outgoing {
+  if (result === undefined) return { status: 204, headers: [], body: null };
+  if (typeof result !== "object" || result === null) throw new TypeError("a job must return { status?, body?, headers? }");
+  const headers: [string, string][] = [];
+  let hasType = false;
+  if (result.headers) {
+    for (const name of Object.keys(result.headers)) {
+      const value = result.headers[name]!;
+      if (typeof value === "object") for (const item of value) pushHeader(headers, name, item);
+      else pushHeader(headers, name, value);
+      if (name.toLowerCase() === "content-type") hasType = true;
+    }
+  }
+  const { body } = result;
+  let out: OutgoingBody;
+  let type: string;
+  if (body === undefined) {
+    out = null;
+    type = "";
+  } else if (typeof body === "string") {
+    out = body;
+    type = "text/plain; charset=utf-8";
+  } else if (body instanceof Uint8Array) {
+    out = body;
+    type = "application/octet-stream";
+  } else if (body instanceof ArrayBuffer) {
+    out = new Uint8Array(body);
+    type = "application/octet-stream";
+  } else if (isStream(body)) {
+    out = body;
+    type = "application/octet-stream";
+  } else {
+    out = JSON.stringify(body);
+    type = "application/json";
+  }
+  const status = result.status ?? (out === null ? 204 : 200);
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new TypeError(`invalid status ${status}`);
+  if (out !== null && (status === 204 || status === 304)) throw new TypeError(`a ${status} response has no body`);
+  if (type && !hasType) headers.push(["content-type", type]);
+  return { status, headers, body: out };
+}
+
+/** The RFC 9457 `application/problem+json` response for an HttpError. */
+export function problemToOutgoing(error: HttpError, requestId: string): Outgoing {
+  const headers: [string, string][] = [];
+  const extra = error.options.headers;
+  if (extra) for (const name of Object.keys(extra)) pushHeader(headers, name, extra[name]!);
+  headers.push(["content-type", "application/problem+json"]);
+  return {
+    status: error.status,
+    headers,
+    body: JSON.stringify(problemOf(error, undefined, requestId)),
+  };
+}
+
+/** UTF-8 length of a response body, for `content-length`; undefined for a stream. */
+export function byteLength(body: OutgoingBody): number | undefined {
+  if (body === null) return 0;
+  if (typeof body === "string") return encoder.encode(body).length;
+  if (body instanceof Uint8Array) return body.length;
+  return undefined;
+}
+
+const encoder = new TextEncoder();

@@ -1,0 +1,81 @@
+/**
+ * The seams of the one pipeline: an adapter turns its platform's input into an
+ * `Incoming`, core turns it into an `Outgoing`, and the adapter writes that back.
+ * Nothing here names a platform.
+ */
+
+/** Reads the whole request body, refusing (HttpError 413) past `limit` bytes. */
+export type BodyReader = (limit: number) => Promise<Uint8Array>;
+
+export interface Incoming {
+  /** Upper-case method as the client sent it. */
+  method: string;
+  /** The path as sent, still percent-encoded, without the query. */
+  path: string;
+  /** The raw query string, without the leading `?`, still percent-encoded. */
+  query: string;
+  /** Header values by lower-case name; repeated headers joined as HTTP allows. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** Absent when the platform knows there is no body. */
+  body?: BodyReader;
+}
+
+export type OutgoingBody = string | Uint8Array | ReadableStream<Uint8Array> | null;
+
+export interface Outgoing {
+  status: number;
+  /** Lower-case name and value pairs; `set-cookie` may repeat. */
+  headers: [string, string][];
+  /** Text (UTF-8 on the wire), bytes, a stream, or nothing. */
+  body: OutgoingBody;
+}
+
+/** One structured log line: the adapter's sink decides where it goes. */
+export type LogEntry = Record<string, unknown> & { severity: Severity; message: string };
+export type Severity = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+export type LogSink = (entry: LogEntry) => void;
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * The bindings or variables a job reads through `ctx.env`. Augment it to type them:
+ * `declare module "jobwrap" { interface Env { USERS: KVNamespace } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Env {}
+
+/** What differs by platform, behind one face. */
+export interface Context<E = Env> {
+  /** `node`, `lambda`, `cloud-functions`, `workers`. */
+  readonly platform: string;
+  /** Workers bindings, else `process.env`. */
+  readonly env: E;
+  readonly requestId: string;
+  /** Keeps the invocation alive until `promise` settles, after the response. */
+  waitUntil(promise: Promise<unknown>): void;
+  /** Aborted when the deadline passes or the client goes away. */
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds by which the job must answer, if there is one. */
+  readonly deadline: number | undefined;
+  readonly log: Logger;
+}
+
+/** What an adapter knows about one invocation beyond the request itself. */
+export interface Platform {
+  name: string;
+  env: unknown;
+  /** The platform's own request id (`awsRequestId`, `cf-ray`), preferred when present. */
+  requestId?: string | undefined;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /** Epoch milliseconds after which the platform would kill the invocation. */
+  deadline?: number | undefined;
+  /** Aborted by the adapter when the client disconnects. */
+  signal?: AbortSignal | undefined;
+  /** Extra fields on every log line of the request (a trace id, say). */
+  logFields?: Record<string, unknown> | undefined;
+}

@@ -1,0 +1,27 @@
+export { job, isJob } from "./core/job.js";
+export type {
+  AnyJob,
+  BodyKind,
+  Extractor,
+  Input,
+  Job,
+  JobOptions,
+  JobResult,
+  RequestView,
+  Responses,
+  ResultHeaders,
+  ResultOf,
+  Run,
+  Schema,
+  Spec,
+} from "./core/job.js";
+export { routes } from "./core/routes.js";
+export type { App, RouteTable, Routes } from "./core/routes.js";
+export { HttpError, isHttpError, statusText } from "./core/http-error.js";
+export type { FieldError, HttpErrorOptions } from "./core/http-error.js";
+export { handle, prepare, defaultBodyLimit } from "./core/handle.js";
+export type { AppOptions, Prepared } from "./core/handle.js";
+export { consoleSink, silentSink } from "./core/log.js";
+export { tooLarge } from "./core/parts.js";
+export { byteLength } from "./core/result.js";
+export type { BodyReader, Context, Env, Incoming, LogEntry, LogSink, Logger, Outgoing, OutgoingBody, Platform, Severity } from "./core/types.js";

@@ -1,0 +1,58 @@
+import { expect, it } from "vitest";
+import { contract, type ContractRequest, type ContractResponse, type Expected } from "./table.js";
+
+export type Transport = (request: ContractRequest) => Promise<ContractResponse>;
+
+export interface ContractOptions {
+  /** The platform's name, for `skipOn`. */
+  platform: string;
+  /** Whether the platform's own request id replaces `x-request-id` (Lambda's awsRequestId). */
+  ownRequestId?: boolean;
+}
+
+const decoder = new TextDecoder();
+
+/** Checks one response against its row; exported for tests that send requests their own way. */
+export function expectResponse(response: ContractResponse, expected: Expected, sentRequestId?: string): void {
+  expect(response.status).toBe(expected.status);
+  for (const [name, value] of Object.entries(expected.headers ?? {})) {
+    if (value === null) expect(response.headers[name], `header ${name}`).toBeUndefined();
+    else expect(response.headers[name], `header ${name}`).toEqual(typeof value === "string" ? [value] : value);
+  }
+  const requestId = response.headers["x-request-id"];
+  expect(requestId, "x-request-id").toHaveLength(1);
+  if (sentRequestId !== undefined) expect(requestId![0]).toBe(sentRequestId);
+  const text = decoder.decode(response.body);
+  if (expected.json !== undefined) expect(JSON.parse(text)).toEqual(expected.json);
+  if (expected.text !== undefined) expect(text).toBe(expected.text);
+  if (expected.bytes !== undefined) expect([...response.body]).toEqual(expected.bytes);
+  if (expected.problem) {
+    expect(response.headers["content-type"]).toEqual(["application/problem+json"]);
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const { errors, ...rest } = expected.problem;
+    expect(body).toMatchObject({ type: "about:blank", status: expected.status, requestId: requestId![0], ...rest });
+    if (errors) {
+      expect(body.errors).toHaveLength(errors.length);
+      errors.forEach((error, i) => expect((body.errors as unknown[])[i]).toMatchObject(error));
+    } else {
+      expect(body.errors).toBeUndefined();
+    }
+    expect(Object.keys(body).sort()).toEqual(
+      ["type", "title", "status", "requestId", ...(body.detail === undefined ? [] : ["detail"]), ...(errors ? ["errors"] : [])].sort(),
+    );
+  }
+  for (const hidden of expected.hides ?? []) expect(text).not.toContain(hidden);
+}
+
+/** Registers one test per contract row, in order, against `transport`. */
+export function runContract(options: ContractOptions, transport: () => Transport): void {
+  contract.forEach((row, i) => {
+    const test = row.skipOn?.includes(options.platform) ? it.skip : it;
+    test(row.name, async () => {
+      const requestId = `contract-${i}`;
+      const request = { ...row.request, headers: { "x-request-id": requestId, ...row.request.headers } };
+      const response = await transport()(request);
+      expectResponse(response, row.expect, options.ownRequestId ? undefined : requestId);
+    });
+  });
+}
