@@ -1,20 +1,34 @@
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
 
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * The examples and tests import jobwrap by its package names (`jobwrap`, `jobwrap/node`);
+ * in this repository those are the sources, as tsconfig's `paths` says for the type check.
+ */
+function jobwrapSources(): Plugin {
+  return {
+    name: "jobwrap-sources",
+    enforce: "pre",
+    resolveId(id) {
+      if (id === "jobwrap") return `${root}src/index.ts`;
+      const sub = /^jobwrap\/(.+)$/.exec(id)?.[1];
+      if (!sub) return null;
+      for (const file of [`src/adapters/${sub}.ts`, `src/adapters/${sub}/index.ts`, `src/${sub}.ts`]) {
+        if (existsSync(root + file)) return root + file;
+      }
+      return null;
+    },
+  };
+}
 
 export default defineConfig({
-  resolve: {
-    // The examples import jobwrap by its package names; in this repository those are the sources.
-    alias: [
-      { find: /^jobwrap$/, replacement: src("index.ts") },
-      { find: /^jobwrap\/node$/, replacement: src("adapters/node.ts") },
-    ],
-  },
+  plugins: [jobwrapSources()],
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    sequence: { concurrent: false },
   },
 });

@@ -84,12 +84,13 @@ export type Run<S extends Spec, E = Env> = (
 export interface Job<S extends Spec = Spec, E = Env> {
   readonly kind: "job";
   readonly spec: S;
-  readonly run: Run<S, E>;
+  /** Method syntax on purpose: a table holds jobs of many specs, checked bivariantly. */
+  run(input: Input<S>, ctx: Context<E>): ResultOf<S> | Promise<ResultOf<S>>;
   readonly options: JobOptions;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyJob = Job<any, any>;
+/** Any job, whatever its spec. Not `Job<any>`: that would erase the inference of `job()` inside a table. */
+export type AnyJob = Job<Spec, Env>;
 
 const partNames = new Set(["params", "query", "headers", "body"]);
 
