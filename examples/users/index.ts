@@ -1,15 +1,9 @@
 import * as v from "valibot";
 import { HttpError, job, routes, type Context } from "jobwrap";
+import { User, UserName } from "./schema.js";
 import { keyValueStore, memoryStore, type KeyValue, type UserStore } from "./store.js";
 
-export const UserName = v.pipe(
-  v.string(),
-  v.minLength(3, "a name has at least 3 letters"),
-  v.maxLength(40, "a name has at most 40 letters"),
-  v.regex(/^[a-zA-Z]*$/, "a name has only the letters a to z and A to Z"),
-);
-
-export const User = v.object({ name: UserName });
+export { User, UserName };
 
 const fallback = memoryStore();
 
