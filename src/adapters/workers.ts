@@ -1,0 +1,119 @@
+/**
+ * Cloudflare Workers: `export default wrap(api)` is the Worker's `ExportedHandler`.
+ * The `Request` is the input as the platform hands it over; nothing here imports Node.
+ */
+import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { tooLarge } from "../core/parts.js";
+import type { App } from "../core/routes.js";
+import type { Env, Incoming, Outgoing } from "../core/types.js";
+
+export type WorkersOptions = AppOptions;
+
+/** The part of the Workers `ExecutionContext` the adapter uses. */
+export interface WorkersExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * A Workers module handler. `E` is the Worker's bindings: pass the `Env` that
+ * `wrangler types` generates, `wrap<Env>(api)`, so it `satisfies ExportedHandler<Env>`.
+ */
+export interface WorkersHandler<E = Env> {
+  fetch(request: Request, env: E, ctx: WorkersExecutionContext): Promise<Response>;
+}
+
+/** The path and query exactly as sent: `request.url` is absolute, and re-parsing it could re-encode. */
+function pathAndQuery(url: string): { path: string; query: string } {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  let end = url.indexOf("#", start);
+  if (end < 0) end = url.length;
+  const mark = url.indexOf("?", start);
+  if (start < 0) return { path: "/", query: mark < 0 ? "" : url.slice(mark + 1, end) };
+  if (mark < 0 || mark > end) return { path: url.slice(start, end), query: "" };
+  return { path: url.slice(start, mark), query: url.slice(mark + 1, end) };
+}
+
+/**
+ * A `, ` that joins two Cookie lines: workerd's `Headers` joins repeated fields with a comma,
+ * but cookies are separated by `; `. A cookie value has no comma (RFC 6265), so a comma
+ * followed by `name=` can only be such a join.
+ */
+const cookieJoin = /,\s*(?=[!#$%&'*+.^_`|~\w-]+=)/g;
+
+/** Headers by lower-case name, repeated values joined as HTTP allows (cookies with `; `). */
+function headersOf(headers: Headers): Record<string, string> {
+  // Null prototype: a header named `__proto__` stays a header.
+  const record = Object.create(null) as Record<string, string>;
+  headers.forEach((value, name) => {
+    record[name] = name === "cookie" && value.includes(",") ? value.replace(cookieJoin, "; ") : value;
+  });
+  return record;
+}
+
+/** Reads the body stream, refusing it with 413 as soon as it passes `limit`: never held whole. */
+async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Stop reading: what the client still sends is dropped by the runtime.
+      void reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Maps the `Request` to core's `Incoming`; core checks `content-length` before reading. */
+export function incomingOf(request: Request): Incoming {
+  const { path, query } = pathAndQuery(request.url);
+  const body = request.body;
+  return {
+    method: request.method,
+    path,
+    query,
+    headers: headersOf(request.headers),
+    body: body ? (limit) => readLimited(body, limit) : undefined,
+  };
+}
+
+/** Maps core's `Outgoing` to a `Response`; repeated `set-cookie` stays repeated, streams stream. */
+export function responseOf(out: Outgoing): Response {
+  const headers = new Headers();
+  for (const [name, value] of out.headers) headers.append(name, value);
+  // Core's bytes are a plain Uint8Array; the DOM typing only wants them ArrayBuffer-backed.
+  return new Response(out.body as BodyInit | null, { status: out.status, headers });
+}
+
+function handler<E>(prepared: Prepared): WorkersHandler<E> {
+  return {
+    async fetch(request, env, ctx) {
+      const out = await handle(prepared, incomingOf(request), {
+        name: "workers",
+        env,
+        requestId: request.headers.get("cf-ray") ?? undefined,
+        // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
+        waitUntil: (promise) => ctx.waitUntil(promise),
+        signal: request.signal,
+      });
+      return responseOf(out);
+    },
+  };
+}
+
+/** A Workers `ExportedHandler` for one job or a route table: `export default wrap(api)`. */
+export function wrap<E = Env>(app: App, options: WorkersOptions = {}): WorkersHandler<E> {
+  return handler<E>(prepare(app, options));
+}

@@ -1,0 +1,101 @@
+import { Agent } from "node:http";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runContract } from "../contract/run.js";
+import { send } from "../support/http.js";
+import { rawRequest } from "./raw.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The contract worker bundled as wrangler bundles (esbuild, workerd conditions), paths from tsconfig. */
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: ["test/workers/contract-worker.ts"],
+    absWorkingDir: root,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["workerd", "worker", "browser"],
+    target: "es2022",
+    write: false,
+  });
+  return result.outputFiles[0]!.text;
+}
+
+describe("contract in workerd (jobwrap/workers)", () => {
+  let mf: Miniflare;
+  let base: string;
+  let stdout = "";
+
+  beforeAll(async () => {
+    mf = new Miniflare({
+      modules: true,
+      script: await bundle(),
+      compatibilityDate: "2026-04-26",
+      kvNamespaces: ["USERS"],
+      handleRuntimeStdio(out, err) {
+        out.on("data", (data: Buffer) => (stdout += data.toString()));
+        err.resume();
+      },
+    });
+    base = (await mf.ready).href;
+  });
+  afterAll(() => mf.dispose());
+
+  // workerd closes a connection whose request body the worker left unread (a 413 or 415
+  // refused early) without announcing it, so a kept-alive socket could be reused as it closes.
+  const agent = new Agent({ keepAlive: false });
+  runContract({ platform: "workers" }, () => (request) => send(base, request, agent));
+
+  it("keeps the contract's users in the bound KV namespace, not in memory", async () => {
+    const kv = await mf.getKVNamespace("USERS");
+    expect(await kv.get("user:Alice")).toBe('{"name":"Alice"}');
+  });
+
+  it("takes the request id from cf-ray, and the job sees it on ctx", async () => {
+    const response = await send(
+      base,
+      { method: "GET", path: "/context", headers: { "cf-ray": "8f1e2d3c4b5a6978-LHR", "x-request-id": "ignored" } },
+      agent,
+    );
+    expect(response.headers["x-request-id"]).toEqual(["8f1e2d3c4b5a6978-LHR"]);
+    expect(JSON.parse(new TextDecoder().decode(response.body))).toEqual({
+      platform: "workers",
+      requestId: "8f1e2d3c4b5a6978-LHR",
+      hasSignal: true,
+    });
+  });
+
+  it("joins repeated Cookie lines with `; `, as the job expects one Cookie header", async () => {
+    const head = "GET /echo/headers HTTP/1.1\r\nX-Api-Key: long-enough\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: close";
+    const { status, text } = await rawRequest(base, head, []);
+    expect(status).toBe(200);
+    expect(text).toContain('{"key":"long-enough","cookie":"a=1; b=2"}');
+  });
+
+  it("refuses a chunked body with no content-length as soon as it passes the limit, before it ends", async () => {
+    const head = "POST /small HTTP/1.1\r\nContent-Type: application/json";
+    const { status, text } = await rawRequest(base, head, [`{"pad":"${"x".repeat(100)}`], true);
+    expect(status).toBe(413);
+    expect(text).toContain("The body is larger than the limit of 64 bytes");
+  });
+
+  it("reads a chunked body under the limit whole", async () => {
+    const head = "POST /echo/json HTTP/1.1\r\nContent-Type: application/json\r\nConnection: close";
+    const { status, text } = await rawRequest(base, head, ['{"a":', '"b",', '"n":1}']);
+    expect(status).toBe(200);
+    expect(text).toContain('{"a":"b","n":1}');
+  });
+
+  it("logs one JSON line per request to the Worker's console, with no secrets", () => {
+    const lines = stdout.split("\n").filter((line) => line.startsWith("{"));
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const access = entries.filter((entry) => typeof entry.status === "number");
+    expect(access.length).toBeGreaterThan(20);
+    for (const entry of access) expect(entry).toMatchObject({ platform: "workers", method: expect.any(String), requestId: expect.any(String) });
+    expect(entries.find((entry) => entry.message === "job failed")).toMatchObject({ severity: "ERROR" });
+    expect(stdout).not.toContain("t0k3n");
+  });
+});
