@@ -16,7 +16,8 @@ interface Lifecycle {
   pending: Set<Promise<unknown>>;
 }
 
-function incomingOf(req: IncomingMessage, res: ServerResponse): Incoming {
+/** The request as core reads it. Shared with the Cloud Functions adapter, which also runs on node:http. */
+export function incomingOf(req: IncomingMessage, res: ServerResponse): Incoming {
   let url = req.url ?? "/";
   if (url[0] !== "/" && URL.canParse(url)) {
     // The absolute form (`GET http://host/path`), as sent to proxies.
@@ -34,7 +35,7 @@ function incomingOf(req: IncomingMessage, res: ServerResponse): Incoming {
 }
 
 /** Reads the body, refusing it with 413 as soon as it passes `limit`: never held whole. */
-function readLimited(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+export function readLimited(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -57,7 +58,8 @@ function readLimited(req: IncomingMessage, res: ServerResponse, limit: number): 
   });
 }
 
-function send(res: ServerResponse, out: Outgoing, closing: boolean): void {
+/** Writes the response natively: status, header pairs (repeated set-cookie kept), body; streams streamed. */
+export function send(res: ServerResponse, out: Outgoing, closing: boolean): void {
   const flat: string[] = [];
   for (const [name, value] of out.headers) flat.push(name, value);
   const { body } = out;

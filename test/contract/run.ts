@@ -8,6 +8,12 @@ export interface ContractOptions {
   platform: string;
   /** Whether the platform's own request id replaces `x-request-id` (Lambda's awsRequestId). */
   ownRequestId?: boolean;
+  /**
+   * Rows the platform answers itself before any function of ours runs (the functions-framework's
+   * Express error page for malformed JSON), by row name: each response is checked by its
+   * function instead of the row, so what the platform does stays pinned down by a test.
+   */
+  platformAnswers?: Record<string, (response: ContractResponse) => void>;
 }
 
 const decoder = new TextDecoder();
@@ -46,13 +52,18 @@ export function expectResponse(response: ContractResponse, expected: Expected, s
 
 /** Registers one test per contract row, in order, against `transport`. */
 export function runContract(options: ContractOptions, transport: () => Transport): void {
+  for (const name of Object.keys(options.platformAnswers ?? {})) {
+    if (!contract.some((row) => row.name === name)) throw new Error(`platformAnswers names no contract row: ${name}`);
+  }
   contract.forEach((row, i) => {
     const test = row.skipOn?.includes(options.platform) ? it.skip : it;
-    test(row.name, async () => {
+    const platformAnswer = options.platformAnswers?.[row.name];
+    test(platformAnswer ? `${row.name} (answered by the platform instead)` : row.name, async () => {
       const requestId = `contract-${i}`;
       const request = { ...row.request, headers: { "x-request-id": requestId, ...row.request.headers } };
       const response = await transport()(request);
-      expectResponse(response, row.expect, options.ownRequestId ? undefined : requestId);
+      if (platformAnswer) platformAnswer(response);
+      else expectResponse(response, row.expect, options.ownRequestId ? undefined : requestId);
     });
   });
 }

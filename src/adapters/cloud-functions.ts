@@ -1,0 +1,125 @@
+/**
+ * Google Cloud Functions (Cloud Run functions): an HTTP function `(req, res)` for
+ * `@google-cloud/functions-framework`. The framework is Express on node:http, so the request
+ * and response are Node's own and the Node adapter's native reading and writing serve here
+ * too; what differs is the body, which the framework's body parser has already read.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { tooLarge } from "../core/parts.js";
+import type { App } from "../core/routes.js";
+import type { BodyReader, Platform } from "../core/types.js";
+import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";
+import { incomingOf, readLimited, send } from "./node.js";
+
+/** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
+export interface CloudFunctionsRequest extends IncomingMessage {
+  /** The body exactly as sent (after content-encoding), kept by the framework's body parser. */
+  rawBody?: Buffer | undefined;
+}
+
+/** An HTTP function, as `functions.http(name, fn)` and `--target` take it. */
+export type HttpFunction = (req: CloudFunctionsRequest, res: ServerResponse) => void;
+
+export interface CloudFunctionsOptions extends AppOptions {
+  /**
+   * The function's timeout in milliseconds (`gcloud functions deploy --timeout`). Jobs answer
+   * 504 shortly before it, rather than being cut off by the platform. Default:
+   * `CLOUD_RUN_TIMEOUT_SECONDS` (which the framework reads too), else 60 s, the platform's default.
+   */
+  functionTimeout?: number;
+  /** The project whose traces the log lines link to. Default: `GOOGLE_CLOUD_PROJECT`, else `GCLOUD_PROJECT`. */
+  projectId?: string;
+}
+
+const defaultFunctionTimeout = 60_000;
+
+function timeoutFromEnv(): number | undefined {
+  const seconds = Number(process.env["CLOUD_RUN_TIMEOUT_SECONDS"]);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
+/** How long before the platform's timeout a job answers 504: long enough to write it. */
+function marginOf(functionTimeout: number): number {
+  return Math.min(1000, functionTimeout / 10);
+}
+
+/**
+ * The body the framework already read, held to `limit`. It parses every body that has a
+ * content-type and keeps its bytes as `rawBody`; one without a content-type is still unread.
+ */
+function bodyOf(req: CloudFunctionsRequest, res: ServerResponse): BodyReader {
+  return async (limit) => {
+    const raw = req.rawBody;
+    if (raw !== undefined) {
+      if (raw.length > limit) throw tooLarge(limit);
+      return raw;
+    }
+    if (!req.readableEnded) return readLimited(req, res, limit);
+    // Someone read the stream and kept no copy (an Express app's own body parser, say).
+    throw new Error("the request body was read before jobwrap and not kept as req.rawBody");
+  };
+}
+
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => {
+    if (!res.writableFinished) controller.abort(new Error("the client went away"));
+  };
+  if (res.destroyed) abort();
+  else res.once("close", abort);
+  return controller.signal;
+}
+
+function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpFunction {
+  const functionTimeout = options.functionTimeout ?? timeoutFromEnv() ?? defaultFunctionTimeout;
+  const budget = functionTimeout - marginOf(functionTimeout);
+  const projectId = options.projectId ?? projectIdFromEnv(process.env);
+  return (req, res) => {
+    const trace = traceOf(req.headers);
+    let signal: AbortSignal | undefined;
+    const platform: Platform = {
+      name: "cloud-functions",
+      env: process.env,
+      // Google's front end gives every request a trace: the id its log lines are filed under.
+      requestId: trace?.traceId,
+      deadline: Date.now() + budget,
+      logFields: trace && traceLogFields(trace, projectId),
+      get signal() {
+        return (signal ??= clientGone(res));
+      },
+    };
+    const incoming = { ...incomingOf(req, res), body: bodyOf(req, res) };
+    handle(prepared, incoming, platform).then(
+      (out) => send(res, out, false),
+      // handle() answers every failure itself; reaching here is a bug in jobwrap.
+      (error: unknown) => {
+        prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
+        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+      },
+    );
+  };
+}
+
+/** The app as an HTTP function: `export const users = wrap(api)`, deployed with `--entry-point=users`. */
+export function wrap(app: App, options: CloudFunctionsOptions = {}): HttpFunction {
+  return httpFunction(prepare(app, options), options);
+}
+
+interface FunctionsFramework {
+  http(name: string, fn: HttpFunction): void;
+}
+
+/**
+ * Wraps the app and registers it with the framework under `name`, as `functions.http` does:
+ * `register("users", api)` serves `--target=users`. The framework (an optional peer) is
+ * loaded only here, when called, so `wrap` alone never needs it installed.
+ */
+export function register(name: string, app: App, options?: CloudFunctionsOptions): HttpFunction {
+  const fn = wrap(app, options);
+  const framework = createRequire(import.meta.url)("@google-cloud/functions-framework") as FunctionsFramework;
+  framework.http(name, fn);
+  return fn;
+}

@@ -1,0 +1,62 @@
+/**
+ * Google's trace context, as the fields Cloud Logging reads to file a request's log lines
+ * under its trace: https://cloud.google.com/logging/docs/structured-logging#special-payload-fields
+ * Google's front end sends `traceparent` (W3C) and `X-Cloud-Trace-Context` on every request
+ * to Cloud Functions, Cloud Run and App Engine; the two name the same trace.
+ */
+export interface GoogleTrace {
+  /** 32 lower-case hex digits. */
+  traceId: string;
+  /** 16 lower-case hex digits, as Cloud Logging wants it; absent when the header names none. */
+  spanId: string | undefined;
+  sampled: boolean;
+}
+
+const traceparent = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+/** `TRACE_ID/SPAN_ID;o=OPTIONS`, the span id in decimal; only the trace id is required. */
+const cloudTraceContext = /^([\da-f]{32})(?:\/(\d{1,20}))?(?:;o=(\d+))?$/i;
+const zeros = /^0+$/;
+const maxSpan = 2n ** 64n - 1n;
+
+/** The trace of a request, from `traceparent`, else `X-Cloud-Trace-Context`; undefined when neither is valid. */
+export function traceOf(headers: Readonly<Record<string, string | string[] | undefined>>): GoogleTrace | undefined {
+  return fromTraceparent(headers["traceparent"]) ?? fromCloudTraceContext(headers["x-cloud-trace-context"]);
+}
+
+function fromTraceparent(header: string | string[] | undefined): GoogleTrace | undefined {
+  if (typeof header !== "string") return undefined;
+  const match = traceparent.exec(header.trim());
+  if (!match || match[1] === "ff" || zeros.test(match[2]!) || zeros.test(match[3]!)) return undefined;
+  return { traceId: match[2]!, spanId: match[3]!, sampled: (parseInt(match[4]!, 16) & 1) === 1 };
+}
+
+function fromCloudTraceContext(header: string | string[] | undefined): GoogleTrace | undefined {
+  if (typeof header !== "string") return undefined;
+  const match = cloudTraceContext.exec(header.trim());
+  if (!match || zeros.test(match[1]!)) return undefined;
+  const span = match[2] === undefined ? 0n : BigInt(match[2]);
+  return {
+    traceId: match[1]!.toLowerCase(),
+    // Cloud Logging takes the span as 16 hex digits; this header carries it in decimal.
+    spanId: span === 0n || span > maxSpan ? undefined : span.toString(16).padStart(16, "0"),
+    sampled: match[3] === "1",
+  };
+}
+
+/**
+ * The Cloud Logging fields for a trace. The trace field needs the project's id
+ * (`projects/P/traces/T`); without one it is left out rather than written in a form
+ * Cloud Logging would not link.
+ */
+export function traceLogFields(trace: GoogleTrace, projectId: string | undefined): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (projectId) fields["logging.googleapis.com/trace"] = `projects/${projectId}/traces/${trace.traceId}`;
+  if (trace.spanId) fields["logging.googleapis.com/spanId"] = trace.spanId;
+  fields["logging.googleapis.com/trace_sampled"] = trace.sampled;
+  return fields;
+}
+
+/** The project's id as Google's runtimes and client libraries name it in the environment. */
+export function projectIdFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return env["GOOGLE_CLOUD_PROJECT"]?.trim() || env["GCLOUD_PROJECT"]?.trim() || undefined;
+}

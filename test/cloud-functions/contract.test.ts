@@ -1,0 +1,26 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import { afterAll, beforeAll, describe } from "vitest";
+import { register } from "jobwrap/cloud-functions";
+import type { LogEntry } from "jobwrap";
+import { contractApp } from "../contract/app.js";
+import { runContract } from "../contract/run.js";
+import { send } from "../support/http.js";
+import { frameworkAnswers } from "./framework-answers.js";
+
+describe("contract on the real functions-framework (getTestServer)", () => {
+  const logs: LogEntry[] = [];
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    register("contract", contractApp, { log: (entry) => logs.push(entry) });
+    server = getTestServer("contract");
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  runContract({ platform: "cloud-functions", platformAnswers: frameworkAnswers(false) }, () => (request) => send(base, request));
+});
