@@ -11,6 +11,7 @@ export type {
   Responses,
   ResultHeaders,
   ResultOf,
+  ReturnedStatus,
   Run,
   Schema,
   Spec,

@@ -54,15 +54,42 @@ export interface JobResult<B = unknown, St extends number = number> {
   headers?: ResultHeaders;
 }
 
-type DeclaredResult<R extends Responses> = {
-  [K in keyof R & number]: R[K] extends Schema
-    ? // 200 may be left implicit, as it is when nothing is declared.
-      (K extends 200 ? { status?: K } : { status: K }) & { body: InferInput<R[K]>; headers?: ResultHeaders }
-    : (K extends 200 | 204 ? { status?: K } : { status: K }) & { body?: undefined; headers?: ResultHeaders };
+/**
+ * The declared statuses a job returns: those under 400. Error statuses (400 and up) are
+ * answered by throwing an HttpError; declaring them documents the problem+json they carry.
+ */
+export type ReturnedStatus<R> = {
+  [K in keyof R & number]: `${K}` extends `${4 | 5}${string}` ? never : K;
 }[keyof R & number];
 
-/** A job's result type: checked against `responses` when the spec declares them. */
-export type ResultOf<S> = S extends { responses: infer R extends Responses } ? DeclaredResult<R> : JobResult;
+type DeclaredResult<R extends Responses> = {
+  // 200 (and 204 without a body) may be left implicit, as when nothing is declared. Flat
+  // object types, not intersections: TypeScript then keeps a returned `status: 201` literal.
+  [K in ReturnedStatus<R>]: R[K] extends Schema
+    ? K extends 200
+      ? { status?: K; body: InferInput<R[K]>; headers?: ResultHeaders }
+      : { status: K; body: InferInput<R[K]>; headers?: ResultHeaders }
+    : K extends 200 | 204
+      ? { status?: K; body?: undefined; headers?: ResultHeaders }
+      : { status: K; body?: undefined; headers?: ResultHeaders };
+}[ReturnedStatus<R>];
+
+/**
+ * A job's result type: checked against `responses` when the spec declares a status under 400;
+ * with none declared (or only errors), any `JobResult`.
+ */
+export type ResultOf<S> = (S extends { responses: infer R extends Responses }
+  ? [ReturnedStatus<R>] extends [never]
+    ? JobResult
+    : DeclaredResult<R>
+  : JobResult) &
+  // Adds nothing to the union above, but gives `status` a contextual type TypeScript can
+  // see while it still infers S: without it a returned `status: 201` widens to `number`.
+  { status?: StatusHint<S> };
+
+type StatusHint<S> = S extends { responses: infer R extends Responses }
+  ? Extract<ReturnedStatus<R>, number> | ([ReturnedStatus<R>] extends [never] ? number : never)
+  : number;
 
 export interface JobOptions {
   /** Media types of the body the job reads; `json` by default. Others answer 415. */
