@@ -211,9 +211,9 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     (drained ??= (async () => {
       life.draining = true;
       const started = Date.now();
-      sink({ severity: "INFO", message: "draining", inFlight: sockets.size, drainTimeout });
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      sink({ severity: "INFO", message: "draining", connections: sockets.size, drainTimeout });
       // Keep-alive sockets become idle as their last response ends; close them as they do.
       const sweep = setInterval(() => server.closeIdleConnections(), 25);
       let timer: ReturnType<typeof setTimeout> | undefined;
