@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { contract, type ContractRequest, type ContractResponse, type Expected } from "./table.js";
+import { contract, type ContractCase, type ContractRequest, type ContractResponse, type Expected } from "./table.js";
 
 export type Transport = (request: ContractRequest) => Promise<ContractResponse>;
 
@@ -14,6 +14,8 @@ export interface ContractOptions {
    * function instead of the row, so what the platform does stays pinned down by a test.
    */
   platformAnswers?: Record<string, (response: ContractResponse) => void>;
+  /** Only the rows an app serves (a deployed example serving the users routes alone). Default: all. */
+  rows?: (row: ContractCase) => boolean;
 }
 
 const decoder = new TextDecoder();
@@ -56,6 +58,7 @@ export function runContract(options: ContractOptions, transport: () => Transport
     if (!contract.some((row) => row.name === name)) throw new Error(`platformAnswers names no contract row: ${name}`);
   }
   contract.forEach((row, i) => {
+    if (options.rows && !options.rows(row)) return;
     const test = row.skipOn?.includes(options.platform) ? it.skip : it;
     const platformAnswer = options.platformAnswers?.[row.name];
     test(platformAnswer ? `${row.name} (answered by the platform instead)` : row.name, async () => {

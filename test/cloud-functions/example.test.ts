@@ -1,0 +1,106 @@
+/**
+ * The example folder as its README runs it: `npm start` in examples/cloud-functions builds the
+ * bundle and serves it with the functions-framework CLI, a separate process, as on Cloud Functions
+ * (NODE_ENV=production, the project named in the environment).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runContract } from "../contract/run.js";
+import { send } from "../support/http.js";
+import { frameworkAnswers } from "./framework-answers.js";
+
+const folder = fileURLToPath(new URL("../../examples/cloud-functions/", import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once the server answers; rejects if the process exits first. */
+async function answering(base: string, child: ChildProcess, output: () => string): Promise<void> {
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`npm start exited with ${code} before serving:\n${output()}`);
+  });
+  for (;;) {
+    const attempt = send(base, { method: "GET", path: "/" }).then(
+      () => true,
+      () => false,
+    );
+    if (await Promise.race([attempt, exited])) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("examples/cloud-functions through `npm start`", () => {
+  let child: ChildProcess;
+  let base: string;
+  let stdout = "";
+  let stderr = "";
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn("npm", ["start"], {
+      cwd: folder,
+      env: { ...process.env, PORT: String(port), NODE_ENV: "production", GOOGLE_CLOUD_PROJECT: "jobwrap-test" },
+      // Its own process group, so the shell and the framework under npm stop with it.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk));
+    await answering(base, child, () => stdout + stderr);
+  });
+
+  /** The first JSON log line on the process's stdout that `match`es, waiting for it to arrive. */
+  async function logLine(match: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    for (;;) {
+      const found = stdout
+        .split("\n")
+        .filter((text) => text.startsWith("{"))
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find(match);
+      if (found) return found;
+      await once(child.stdout!, "data");
+    }
+  }
+
+  afterAll(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    process.kill(-child.pid!, "SIGTERM");
+    await exited;
+  });
+
+  runContract(
+    { platform: "cloud-functions", platformAnswers: frameworkAnswers(true), rows: (row) => row.request.path.startsWith("/user") },
+    () => (request) => send(base, request),
+  );
+
+  it("files the request's log lines under its trace in the project from the environment", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    const response = await send(base, {
+      method: "GET",
+      path: "/user/Nobody",
+      headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    expect(response.headers["x-request-id"]).toEqual([traceId]);
+    expect(await logLine((entry) => entry.requestId === traceId)).toMatchObject({
+      severity: "INFO",
+      message: "GET /user/Nobody 404",
+      platform: "cloud-functions",
+      "logging.googleapis.com/trace": `projects/jobwrap-test/traces/${traceId}`,
+      "logging.googleapis.com/spanId": "b7ad6b7169203331",
+      "logging.googleapis.com/trace_sampled": true,
+    });
+  });
+});
