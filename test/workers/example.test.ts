@@ -1,0 +1,102 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const example = join(root, "examples/workers");
+const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
+
+/** What `npx wrangler deploy --dry-run --outdir` builds from the example, offline. */
+async function buildExample(outdir: string): Promise<void> {
+  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: example,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+}
+
+describe("examples/workers: the users service, built by wrangler, on KV in workerd", () => {
+  let outdir: string;
+  let code: string;
+  let sources: string[];
+  let mf: Miniflare;
+
+  beforeAll(async () => {
+    outdir = await mkdtemp(join(tmpdir(), "jobwrap-workers-"));
+    await buildExample(outdir);
+    code = await readFile(join(outdir, "index.js"), "utf8");
+    sources = (JSON.parse(await readFile(join(outdir, "index.js.map"), "utf8")) as { sources: string[] }).sources;
+    // The example's own bindings and dates, as wrangler reads them from its config.
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(example, "wrangler.jsonc"));
+    // The rules are for wrangler's own bundling; the module here is already built.
+    const { modulesRules: _built, ...config } = workerOptions as typeof workerOptions & { modulesRules?: unknown };
+    mf = new Miniflare({
+      ...config,
+      modules: [{ type: "ESModule", path: join(outdir, "index.js") }],
+      modulesRoot: outdir,
+      // The access log lines are the contract test's to check; here they would be noise.
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.resume();
+        stderr.pipe(process.stderr);
+      },
+    });
+    await mf.ready;
+  });
+  afterAll(async () => {
+    await mf?.dispose();
+    if (outdir) await rm(outdir, { recursive: true, force: true });
+  });
+
+  it("bundles everything: the worker imports nothing, of node: or anything else", () => {
+    expect(code).not.toMatch(/\bfrom\s*["'][^"'.]/);
+    expect(code).not.toMatch(/\bimport\s*\(?\s*["']/);
+    expect(code).not.toMatch(/\brequire\s*\(/);
+    expect(code).not.toContain("node:");
+  });
+
+  it("holds core, the Workers adapter, the users jobs, hono's router and valibot, nothing else", () => {
+    const files = sources.map((source) => join(outdir, source));
+    const forbidden = /src\/adapters\/(?!workers\.ts)|src\/cli\/|src\/deploy\/|@aws-sdk|functions-framework|aws-lambda|node_modules\/(?!hono\/|valibot\/)/;
+    expect(files.filter((file) => forbidden.test(file))).toEqual([]);
+    expect(files.some((file) => file.endsWith("src/adapters/workers.ts"))).toBe(true);
+    expect(files.some((file) => file.endsWith("src/core/handle.ts"))).toBe(true);
+    expect(files.some((file) => file.endsWith("examples/users/index.ts"))).toBe(true);
+  });
+
+  it("writes a user in one request and reads it back in the next, through KV", async () => {
+    const created = await mf.dispatchFetch("http://localhost/user", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"name":"Carol"}',
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual({ name: "Carol" });
+
+    const read = await mf.dispatchFetch("http://localhost/user/Carol");
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ name: "Carol" });
+
+    const again = await mf.dispatchFetch("http://localhost/user", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"name":"Carol"}',
+    });
+    expect(again.status).toBe(409);
+    await again.arrayBuffer();
+  });
+
+  it("keeps users in the USERS namespace: what the worker wrote is in KV, what KV holds the worker reads", async () => {
+    const kv = await mf.getKVNamespace("USERS");
+    expect(await kv.get("user:Carol")).toBe('{"name":"Carol"}');
+
+    await kv.put("user:Dave", '{"name":"Dave"}');
+    const read = await mf.dispatchFetch("http://localhost/user/Dave");
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ name: "Dave" });
+  });
+});
