@@ -12,6 +12,9 @@ export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Per-server state the listener consults: drain, and work still running after responses. */
 interface Lifecycle {
+  /** `/readyz` answers 503 from the signal on. */
+  unready?: boolean;
+  /** The listener is closed; responses close their connections. */
   draining: boolean;
   pending: Set<Promise<unknown>>;
 }
@@ -128,6 +131,13 @@ export interface ServeOptions extends NodeOptions {
   host?: string;
   /** Most milliseconds a drain waits for in-flight requests. Default: `JOBWRAP_DRAIN_TIMEOUT_MS`, else 10 s. */
   drainTimeout?: number;
+  /**
+   * Milliseconds between the signal and closing the listener, while `/readyz` already answers
+   * 503 and requests are still served: lets a load balancer see the instance go unready before
+   * it stops accepting. Default: `JOBWRAP_DRAIN_DELAY_MS`, else 0 (on Kubernetes a preStop
+   * pause does the same job outside the process).
+   */
+  drainDelay?: number;
   /** Liveness path. Default `/healthz`. */
   healthPath?: string;
   /** Readiness path, 503 while draining. Default `/readyz`. */
@@ -164,6 +174,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     }
   }
   const drainTimeout = options.drainTimeout ?? envNumber("JOBWRAP_DRAIN_TIMEOUT_MS") ?? 10_000;
+  const drainDelay = options.drainDelay ?? envNumber("JOBWRAP_DRAIN_DELAY_MS") ?? 0;
   const port = options.port ?? envNumber("PORT") ?? 8080;
   const sink = options.log === false ? () => {} : (options.log ?? consoleSink);
   const life: Lifecycle = { draining: false, pending: new Set() };
@@ -172,7 +183,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const server = createServer((req, res) => {
     const path = req.url?.split("?", 1)[0];
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
-      const up = path === healthPath || !life.draining;
+      const up = path === healthPath || !life.unready;
       const body = JSON.stringify({ status: up ? "ok" : "draining" });
       res.writeHead(up ? 200 : 503, {
         "content-type": "application/json",
@@ -209,8 +220,13 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   let drained: Promise<void> | undefined;
   const drain = () =>
     (drained ??= (async () => {
-      life.draining = true;
+      life.unready = true;
       const started = Date.now();
+      if (drainDelay > 0) {
+        sink({ severity: "INFO", message: "unready; still serving", drainDelay });
+        await new Promise((resolve) => setTimeout(resolve, drainDelay));
+      }
+      life.draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       sink({ severity: "INFO", message: "draining", connections: sockets.size, drainTimeout });

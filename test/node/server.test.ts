@@ -1,0 +1,203 @@
+// What the Node server adds around the contract: health checks, the body limit enforced while
+// reading, `wrap` on an existing server, request ids, client disconnects, readiness in a drain.
+import { createServer, request, type Server } from "node:http";
+import { connect } from "node:net";
+import * as v from "valibot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { job, routes, type LogEntry } from "jobwrap";
+import { serve, wrap, type Served } from "jobwrap/node";
+import { api } from "../../examples/users/index.js";
+import { send } from "../support/http.js";
+
+const aborted: string[] = [];
+let release: () => void = () => {};
+
+const app = routes({
+  "POST /user": api.table["POST /user"],
+  "POST /upload": job({ body: v.instance(Uint8Array) }, ({ body }) => ({ body: { bytes: body.length } }), { accept: "bytes" }),
+  "GET /hang": job({}, async (_input, ctx) => {
+    await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
+    aborted.push(ctx.requestId);
+    return {};
+  }),
+  "GET /block": job({}, async () => {
+    await new Promise<void>((resolve) => (release = resolve));
+    return { body: "released" };
+  }),
+  "GET /id": job({}, (_input, ctx) => ({ body: ctx.requestId })),
+});
+
+describe("serve()", () => {
+  let served: Served;
+  let base: string;
+  let port: number;
+  const logs: LogEntry[] = [];
+
+  beforeAll(async () => {
+    served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: (entry) => logs.push(entry) });
+    ({ url: base, port } = await served.ready);
+  });
+  afterAll(() => served.drain());
+
+  it("answers liveness and readiness, GET and HEAD, never cached", async () => {
+    for (const path of ["/healthz", "/readyz"]) {
+      const res = await send(base, { method: "GET", path });
+      expect(res.status).toBe(200);
+      expect(new TextDecoder().decode(res.body)).toBe('{"status":"ok"}');
+      expect(res.headers["cache-control"]).toEqual(["no-store"]);
+      expect((await send(base, { method: "HEAD", path })).status).toBe(200);
+    }
+  });
+
+  it("refuses a route table that claims a health path", () => {
+    const clash = routes({ "GET /healthz": job({}, () => ({})) });
+    expect(() => serve(clash, { port: 0, signals: [] })).toThrow(/keeps for health checks/);
+  });
+
+  it("sets keep-alive above load balancers' idle timeouts", () => {
+    expect(served.server.keepAliveTimeout).toBeGreaterThan(600_000);
+  });
+
+  it("refuses a declared 10 MiB body with 413 before a byte of it is sent", async () => {
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/upload",
+        headers: { "content-type": "application/octet-stream", "content-length": String(10 * 1024 * 1024) },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+        req.destroy();
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+    expect(answer).toBe(413);
+  });
+
+  it("refuses a streamed 10 MiB body with 413 once past the limit, without reading it all", async () => {
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    const { status, sentWhenAnswered } = await new Promise<{ status: number; sentWhenAnswered: number }>((resolve, reject) => {
+      let sent = 0;
+      let answered = false;
+      const req = request({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/upload",
+        headers: { "content-type": "application/octet-stream", "transfer-encoding": "chunked" },
+      });
+      req.on("response", (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode!, sentWhenAnswered: sent });
+      });
+      req.on("error", (error) => (answered ? undefined : reject(error)));
+      const pump = () => {
+        while (!answered && sent < 10 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", () => setTimeout(pump, 1));
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    // The answer came while most of the 10 MiB was still unsent: it was never held whole.
+    expect(sentWhenAnswered).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it("takes a body under the limit", async () => {
+    const res = await send(base, {
+      method: "POST",
+      path: "/upload",
+      headers: { "content-type": "application/octet-stream" },
+      body: new Uint8Array(1024 * 1024 - 1),
+    });
+    expect(JSON.parse(new TextDecoder().decode(res.body))).toEqual({ bytes: 1024 * 1024 - 1 });
+  });
+
+  it("takes the request id from x-request-id, else traceparent, else makes one; unsafe ids are replaced", async () => {
+    const ids = async (headers: Record<string, string>) => {
+      const res = await send(base, { method: "GET", path: "/id", headers });
+      return { body: new TextDecoder().decode(res.body), header: res.headers["x-request-id"]![0]! };
+    };
+    expect(await ids({ "x-request-id": "abc-123" })).toEqual({ body: "abc-123", header: "abc-123" });
+    const trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    expect((await ids({ traceparent: `00-${trace}-00f067aa0ba902b7-01` })).body).toBe(trace);
+    const made = await ids({ "x-request-id": 'no "quotes" allowed' });
+    expect(made.body).toMatch(/^[\da-f-]{36}$/);
+    expect(made.header).toBe(made.body);
+  });
+
+  it("aborts ctx.signal when the client goes away", async () => {
+    const req = request({ host: "127.0.0.1", port, path: "/hang", headers: { "x-request-id": "gone-1" } });
+    req.on("error", () => {});
+    req.end();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    req.destroy();
+    await expect.poll(() => aborted).toContain("gone-1");
+  });
+});
+
+describe("wrap() on an existing node:http server", () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer(wrap(api, { log: false }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("serves the route table", async () => {
+    const created = await send(base, { method: "POST", path: "/user", headers: { "content-type": "application/json" }, body: '{"name":"Wrapped"}' });
+    expect(created.status).toBe(201);
+    const read = await send(base, { method: "GET", path: "/user/Wrapped" });
+    expect(JSON.parse(new TextDecoder().decode(read.body))).toEqual({ name: "Wrapped" });
+  });
+});
+
+describe("drain()", () => {
+  it("finishes the request in flight with connection: close, and drops what was pipelined behind it", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const { port } = await served.ready;
+    const socket = connect(port, "127.0.0.1");
+    let raw = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (raw += chunk));
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.write("GET /block HTTP/1.1\r\nhost: x\r\n\r\nGET /id HTTP/1.1\r\nhost: x\r\n\r\n");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const drained = served.drain();
+    release();
+    await drained;
+    await closed;
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+    expect(raw).toContain("released");
+    // A client retries a pipelined request the server closed on (RFC 9112 §9.3.2).
+    expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+  });
+
+  it("with a drain delay: /readyz turns 503 at once, requests are still served, then the listener closes", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, drainDelay: 400 });
+    const { url, port } = await served.ready;
+    const drained = served.drain();
+    const ready = await send(url, { method: "GET", path: "/readyz" });
+    expect(ready.status).toBe(503);
+    expect(new TextDecoder().decode(ready.body)).toBe('{"status":"draining"}');
+    expect((await send(url, { method: "GET", path: "/healthz" })).status).toBe(200);
+    expect((await send(url, { method: "GET", path: "/id" })).status).toBe(200);
+    await drained;
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.once("connect", () => resolve("connected"));
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
+    });
+    expect(refused).toBe("ECONNREFUSED");
+  });
+});
