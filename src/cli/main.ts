@@ -12,6 +12,7 @@ export interface Command {
 
 const commands: Record<string, () => Promise<Command>> = {
   // Each entry: "name": () => import("./commands/name.js").then((m) => m.command),
+  k8s: () => import("./commands/k8s.js").then((m) => m.command),
 };
 
 export async function main(argv: string[]): Promise<number> {

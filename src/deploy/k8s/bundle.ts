@@ -1,0 +1,24 @@
+/**
+ * The one esbuild command that turns the server's entry into a single file: run by the
+ * Dockerfile's build stage, and by the rolling-update test to start servers as the image would.
+ * A bundle holds exactly the code the entry reaches, so the runtime image needs no node_modules:
+ * no dev dependencies, no npm, a smaller attack surface and a faster pull.
+ */
+export const bundleFile = "server.mjs";
+
+export function bundleArgs(entry: string, outdir: string): string[] {
+  return [
+    entry,
+    "--bundle",
+    "--platform=node",
+    "--target=node22",
+    "--format=esm",
+    "--sourcemap",
+    `--outfile=${outdir}/${bundleFile}`,
+    // CommonJS dependencies bundled into ESM still call `require` for Node's built-ins.
+    '--banner:js=import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+  ];
+}
+
+/** How the container starts the server: node itself as PID 1, so SIGTERM reaches the drain. */
+export const serverCommand = ["node", "--enable-source-maps", bundleFile];

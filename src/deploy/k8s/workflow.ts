@@ -1,0 +1,57 @@
+import type { K8sOptions } from "./options.js";
+
+/**
+ * A GitHub Actions workflow, the seed's flow: tests on every push; on a push to main (a
+ * merge), the tests once more on the merged code, then the image tagged by the commit's SHA,
+ * pushed, and a rolling update to it that must finish, or is rolled back.
+ *
+ * The manifests are written again in CI with `--tag $GITHUB_SHA`, so what is applied is
+ * exactly what the flags say, with the image just built.
+ */
+export function workflowOf(o: K8sOptions, dockerfile: string, command: string[]): Record<string, unknown> {
+  const setup = [
+    { uses: "actions/checkout@v4" },
+    { uses: "actions/setup-node@v4", with: { "node-version": 22, cache: "npm" } },
+    { run: "npm ci" },
+  ];
+  const generate = ["npx", "jobwrap", "k8s", ...command, "--tag", '"$GITHUB_SHA"', "--out", '"$RUNNER_TEMP/k8s"'].join(" ");
+  return {
+    name: `${o.name}: test, build, roll out`,
+    on: { push: {} },
+    permissions: { contents: "read", packages: "write" },
+    // One rollout at a time; a newer merge waits rather than racing the one in progress.
+    concurrency: { group: `deploy-${o.name}`, "cancel-in-progress": false },
+    env: { IMAGE: o.image },
+    jobs: {
+      test: { "runs-on": "ubuntu-latest", steps: [...setup, { run: "npm test" }] },
+      deploy: {
+        needs: "test",
+        if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+        "runs-on": "ubuntu-latest",
+        environment: "production",
+        steps: [
+          ...setup,
+          {
+            name: "Log in to the registry",
+            uses: "docker/login-action@v3",
+            with: { registry: "ghcr.io", username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" },
+          },
+          {
+            name: "Build and push the image, tagged by the commit",
+            run: `docker build -f ${dockerfile} -t "$IMAGE:$GITHUB_SHA" .\ndocker push "$IMAGE:$GITHUB_SHA"\n`,
+          },
+          { uses: "azure/setup-kubectl@v4" },
+          {
+            name: "Cluster credentials",
+            env: { KUBECONFIG_DATA: "${{ secrets.KUBECONFIG }}" },
+            run: 'echo "$KUBECONFIG_DATA" | base64 -d > "$RUNNER_TEMP/kubeconfig"\necho "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"\n',
+          },
+          { name: "Manifests for this commit", run: generate },
+          { name: "Rolling update", run: `kubectl apply -f "$RUNNER_TEMP/k8s/k8s/"` },
+          { name: "Wait for the rollout", id: "rollout", run: `kubectl rollout status deployment/${o.name} --timeout=5m` },
+          { name: "Roll back a failed rollout", if: "failure() && steps.rollout.outcome == 'failure'", run: `kubectl rollout undo deployment/${o.name}` },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseAllDocuments, parse } from "yaml";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Service } from "kubernetes-models/v1/Service";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { main } from "../../src/cli/main.js";
+import { parseK8sArgs } from "../../src/deploy/k8s/flags.js";
+import { generate } from "../../src/deploy/k8s/generate.js";
+import { InvalidK8sInput, resolveOptions, type K8sInput } from "../../src/deploy/k8s/options.js";
+import { validateStrict } from "../../src/deploy/k8s/strict.js";
+
+const root = new URL("../../", import.meta.url).pathname;
+const temp = mkdtempSync(join(tmpdir(), "jobwrap-k8s-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const base: K8sInput = { entry: "examples/node/main.ts", name: "users", image: "ghcr.io/example/users", tag: "0f1e2d3c" };
+
+function problemsOf(input: Partial<K8sInput>): string[] {
+  try {
+    resolveOptions({ ...base, ...input });
+  } catch (error) {
+    if (error instanceof InvalidK8sInput) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+/** The manifests as `kubectl apply` reads them: YAML documents, comments dropped. */
+function manifests(files: Record<string, string>) {
+  const read = (path: string) => parse(files[path]!) as Record<string, any>;
+  return { deployment: read("k8s/deployment.yaml"), service: read("k8s/service.yaml"), autoscaler: "k8s/autoscaler.yaml" in files ? read("k8s/autoscaler.yaml") : undefined };
+}
+
+describe("jobwrap k8s manifests", () => {
+  const options = resolveOptions({ ...base, https: true, hpa: { min: 2, max: 6, cpuPercent: 70 }, drainTimeoutMs: 15_000, port: 3000 });
+  const files = generate(options, "deploy/k8s");
+  const { deployment, service, autoscaler } = manifests(files);
+
+  it("writes objects that kubernetes-models validates, with no field it does not know", () => {
+    for (const [model, kind] of [
+      [new Deployment(deployment as never), "Deployment"],
+      [new Service(service as never), "Service"],
+      [new HorizontalPodAutoscaler(autoscaler as never), "HorizontalPodAutoscaler"],
+    ] as const) {
+      expect(() => validateStrict(model, kind)).not.toThrow();
+    }
+    expect(deployment).toMatchObject({ apiVersion: "apps/v1", kind: "Deployment" });
+    expect(autoscaler).toMatchObject({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" });
+    for (const [file, text] of Object.entries(files)) {
+      if (!/\.ya?ml$/.test(file)) continue;
+      const docs = parseAllDocuments(text);
+      expect(Array.isArray(docs) && docs.length === 1 && docs[0]!.errors.length === 0, file).toBe(true);
+    }
+  });
+
+  it("rolls out one new pod at a time, drains within the grace period, and runs as non-root", () => {
+    const pod = deployment.spec.template.spec;
+    const [container] = pod.containers;
+    expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    expect(deployment.spec.selector).toEqual({ matchLabels: { app: "users" } });
+    expect(deployment.spec.template.metadata.labels).toEqual({ app: "users", version: "0f1e2d3c" });
+    expect(container.image).toBe("ghcr.io/example/users:0f1e2d3c");
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "http" });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
+    expect(container.ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
+    const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ PORT: "3000", JOBWRAP_DRAIN_TIMEOUT_MS: "15000" });
+    const preStop = container.lifecycle.preStop.sleep.seconds as number;
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStop + 15);
+    expect(container.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    // The autoscaler owns the count: a replicas field would reset it on every apply.
+    expect(deployment.spec.replicas).toBeUndefined();
+    expect(autoscaler?.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { kind: "Deployment", name: "users" } });
+  });
+
+  it("exposes 80, and 443 when asked, to the container's port through a load balancer", () => {
+    expect(service.spec.type).toBe("LoadBalancer");
+    expect(service.spec.ports.map((p: { port: number; targetPort: string }) => [p.port, p.targetPort])).toEqual([
+      [80, "http"],
+      [443, "http"],
+    ]);
+    expect(manifests(generate(resolveOptions(base), "out")).deployment.spec.replicas).toBe(2);
+  });
+
+  it("writes a Dockerfile that starts node itself, as a non-root user, on a slim base given as a build argument", () => {
+    const dockerfile = files["Dockerfile"]!;
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-slim$/m);
+    expect(dockerfile.match(/^FROM \$\{NODE_IMAGE\}/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^USER 1000:1000$/m);
+    expect(dockerfile).toMatch(/^CMD \["node",/m);
+    expect(dockerfile).not.toMatch(/^CMD .*npm/m);
+    expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
+  });
+
+  it("refuses bad input with a message that names it", () => {
+    expect(problemsOf({ cpuRequest: "lots" })).toEqual([expect.stringContaining('cpu request "lots" is not a positive Kubernetes quantity')]);
+    expect(problemsOf({ cpuRequest: "2", cpuLimit: "500m" })).toEqual(["cpu request 2 is more than its limit 500m"]);
+    expect(problemsOf({ memoryLimit: "1GB" })).toEqual([expect.stringContaining('memory limit "1GB"')]);
+    expect(problemsOf({ port: 70000 })).toEqual(["port 70000 is out of range: an integer from 1 to 65535"]);
+    expect(problemsOf({ port: 0 })).toHaveLength(1);
+    expect(problemsOf({ drainTimeoutMs: 30_000, gracePeriodSeconds: 30 })).toEqual([
+      expect.stringMatching(/^grace period 30 s is not longer than the preStop pause \(5 s\) plus the drain timeout \(30 s\)/),
+    ]);
+    expect(problemsOf({ replicas: 1 })).toEqual([expect.stringContaining("at least 2")]);
+    expect(problemsOf({ name: "Users_1" })).toEqual([expect.stringContaining("not a DNS label")]);
+    expect(problemsOf({ image: "ghcr.io/acme/users:v1" })).toEqual([expect.stringContaining("no tag: see --tag")]);
+    expect(() => parseK8sArgs(["examples/node/main.ts", "--port", "eighty"])).toThrow('--port "eighty" is not an integer');
+    expect(() => parseK8sArgs(["examples/node/main.ts", "--hpa", "2-10"])).toThrow("--hpa \"2-10\" is not MIN/MAX/CPU%");
+    expect(() => parseK8sArgs(["examples/node/main.ts", "--replica", "3"])).toThrow(/Unknown option '--replica'/);
+  });
+
+  it("refuses a field Kubernetes does not know, which validate() alone lets through", () => {
+    const typo = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template } } };
+    const container = { ...deployment.spec.template.spec.containers[0], readinesProbe: { httpGet: { path: "/readyz", port: "http" } } };
+    typo.spec.template.spec = { ...deployment.spec.template.spec, containers: [container] };
+    const model = new Deployment(typo as never);
+    expect(() => model.validate()).not.toThrow();
+    expect(() => validateStrict(model, "Deployment")).toThrow(
+      "Deployment has fields Kubernetes does not know: /spec/template/spec/containers/0/readinesProbe",
+    );
+    // Map-typed fields (labels, requests) take any key; a bad value is still refused.
+    const badValue = new Deployment({ ...deployment, metadata: { name: "users", labels: { app: 7 } } } as never);
+    expect(() => validateStrict(badValue, "Deployment")).toThrow(/Deployment is invalid: data\/metadata\/labels\/app must be string/);
+  });
+
+  it("answers bad flags on the command line with exit code 2 and writes nothing", async () => {
+    const out = join(temp, "refused");
+    const errors: string[] = [];
+    const write = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      expect(await main(["k8s", "examples/node/main.ts", "--tag", "abc", "--cpu-request", "1 core", "--out", out])).toBe(2);
+    } finally {
+      console.error = write;
+    }
+    expect(errors.join("\n")).toContain('cpu request "1 core" is not a positive Kubernetes quantity');
+    expect(() => statSync(out)).toThrow();
+  });
+});
+
+describe("examples/kubernetes", () => {
+  it("holds exactly what `npm run k8s:example` generates", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    const script = pkg.scripts["k8s:example"]!;
+    // The script's own flags, through the command's own parsing, generation and file list.
+    const { input, out } = parseK8sArgs(script.slice(script.indexOf(" k8s ") + 5).split(/\s+/));
+    const files = generate(resolveOptions({ ...input, tag: input.tag! }), out);
+    expect(Object.keys(files).length).toBeGreaterThan(3);
+    for (const [file, text] of Object.entries(files)) {
+      expect(readFileSync(join(root, out, file), "utf8"), `${file} drifted: run npm run k8s:example`).toBe(text);
+    }
+    const extra = listFiles(join(root, out, "k8s")).filter((file) => !(`k8s/${file}` in files));
+    expect(extra, "manifests the generator no longer writes").toEqual([]);
+  });
+});
+
+function listFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: "utf8" })
+    .filter((path) => statSync(join(folder, path)).isFile())
+    .map((path) => relative(folder, join(folder, path)));
+}
