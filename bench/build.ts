@@ -1,0 +1,60 @@
+import { existsSync } from "node:fs";
+import { build, type Plugin } from "esbuild";
+import { root } from "./root.js";
+
+export { root };
+export const out = `${root}bench/.out/`;
+
+/** `jobwrap` and `jobwrap/<x>` are this repository's sources, as tsconfig `paths` says. */
+const jobwrapSources: Plugin = {
+  name: "jobwrap-sources",
+  setup(b) {
+    b.onResolve({ filter: /^jobwrap(\/.*)?$/ }, ({ path }) => {
+      if (path === "jobwrap") return { path: `${root}src/index.ts` };
+      const sub = path.slice("jobwrap/".length);
+      for (const file of [`src/adapters/${sub}.ts`, `src/adapters/${sub}/index.ts`, `src/${sub}.ts`]) {
+        if (existsSync(root + file)) return { path: root + file };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** A program the bench runs under plain `node`: our code bundled, npm packages left to node_modules. */
+export async function bundleProgram(entry: string, name: string): Promise<string> {
+  const outfile = `${out}${name}.mjs`;
+  await build({
+    entryPoints: [root + entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    plugins: [jobwrapSources],
+    logLevel: "error",
+  });
+  return outfile;
+}
+
+/**
+ * A Lambda handler as it would be deployed: one minified ESM file with every dependency in
+ * it. CommonJS dependencies (Express) need `require`, which ESM lacks: the banner gives it,
+ * as AWS CDK's NodejsFunction does.
+ */
+export async function bundleLambda(entry: string, name: string): Promise<string> {
+  const outfile = `${out}lambda/${name}.mjs`;
+  await build({
+    entryPoints: [root + entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    plugins: [jobwrapSources],
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: "error",
+  });
+  return outfile;
+}

@@ -1,0 +1,1 @@
+export { handler } from "../../peers/plain-lambda.js";

@@ -1,0 +1,48 @@
+// The load generator, run in its own process on its own core: autocannon against one
+// route of one server, printing its summary as one JSON line.
+import autocannon from "autocannon";
+import { nthName } from "../names.js";
+
+export interface LoadSpec {
+  url: string;
+  route: "post" | "get";
+  seconds: number;
+  connections: number;
+  /** Distinguishes the names this run posts from any posted before to the same server. */
+  prefix: string;
+}
+
+export interface LoadResult {
+  rps: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+const spec = JSON.parse(process.argv[2]!) as LoadSpec;
+let n = 0;
+const request =
+  spec.route === "post"
+    ? {
+        method: "POST" as const,
+        path: "/user",
+        headers: { "content-type": "application/json" },
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: `{"name":"${nthName(spec.prefix, n++)}"}` }),
+      }
+    : { method: "GET" as const, path: "/user/alice" };
+
+const result = await autocannon({
+  url: spec.url,
+  connections: spec.connections,
+  duration: spec.seconds,
+  requests: [request],
+});
+const summary: LoadResult = {
+  rps: result.requests.average,
+  p99: result.latency.p99,
+  requests: result.requests.total,
+  non2xx: result.non2xx,
+  errors: result.errors + result.timeouts,
+};
+console.log(JSON.stringify(summary));

@@ -1,0 +1,4 @@
+import { plainServer } from "../../peers/plain-node.js";
+import { listen } from "../listen.js";
+
+listen(plainServer());
