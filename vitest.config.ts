@@ -16,7 +16,7 @@ function jobwrapSources(): Plugin {
       if (id === "jobwrap") return `${root}src/index.ts`;
       const sub = /^jobwrap\/(.+)$/.exec(id)?.[1];
       if (!sub) return null;
-      for (const file of [`src/adapters/${sub}.ts`, `src/adapters/${sub}/index.ts`, `src/${sub}.ts`]) {
+      for (const file of [`src/adapters/${sub}.ts`, `src/adapters/${sub}/index.ts`, `src/${sub}.ts`, `src/${sub}/index.ts`]) {
         if (existsSync(root + file)) return root + file;
       }
       return null;

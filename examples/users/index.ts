@@ -13,12 +13,12 @@ export function users(ctx: Pick<Context, "env">): UserStore {
   return kv && typeof kv.get === "function" ? keyValueStore(kv) : fallback;
 }
 
-export const userCreate = job({ body: User }, async ({ body }, ctx) => {
+export const userCreate = job({ body: User, responses: { 201: User, 409: null } }, async ({ body }, ctx) => {
   if (!(await users(ctx).create(body))) throw new HttpError(409, `a user named ${body.name} exists already`);
   return { status: 201, body };
 });
 
-export const userGet = job({ params: v.object({ name: UserName }) }, async ({ params }, ctx) => {
+export const userGet = job({ params: v.object({ name: UserName }), responses: { 200: User, 404: null } }, async ({ params }, ctx) => {
   const user = await users(ctx).get(params.name);
   if (!user) throw new HttpError(404, `no user named ${params.name}`);
   return { body: user };

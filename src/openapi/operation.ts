@@ -1,0 +1,131 @@
+import type { AnyJob, BodyKind, Schema } from "../core/job.js";
+import type { JsonSchema, SchemaConverter } from "./json-schema.js";
+import { acceptsNothing } from "./json-schema.js";
+import { problemRef, problemResponse } from "./problems.js";
+import type { TemplatedPath } from "./path.js";
+
+const bodyMediaTypes: Record<BodyKind, string> = {
+  json: "application/json",
+  form: "application/x-www-form-urlencoded",
+  text: "text/plain",
+  bytes: "application/octet-stream",
+};
+
+const successPhrases: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content" };
+
+// OpenAPI ignores header parameters by these names: content negotiation and security say them.
+const reservedHeaders = new Set(["accept", "content-type", "authorization"]);
+
+export interface OperationContext {
+  convert: SchemaConverter;
+  /** The app's timeout: with one, every operation may answer 504. */
+  timeout: number | undefined;
+  /** Statuses whose problem responses the operation references, for `components.responses`. */
+  used: Set<number>;
+}
+
+/** One operation: the job's parameters, body, declared responses and the problems core may answer. */
+export function operation(job: AnyJob, path: TemplatedPath, id: string, context: OperationContext) {
+  const op: Record<string, unknown> = { operationId: id };
+  if (job.options.summary) op.summary = job.options.summary;
+  if (job.options.description) op.description = job.options.description;
+  const parameters = [
+    ...pathParameters(job.spec.params, path, context.convert),
+    ...namedParameters(job.spec.query, "query", context.convert),
+    ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !reservedHeaders.has(p.name.toLowerCase())),
+  ];
+  if (parameters.length > 0) op.parameters = parameters;
+  if (job.spec.body) op.requestBody = requestBody(job, job.spec.body, context.convert);
+  op.responses = responses(job, context);
+  return op;
+}
+
+interface Parameter {
+  name: string;
+  in: "path" | "query" | "header";
+  required: boolean;
+  schema: JsonSchema;
+  description?: string;
+}
+
+/** Every name in the path template, typed from the params schema where it names it. */
+function pathParameters(schema: Schema | undefined, path: TemplatedPath, convert: SchemaConverter): Parameter[] {
+  const declared = schema ? objectParts(convert.resolve(convert.convert(schema))) : undefined;
+  return path.params.map(({ name, pattern }) => {
+    const typed = declared?.properties[name] ?? { type: "string", ...(pattern ? { pattern } : {}) };
+    return { name, in: "path", required: true, schema: typed };
+  });
+}
+
+function namedParameters(schema: Schema | undefined, place: "query" | "header", convert: SchemaConverter): Parameter[] {
+  if (!schema) return [];
+  const parts = objectParts(convert.resolve(convert.convert(schema)));
+  if (!parts) return [];
+  return Object.entries(parts.properties).map(([name, typed]) => {
+    const parameter: Parameter = { name, in: place, required: parts.required.has(name), schema: typed };
+    if (typeof typed.description === "string") parameter.description = typed.description;
+    return parameter;
+  });
+}
+
+function objectParts(schema: JsonSchema): { properties: Record<string, JsonSchema>; required: Set<string> } | undefined {
+  if (typeof schema.properties !== "object" || schema.properties === null) return undefined;
+  return {
+    properties: schema.properties as Record<string, JsonSchema>,
+    required: new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []),
+  };
+}
+
+/** The body in each media type the job reads (its `accept` option; JSON by default). */
+function requestBody(job: AnyJob, schema: Schema, convert: SchemaConverter) {
+  const accept = job.options.accept ?? "json";
+  const kinds = typeof accept === "string" ? [accept] : accept;
+  const typed = convert.convert(schema);
+  const content: Record<string, { schema?: JsonSchema }> = {};
+  // Bytes reach the job as they came: OpenAPI 3.1 says so by giving no schema.
+  for (const kind of kinds) content[bodyMediaTypes[kind]] = kind === "bytes" ? {} : { schema: typed };
+  return { required: !acceptsNothing(schema), content };
+}
+
+function responses(job: AnyJob, context: OperationContext) {
+  const out: Record<string, unknown> = {};
+  const declared = job.spec.responses ?? {};
+  let success = false;
+  for (const [key, schema] of Object.entries(declared)) {
+    const status = Number(key);
+    if (status >= 400) {
+      // A schema on an error status describes the problem's extension members.
+      const extended = schema && { allOf: [{ $ref: "#/components/schemas/Problem" }, context.convert.convert(schema)] };
+      out[key] = extended ? problemResponse(status, extended) : use(status, context);
+      continue;
+    }
+    success = true;
+    const description = successPhrases[status] ?? (status < 300 ? "Success" : "Redirect");
+    if (!schema) {
+      out[key] = { description };
+      continue;
+    }
+    const mediaType = mediaTypeOf(schema);
+    // Bytes have no JSON Schema to give; OpenAPI 3.1 says "any bytes" by giving none.
+    const typed = mediaType === "application/octet-stream" ? {} : { schema: context.convert.convert(schema) };
+    out[key] = { description, content: { [mediaType]: typed } };
+  }
+  if (!success) out["2XX"] = { description: "The job's result (its responses are not declared)." };
+  const errors = [400, 404, 405, 500];
+  if (job.spec.body) errors.push(413, 415);
+  if ((job.options.timeout ?? context.timeout) !== undefined) errors.push(504);
+  for (const status of errors.sort((a, b) => a - b)) out[String(status)] ??= use(status, context);
+  return out;
+}
+
+function use(status: number, context: OperationContext) {
+  context.used.add(status);
+  return problemRef(status);
+}
+
+/** A string body goes out as text, bytes as octet-stream, anything else as JSON: as core writes them. */
+function mediaTypeOf(schema: Schema): string {
+  if (schema.type === "string") return "text/plain";
+  if (schema.type === "instance" && (schema as { class?: unknown }).class === Uint8Array) return "application/octet-stream";
+  return "application/json";
+}

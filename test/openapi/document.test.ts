@@ -1,0 +1,158 @@
+// The OpenAPI document of the users example and of a table that uses every part a spec can
+// name, each checked by a real OpenAPI 3.1 validator.
+import { Validator } from "@seriousme/openapi-schema-validator";
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { job, routes } from "jobwrap";
+import { openapi, type OpenApiDocument } from "jobwrap/openapi";
+import { api, User, UserName } from "../../examples/users/index.js";
+
+async function expectValid(doc: OpenApiDocument): Promise<void> {
+  const validator = new Validator();
+  const result = await validator.validate(doc as unknown as Record<string, unknown>);
+  expect(result.errors ?? []).toEqual([]);
+  expect(result.valid).toBe(true);
+  expect(validator.version).toBe("3.1");
+}
+
+const nameLimits = { type: "string", minLength: 3, maxLength: 40, pattern: "^[a-zA-Z]*$" };
+
+describe("openapi(users example)", () => {
+  const doc = openapi(api, { info: { title: "users", version: "1.0.0" } });
+
+  it("validates as OpenAPI 3.1, with a validator that does refuse a broken document", async () => {
+    await expectValid(doc);
+    const broken = { ...doc, paths: { "/user/{name}": { get: { responses: { "200": {} } } } } };
+    expect((await new Validator().validate(broken)).valid).toBe(false);
+  });
+
+  it("turns /user/:name into /user/{name}, a required path parameter with the name's limits", () => {
+    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}"]);
+    const get = doc.paths["/user/{name}"]!.get as Record<string, any>;
+    expect(get.operationId).toBe("getUserByName");
+    expect(get.parameters).toEqual([{ name: "name", in: "path", required: true, schema: nameLimits }]);
+  });
+
+  it("documents the JSON body, the declared 201 User and the declared 409", () => {
+    const post = doc.paths["/user"]!.post as Record<string, any>;
+    expect(post.requestBody).toEqual({
+      required: true,
+      content: { "application/json": { schema: { type: "object", properties: { name: nameLimits }, required: ["name"] } } },
+    });
+    expect(post.responses["201"]).toEqual({
+      description: "Created",
+      content: { "application/json": { schema: { type: "object", properties: { name: nameLimits }, required: ["name"] } } },
+    });
+    expect(post.responses["409"]).toEqual({ $ref: "#/components/responses/Problem409" });
+    expect(doc.components.responses.Problem409).toMatchObject({ description: "Conflict" });
+  });
+
+  it("lists the problem+json errors core answers: 400 with errors, 404, 405, 413, 415, 500", () => {
+    const post = doc.paths["/user"]!.post as Record<string, any>;
+    const get = doc.paths["/user/{name}"]!.get as Record<string, any>;
+    expect(Object.keys(post.responses)).toEqual(["201", "400", "404", "405", "409", "413", "415", "500"]);
+    // No body, so no 413 or 415; no timeout, so no 504.
+    expect(Object.keys(get.responses)).toEqual(["200", "400", "404", "405", "500"]);
+    const problem = doc.components.responses.Problem400 as Record<string, any>;
+    expect(problem.content["application/problem+json"].schema).toEqual({ $ref: "#/components/schemas/Problem" });
+    const schema = doc.components.schemas.Problem as Record<string, any>;
+    expect(schema.required).toEqual(["type", "title", "status"]);
+    expect(schema.properties.errors.items.required).toEqual(["pointer", "detail"]);
+    expect((doc.components.responses.Problem405 as Record<string, any>).headers.Allow).toBeDefined();
+  });
+
+  it("names schemas as components and references them when asked", async () => {
+    const named = openapi(api, { schemas: { User, UserName } });
+    await expectValid(named);
+    expect(named.components.schemas.UserName).toEqual(nameLimits);
+    const post = named.paths["/user"]!.post as Record<string, any>;
+    expect(post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/User" });
+    const get = named.paths["/user/{name}"]!.get as Record<string, any>;
+    expect(get.parameters[0].schema).toEqual({ $ref: "#/components/schemas/UserName" });
+  });
+});
+
+describe("openapi(every part a spec names)", () => {
+  const Page = v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number));
+  const table = routes({
+    "GET /items": job(
+      {
+        query: v.object({ page: v.optional(Page), sort: v.picklist(["name", "date"]), q: v.optional(v.pipe(v.string(), v.maxLength(20))) }),
+        headers: v.object({ "x-tenant": v.pipe(v.string(), v.uuid()), accept: v.optional(v.string()) }),
+        responses: { 200: v.array(v.object({ id: v.pipe(v.number(), v.integer()), at: v.pipe(v.string(), v.isoTimestamp()) })) },
+      },
+      () => ({ body: [] }),
+      { summary: "List the items", timeout: 1000 },
+    ),
+    "POST /items": job(
+      { body: v.object({ email: v.pipe(v.string(), v.email()), n: v.pipe(v.string(), v.transform(Number), v.check((n) => n > 0)) }) },
+      () => ({ status: 202 }),
+      { accept: ["json", "form"] },
+    ),
+    "PUT /notes/:id{[0-9]+}": job({ body: v.string() }, () => ({}), { accept: "text" }),
+    "PUT /blobs/:id": job({ body: v.instance(Uint8Array), responses: { 200: v.instance(Uint8Array), 204: null } }, () => ({}), { accept: "bytes" }),
+    "GET /pages/:page?": job({ body: v.optional(v.object({ x: v.string() })) }, () => ({})),
+    "ALL /any": job({ responses: { 422: v.object({ hint: v.string() }) } }, () => ({})),
+  });
+  const doc = openapi(table, { timeout: undefined });
+
+  it("validates, transforms and checks included", async () => {
+    await expectValid(doc);
+  });
+
+  it("reads queries and headers from the schemas: enums, formats, lengths, required-ness", () => {
+    const get = doc.paths["/items"]!.get as Record<string, any>;
+    expect(get.summary).toBe("List the items");
+    expect(get.parameters).toEqual([
+      { name: "page", in: "query", required: false, schema: { type: "string", pattern: "^\\d+$" } },
+      { name: "sort", in: "query", required: true, schema: { enum: ["name", "date"], type: "string" } },
+      { name: "q", in: "query", required: false, schema: { type: "string", maxLength: 20 } },
+      // `accept` is left out: OpenAPI ignores a header parameter by that name.
+      { name: "x-tenant", in: "header", required: true, schema: { type: "string", format: "uuid" } },
+    ]);
+    expect(get.responses["200"].content["application/json"].schema.items.properties).toEqual({
+      id: { type: "integer" },
+      at: { type: "string", format: "date-time" },
+    });
+    // Its own timeout: a 504 may come.
+    expect(Object.keys(get.responses)).toContain("504");
+  });
+
+  it("gives the body in each media type the job accepts", () => {
+    const post = (doc.paths["/items"]!.post as Record<string, any>).requestBody;
+    expect(Object.keys(post.content)).toEqual(["application/json", "application/x-www-form-urlencoded"]);
+    expect(post.content["application/json"].schema.properties).toEqual({
+      email: { type: "string", format: "email" },
+      n: { type: "string" },
+    });
+    const note = doc.paths["/notes/{id}"]!.put as Record<string, any>;
+    expect(note.requestBody.content).toEqual({ "text/plain": { schema: { type: "string" } } });
+    expect(note.parameters).toEqual([{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9]+$" } }]);
+    const blob = doc.paths["/blobs/{id}"]!.put as Record<string, any>;
+    expect(blob.requestBody.content).toEqual({ "application/octet-stream": {} });
+    expect(blob.responses["200"]).toEqual({ description: "OK", content: { "application/octet-stream": {} } });
+    expect(blob.responses["204"]).toEqual({ description: "No Content" });
+  });
+
+  it("documents an optional parameter as two paths, an optional body as not required", () => {
+    expect(doc.paths["/pages"]!.get).toMatchObject({ operationId: "getPages", requestBody: { required: false } });
+    expect(doc.paths["/pages/{page}"]!.get).toMatchObject({ operationId: "getPagesByPage" });
+  });
+
+  it("documents ALL under each method, undeclared successes as 2XX, and a problem's extension members", () => {
+    const any = doc.paths["/any"]!;
+    expect(Object.keys(any)).toEqual(["get", "post", "put", "patch", "delete"]);
+    const responses = (any.get as Record<string, any>).responses;
+    expect(responses["2XX"]).toBeDefined();
+    expect(responses["422"].content["application/problem+json"].schema).toEqual({
+      allOf: [{ $ref: "#/components/schemas/Problem" }, { type: "object", properties: { hint: { type: "string" } }, required: ["hint"] }],
+    });
+  });
+
+  it("documents a single job as answering /", async () => {
+    const single = openapi(job({ query: v.object({ q: v.string() }) }, () => ({})), { timeout: 50 });
+    await expectValid(single);
+    expect(Object.keys(single.paths["/"]!)).toEqual(["get", "post", "put", "patch", "delete"]);
+    expect(Object.keys((single.paths["/"]!.get as Record<string, any>).responses)).toContain("504");
+  });
+});
