@@ -100,15 +100,25 @@ export function responseOf(out: Outgoing): Response {
 function handler<E>(prepared: Prepared): WorkersHandler<E> {
   return {
     async fetch(request, env, ctx) {
-      const out = await handle(prepared, incomingOf(request), {
-        name: "workers",
-        env,
-        requestId: request.headers.get("cf-ray") ?? undefined,
-        // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
-        waitUntil: (promise) => ctx.waitUntil(promise),
-        signal: request.signal,
-      });
-      return responseOf(out);
+      try {
+        const out = await handle(prepared, incomingOf(request), {
+          name: "workers",
+          env,
+          requestId: request.headers.get("cf-ray") ?? undefined,
+          // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
+          waitUntil: (promise) => ctx.waitUntil(promise),
+          signal: request.signal,
+        });
+        return responseOf(out);
+      } catch (error) {
+        // handle() answers every failure itself; reaching here is a bug in jobwrap (or a
+        // throwing log sink). Answer a problem rather than the platform's HTML error page.
+        console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer", error: String(error) }));
+        return new Response('{"type":"about:blank","title":"Internal Server Error","status":500}', {
+          status: 500,
+          headers: { "content-type": "application/problem+json" },
+        });
+      }
     },
   };
 }

@@ -2,17 +2,17 @@ import { Agent } from "node:http";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
 import { rawRequest } from "./raw.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The contract worker bundled as wrangler bundles (esbuild, workerd conditions), paths from tsconfig. */
-async function bundle(): Promise<string> {
+/** A worker bundled as wrangler bundles (esbuild, workerd conditions), paths from tsconfig. */
+async function bundle(entry: string): Promise<string> {
   const result = await build({
-    entryPoints: ["test/workers/contract-worker.ts"],
+    entryPoints: [entry],
     absWorkingDir: root,
     bundle: true,
     format: "esm",
@@ -28,16 +28,21 @@ describe("contract in workerd (jobwrap/workers)", () => {
   let mf: Miniflare;
   let base: string;
   let stdout = "";
+  let stderr = "";
 
   beforeAll(async () => {
+    const [contract, brokenLog] = await Promise.all([
+      bundle("test/workers/contract-worker.ts"),
+      bundle("test/workers/broken-log-worker.ts"),
+    ]);
     mf = new Miniflare({
-      modules: true,
-      script: await bundle(),
-      compatibilityDate: "2026-04-26",
-      kvNamespaces: ["USERS"],
+      workers: [
+        { name: "contract", modules: true, script: contract, compatibilityDate: "2026-04-26", kvNamespaces: ["USERS"] },
+        { name: "broken-log", modules: true, script: brokenLog, compatibilityDate: "2026-04-26" },
+      ],
       handleRuntimeStdio(out, err) {
         out.on("data", (data: Buffer) => (stdout += data.toString()));
-        err.resume();
+        err.on("data", (data: Buffer) => (stderr += data.toString()));
       },
     });
     base = (await mf.ready).href;
@@ -87,6 +92,16 @@ describe("contract in workerd (jobwrap/workers)", () => {
     const { status, text } = await rawRequest(base, head, ['{"a":', '"b",', '"n":1}']);
     expect(status).toBe(200);
     expect(text).toContain('{"a":"b","n":1}');
+  });
+
+  it("answers a problem, not the platform's error page, when even handle() fails", async () => {
+    const worker = await mf.getWorker("broken-log");
+    const response = await worker.fetch("http://localhost/anything");
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual({ type: "about:blank", title: "Internal Server Error", status: 500 });
+    // The runtime's output reaches the pipe after the response: wait for the line.
+    await vi.waitFor(() => expect(stderr).toContain("jobwrap failed to answer"));
   });
 
   it("logs one JSON line per request to the Worker's console, with no secrets", () => {
