@@ -31,14 +31,14 @@ describe("contract in workerd (jobwrap/workers)", () => {
   let stderr = "";
 
   beforeAll(async () => {
-    const [contract, brokenLog] = await Promise.all([
+    const [contract, platform] = await Promise.all([
       bundle("test/workers/contract-worker.ts"),
-      bundle("test/workers/broken-log-worker.ts"),
+      bundle("test/workers/platform-worker.ts"),
     ]);
     mf = new Miniflare({
       workers: [
         { name: "contract", modules: true, script: contract, compatibilityDate: "2026-04-26", kvNamespaces: ["USERS"] },
-        { name: "broken-log", modules: true, script: brokenLog, compatibilityDate: "2026-04-26" },
+        { name: "platform", modules: true, script: platform, compatibilityDate: "2026-04-26", kvNamespaces: { USERS: "later" } },
       ],
       handleRuntimeStdio(out, err) {
         out.on("data", (data: Buffer) => (stdout += data.toString()));
@@ -94,9 +94,17 @@ describe("contract in workerd (jobwrap/workers)", () => {
     expect(text).toContain('{"a":"b","n":1}');
   });
 
+  it("hands ctx.waitUntil to the platform: work after the response completes", async () => {
+    const worker = await mf.getWorker("platform");
+    const response = await worker.fetch("http://localhost/later", { method: "POST", headers: { "x-request-id": "later-1" } });
+    expect(response.status).toBe(202);
+    const kv = await mf.getKVNamespace("USERS", "platform");
+    await vi.waitFor(async () => expect(await kv.get("later")).toBe("later-1"));
+  });
+
   it("answers a problem, not the platform's error page, when even handle() fails", async () => {
-    const worker = await mf.getWorker("broken-log");
-    const response = await worker.fetch("http://localhost/anything");
+    const worker = await mf.getWorker("platform");
+    const response = await worker.fetch("http://localhost/broken-log");
     expect(response.status).toBe(500);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(await response.json()).toEqual({ type: "about:blank", title: "Internal Server Error", status: 500 });
