@@ -169,7 +169,12 @@ async function deploymentZip(
   flags: { entry?: string | undefined; zipPath?: string | undefined; outDir: string },
   progress: (line: string) => void,
 ): Promise<{ zip: Uint8Array; handler: string }> {
-  if (flags.zipPath) return { zip: await readFile(flags.zipPath), handler: defaults.handler };
+  if (flags.zipPath) {
+    const zip = await readFile(flags.zipPath).catch(() => {
+      throw new DeployError(`cannot read the zip ${flags.zipPath}`);
+    });
+    return { zip, handler: defaults.handler };
+  }
   progress(`building ${flags.entry} (as \`jobwrap build lambda\` does)`);
   const { buildLambda } = await import("../../deploy/lambda/build.js");
   const built = await buildLambda({ entry: flags.entry!, outDir: flags.outDir }).catch((error: Error) => {
