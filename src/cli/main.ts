@@ -12,6 +12,8 @@ export interface Command {
 
 const commands: Record<string, () => Promise<Command>> = {
   // Each entry: "name": () => import("./commands/name.js").then((m) => m.command),
+  build: () => import("./commands/build.js").then((m) => m.command),
+  deploy: () => import("./commands/deploy.js").then((m) => m.command),
   k8s: () => import("./commands/k8s.js").then((m) => m.command),
 };
 

@@ -1,0 +1,54 @@
+/** Application Load Balancer targets, in single-value or multi-value header mode. */
+import type { Incoming } from "../../core/types.js";
+import type { AlbEvent, AlbResult } from "./events.js";
+import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
+import { encodeBody, resultHeaders, statusDescription, type Buffered } from "./response.js";
+import type { Settings } from "./settings.js";
+
+/** The target group's mode shows in the event: ALB reads the response's matching field only. */
+export function isMultiValue(event: AlbEvent): boolean {
+  return event.multiValueHeaders !== undefined && event.multiValueHeaders !== null;
+}
+
+export function incomingAlb(event: AlbEvent, settings: Settings): Incoming {
+  const multi = isMultiValue(event);
+  return {
+    method: (event.httpMethod || "GET").toUpperCase(),
+    path: stripPrefix(encodedPath(event.path), settings.basePath),
+    // ALB passes the query as the client sent it, still encoded: joined untouched, decoded once by core.
+    query: multi
+      ? queryOf(event.multiValueQueryStringParameters, event.queryStringParameters, false)
+      : queryOf(undefined, event.queryStringParameters, false),
+    headers: multi ? addMultiHeaders(headerMap(), event.multiValueHeaders) : addHeaders(headerMap(), event.headers),
+    body: bodyOf(event.body, event.isBase64Encoded),
+  };
+}
+
+/**
+ * Multi-value mode: every header as a list. Single-value mode holds one value a name: repeats
+ * are joined with commas, except `set-cookie`, which cannot be joined; the last one is sent
+ * (as ALB itself keeps the last of a repeated request header) and `lost` is told of the rest.
+ */
+export function resultAlb(out: Buffered, event: AlbEvent, lost: (dropped: number) => void): AlbResult {
+  const { body, isBase64Encoded } = encodeBody(out.body);
+  const result: AlbResult = { statusCode: out.status, statusDescription: statusDescription(out.status), body, isBase64Encoded };
+  if (isMultiValue(event)) {
+    const multi = resultHeaders<string[]>();
+    for (const [name, value] of out.headers) (multi[name] ??= []).push(value);
+    result.multiValueHeaders = multi;
+    return result;
+  }
+  const headers = resultHeaders<string>();
+  let dropped = 0;
+  for (const [name, value] of out.headers) {
+    const prev = headers[name];
+    if (prev === undefined) headers[name] = value;
+    else if (name === "set-cookie") {
+      headers[name] = value;
+      dropped++;
+    } else headers[name] = prev + ", " + value;
+  }
+  if (dropped > 0) lost(dropped);
+  result.headers = headers;
+  return result;
+}

@@ -1,0 +1,108 @@
+/**
+ * The HTTP events Lambda hands a function, as far as jobwrap reads them, and the results each
+ * source accepts. Declared here rather than taken from `@types/aws-lambda`, so the published
+ * types need no extra package.
+ */
+
+type Strings = Record<string, string | undefined>;
+type StringLists = Record<string, string[] | undefined>;
+
+/** API Gateway REST API, Lambda proxy integration (payload format 1.0). */
+export interface ApiGatewayV1Event {
+  version?: string;
+  httpMethod: string;
+  path: string;
+  headers?: Strings | null;
+  multiValueHeaders?: StringLists | null;
+  queryStringParameters?: Strings | null;
+  multiValueQueryStringParameters?: StringLists | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext?: { httpMethod?: string; stage?: string; path?: string; requestId?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** API Gateway HTTP API (payload format 2.0) and Lambda Function URLs, which share it. */
+export interface ApiGatewayV2Event {
+  version: "2.0";
+  rawPath: string;
+  rawQueryString?: string;
+  headers?: Strings | null;
+  cookies?: string[] | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext: {
+    http: { method: string; path?: string; [key: string]: unknown };
+    stage?: string;
+    requestId?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** Application Load Balancer target, in single-value or multi-value header mode. */
+export interface AlbEvent {
+  httpMethod: string;
+  path: string;
+  headers?: Strings | null;
+  multiValueHeaders?: StringLists | null;
+  queryStringParameters?: Strings | null;
+  multiValueQueryStringParameters?: StringLists | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  requestContext: { elb: { targetGroupArn?: string } };
+  [key: string]: unknown;
+}
+
+export type LambdaHttpEvent = ApiGatewayV1Event | ApiGatewayV2Event | AlbEvent;
+
+export interface ApiGatewayV1Result {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** Only the headers that repeat; API Gateway merges it with `headers`. */
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+export interface ApiGatewayV2Result {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** Each `set-cookie` value: payload 2.0 has no other way to send several. */
+  cookies?: string[];
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+export interface AlbResult {
+  statusCode: number;
+  /** `200 OK`: ALB writes it as the status line's reason phrase. */
+  statusDescription: string;
+  /** Single-value mode. */
+  headers?: Record<string, string>;
+  /** Multi-value mode: exactly when the event came with `multiValueHeaders`. */
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+export type LambdaHttpResult = ApiGatewayV1Result | ApiGatewayV2Result | AlbResult;
+
+/** The part of Lambda's context object jobwrap reads; all optional, so tests may pass `{}`. */
+export interface LambdaContext {
+  awsRequestId?: string;
+  getRemainingTimeInMillis?: () => number;
+  [key: string]: unknown;
+}
+
+export type EventKind = "v1" | "v2" | "alb";
+
+/** Tells the source from the event itself: ALB names its target group, payload 2.0 says so. */
+export function kindOf(event: unknown): EventKind | undefined {
+  if (typeof event !== "object" || event === null) return undefined;
+  const e = event as Record<string, unknown> & { requestContext?: Record<string, unknown> };
+  if (e.requestContext?.elb !== undefined) return "alb";
+  if (typeof e.rawPath === "string" || e.version === "2.0") return "v2";
+  if (typeof e.httpMethod === "string") return "v1";
+  return undefined;
+}

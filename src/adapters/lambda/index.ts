@@ -1,0 +1,65 @@
+/**
+ * `jobwrap/lambda`: one handler for every HTTP event source Lambda has. API Gateway REST
+ * (payload 1.0), HTTP APIs and Function URLs (payload 2.0) and Application Load Balancers are
+ * told apart by the event itself, and each gets its result in the shape it accepts.
+ *
+ * ```ts
+ * export const handler = wrap(api);
+ * ```
+ */
+import { prepare } from "../../core/handle.js";
+import type { App } from "../../core/routes.js";
+import { resultAlb } from "./alb.js";
+import type { AlbEvent, LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
+import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
+import { buffer } from "./response.js";
+import { settle } from "./settings.js";
+import { resultV1 } from "./v1.js";
+import { resultV2 } from "./v2.js";
+
+export type { LambdaOptions } from "./invoke.js";
+export type { PathOptions } from "./settings.js";
+export type {
+  AlbEvent,
+  AlbResult,
+  ApiGatewayV1Event,
+  ApiGatewayV1Result,
+  ApiGatewayV2Event,
+  ApiGatewayV2Result,
+  EventKind,
+  LambdaContext,
+  LambdaHttpEvent,
+  LambdaHttpResult,
+} from "./events.js";
+export { kindOf } from "./events.js";
+export { wrapStream, type ResponseStream, type StreamingHandler } from "./stream.js";
+
+export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) => Promise<LambdaHttpResult>;
+
+/**
+ * The Lambda handler for an app. `ctx.requestId` is the `awsRequestId`; the deadline is the
+ * invocation's, less `safetyMargin`; `ctx.waitUntil` work is awaited before the result goes
+ * back. A stream body is read whole: use `wrapStream` to stream through a Function URL.
+ */
+export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
+  const prepared = prepare(app, options);
+  const settings = settle(options);
+  const { safetyMargin } = options;
+  let warned = false;
+  const lost = (dropped: number) => {
+    if (warned) return;
+    warned = true;
+    prepared.sink({
+      severity: "WARNING",
+      message: `an ALB target group in single-value header mode takes one set-cookie a response; ${dropped} more were dropped. Turn on multi-value headers for the target group.`,
+    });
+  };
+  return async (event, context) => {
+    const kind = eventKind(event);
+    const pending = new Pending();
+    const out = await buffer(await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin)));
+    const result = kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, event as AlbEvent, lost);
+    await pending.settle();
+    return result;
+  };
+}

@@ -1,0 +1,178 @@
+/** What every event kind needs to become core's `Incoming`: headers, path, query and body. */
+import { HttpError } from "../../core/http-error.js";
+import { tooLarge } from "../../core/parts.js";
+import type { BodyReader } from "../../core/types.js";
+
+export type Headers = Record<string, string | undefined>;
+
+/** A fresh header map with no prototype, so no header name can reach `Object.prototype`. */
+export function headerMap(): Headers {
+  return Object.create(null) as Headers;
+}
+
+function join(name: string, prev: string, value: string): string {
+  return prev + (name === "cookie" ? "; " : ", ") + value;
+}
+
+/** Adds a source's headers under lower-case names, joining names that differ only in case. */
+export function addHeaders(into: Headers, map: Record<string, string | undefined> | null | undefined): Headers {
+  if (map) {
+    for (const key in map) {
+      const value = map[key];
+      if (value === undefined || value === null) continue;
+      const name = key.toLowerCase();
+      const prev = into[name];
+      into[name] = prev === undefined ? value : join(name, prev, value);
+    }
+  }
+  return into;
+}
+
+/** Adds multi-value headers (API Gateway REST, ALB in multi-value mode), each list joined as HTTP allows. */
+export function addMultiHeaders(into: Headers, map: Record<string, string[] | undefined> | null | undefined): Headers {
+  if (map) {
+    for (const key in map) {
+      const values = map[key];
+      if (!values || values.length === 0) continue;
+      const name = key.toLowerCase();
+      let value = values[0]!;
+      for (let i = 1; i < values.length; i++) value = join(name, value, values[i]!);
+      const prev = into[name];
+      into[name] = prev === undefined ? value : join(name, prev, value);
+    }
+  }
+  return into;
+}
+
+/**
+ * Payload 2.0 moves the client's cookies to a `cookies` array; Function URLs may keep the
+ * `cookie` header as well. One `cookie` header results, each cookie in it once.
+ */
+export function addCookies(into: Headers, cookies: readonly string[] | null | undefined): void {
+  if (!cookies || cookies.length === 0) return;
+  const header = into.cookie;
+  if (header === undefined || header === "") {
+    into.cookie = cookies.join("; ");
+    return;
+  }
+  const have = new Set(header.split(/;\s*/));
+  let joined = header;
+  for (const cookie of cookies) {
+    if (!have.has(cookie)) {
+      have.add(cookie);
+      joined += "; " + cookie;
+    }
+  }
+  into.cookie = joined;
+}
+
+/** A character that can never stand literally in a percent-encoded path. */
+const unsafeInPath = /[^\x21-\x7e]+|[?#]|%(?![\da-fA-F]{2})/g;
+
+function escapeRun(run: string): string {
+  try {
+    return encodeURIComponent(run);
+  } catch {
+    // A lone surrogate: no UTF-8 for it, so it stands as U+FFFD, as a browser sends it.
+    return encodeURIComponent(run.replace(/[\ud800-\udfff]/g, "\ufffd"));
+  }
+}
+
+/**
+ * The path percent-encoded, as core expects. REST APIs, Function URLs and ALB pass it as the
+ * client sent it, already encoded, and it comes through unchanged; HTTP APIs decode it first,
+ * so characters that cannot stand in an encoded path (space, non-ASCII, `?`, `#`, a bare `%`)
+ * are encoded again.
+ */
+export function encodedPath(path: string | undefined): string {
+  if (!path) return "/";
+  unsafeInPath.lastIndex = 0;
+  if (unsafeInPath.test(path)) {
+    unsafeInPath.lastIndex = 0;
+    path = path.replace(unsafeInPath, escapeRun);
+  }
+  return path.charCodeAt(0) === 47 /* / */ ? path : "/" + path;
+}
+
+/** `/prefix/rest` → `/rest`, only at a segment boundary. */
+export function stripPrefix(path: string, prefix: string | undefined): string {
+  if (!prefix || !path.startsWith(prefix)) return path;
+  if (path.length === prefix.length) return "/";
+  return path.charCodeAt(prefix.length) === 47 ? path.slice(prefix.length) : path;
+}
+
+/** `api/v1/` → `/api/v1`; empty or `/` means none. */
+export function normalBasePath(basePath: string | undefined): string | undefined {
+  if (!basePath) return undefined;
+  let base = basePath.startsWith("/") ? basePath : "/" + basePath;
+  while (base.endsWith("/")) base = base.slice(0, -1);
+  return base === "" ? undefined : base;
+}
+
+function encodeComponent(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\ufffd"));
+  }
+}
+
+/**
+ * A raw query string from a source's parameter maps, the multi-value map preferred.
+ * `encode`: API Gateway REST hands the values decoded, so they are encoded again for core to
+ * decode once; ALB hands them as the client sent them, so they are joined untouched.
+ */
+export function queryOf(
+  multi: Record<string, string[] | undefined> | null | undefined,
+  single: Record<string, string | undefined> | null | undefined,
+  encode: boolean,
+): string {
+  let query = "";
+  if (multi) {
+    for (const key in multi) {
+      const values = multi[key];
+      if (!values) continue;
+      const name = encode ? encodeComponent(key) : key;
+      for (const value of values) query += (query === "" ? "" : "&") + name + "=" + (encode ? encodeComponent(value) : value);
+    }
+  } else if (single) {
+    for (const key in single) {
+      const value = single[key];
+      if (value === undefined || value === null) continue;
+      query += (query === "" ? "" : "&") + (encode ? encodeComponent(key) : key) + "=" + (encode ? encodeComponent(value) : value);
+    }
+  }
+  return query;
+}
+
+const notBase64 = /[^A-Za-z0-9+/=]/;
+
+function decodeBase64(text: string): Buffer {
+  const bytes = Buffer.from(text, "base64");
+  // Buffer skips what is not base64 and stops at padding: a short result means a bad body.
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end--;
+  if (notBase64.test(text) || bytes.length !== Math.floor((end * 3) / 4) || text.length - end > 2) {
+    throw new HttpError(400, "The body is not valid base64", { errors: [{ pointer: "/body", detail: "invalid base64" }] });
+  }
+  return bytes;
+}
+
+/**
+ * Reads the event's body: base64 decoded when the source says so, and `null`, a missing body
+ * and an empty one all alike (no reader: core sees no body). Decoded only when a job reads it.
+ */
+export function bodyOf(body: string | null | undefined, base64: boolean | undefined): BodyReader | undefined {
+  if (typeof body !== "string" || body === "") return undefined;
+  return (limit) => {
+    // Every UTF-8 or base64 byte needs at least 1 or 4/3 characters: a cheap refusal first.
+    if ((base64 ? Math.floor((body.length * 3) / 4) - 2 : body.length) > limit) return Promise.reject(tooLarge(limit));
+    let bytes: Buffer;
+    try {
+      bytes = base64 ? decodeBase64(body) : Buffer.from(body, "utf8");
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return bytes.length > limit ? Promise.reject(tooLarge(limit)) : Promise.resolve(bytes);
+  };
+}

@@ -1,0 +1,86 @@
+/** What every event kind needs to turn core's `Outgoing` into its result: the body, encoded. */
+import { statusText } from "../../core/http-error.js";
+import type { Outgoing } from "../../core/types.js";
+
+/** A response whose body is text, bytes or nothing: a stream has been read whole. */
+export interface Buffered extends Outgoing {
+  body: string | Uint8Array | null;
+}
+
+export interface EncodedBody {
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+const empty: EncodedBody = { body: "", isBase64Encoded: false };
+
+/** Text as text; bytes as base64, which every source decodes when `isBase64Encoded` is set. */
+export function encodeBody(body: string | Uint8Array | null): EncodedBody {
+  if (body === null) return empty;
+  if (typeof body === "string") return { body, isBase64Encoded: false };
+  if (body.length === 0) return empty;
+  const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+  return { body: buffer.toString("base64"), isBase64Encoded: true };
+}
+
+const textual = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded)\b|image\/svg\+xml)/i;
+
+/**
+ * Reads a stream body whole: a Lambda result is one JSON document. It comes out as text when
+ * its media type is textual and its bytes are valid UTF-8 (so API Gateway REST, which passes
+ * base64 on unless the API lists binary media types, shows it as sent), else as bytes.
+ */
+export async function buffer(out: Outgoing): Promise<Buffered> {
+  const { body } = out;
+  if (body === null || typeof body === "string" || body instanceof Uint8Array) return out as Buffered;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+  }
+  const bytes = Buffer.concat(chunks, size);
+  let type: string | undefined;
+  for (const [name, value] of out.headers) if (name === "content-type") type = value;
+  if (type !== undefined && textual.test(type)) {
+    try {
+      return { ...out, body: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes) };
+    } catch {
+      // Not UTF-8 after all: sent as bytes.
+    }
+  }
+  return { ...out, body: bytes };
+}
+
+const phrases: Record<number, string> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  207: "Multi-Status",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+};
+
+/** `200 OK`, `404 Not Found`: the status line ALB writes from `statusDescription`. */
+export function statusDescription(status: number): string {
+  return `${status} ${status >= 400 ? statusText(status) : (phrases[status] ?? "")}`.trimEnd();
+}
+
+/** A header map with no prototype, so a header called `__proto__` is kept like any other. */
+export function resultHeaders<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}

@@ -1,0 +1,115 @@
+/**
+ * Response streaming for Function URLs (invoke mode `RESPONSE_STREAM`): the status and headers
+ * go first, as the prelude `awslambda.HttpResponseStream.from` writes, then the body as the job
+ * produces it, so a stream body reaches the client chunk by chunk.
+ */
+import { prepare } from "../../core/handle.js";
+import type { App } from "../../core/routes.js";
+import type { OutgoingBody } from "../../core/types.js";
+import type { LambdaContext, LambdaHttpEvent } from "./events.js";
+import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
+import { resultHeaders } from "./response.js";
+import { settle } from "./settings.js";
+
+/** The writable Lambda's Node runtime hands a streaming handler. */
+export interface ResponseStream {
+  write(chunk: string | Uint8Array): boolean;
+  end(callback?: () => void): void;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  off?(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+export type StreamingHandler = (event: LambdaHttpEvent, responseStream: ResponseStream, context?: LambdaContext) => Promise<void>;
+
+/** The global the Lambda Node runtime (and `aws-lambda-ric`) defines before loading a handler. */
+interface AwsLambdaGlobal {
+  streamifyResponse<H>(handler: H, options?: { highWaterMark?: number }): H;
+  HttpResponseStream: { from(stream: ResponseStream, prelude: Record<string, unknown>): ResponseStream };
+}
+
+function runtime(): AwsLambdaGlobal | undefined {
+  return (globalThis as { awslambda?: AwsLambdaGlobal }).awslambda;
+}
+
+interface Prelude {
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies?: string[];
+}
+
+function preludeOf(status: number, pairs: [string, string][]): Prelude {
+  const headers = resultHeaders<string>();
+  let cookies: string[] | undefined;
+  for (const [name, value] of pairs) {
+    if (name === "set-cookie") (cookies ??= []).push(value);
+    else headers[name] = headers[name] === undefined ? value : headers[name] + ", " + value;
+  }
+  const prelude: Prelude = { statusCode: status, headers };
+  if (cookies) prelude.cookies = cookies;
+  return prelude;
+}
+
+function drained(stream: ResponseStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      stream.off?.("error", fail);
+      resolve();
+    };
+    const fail = (error: unknown) => {
+      stream.off?.("drain", done);
+      reject(error as Error);
+    };
+    stream.once("drain", done);
+    stream.once("error", fail);
+  });
+}
+
+async function writeBody(stream: ResponseStream, body: OutgoingBody): Promise<void> {
+  // The prelude goes out on the first write, so an empty body still writes once.
+  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
+    stream.write(body ?? "");
+  } else {
+    const reader = body.getReader();
+    let wrote = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.length === 0) continue;
+      wrote = true;
+      if (!stream.write(value)) await drained(stream);
+    }
+    if (!wrote) stream.write("");
+  }
+  await new Promise<void>((resolve, reject) => {
+    stream.once("error", reject);
+    stream.end(resolve);
+  });
+}
+
+/**
+ * A streaming handler for a Function URL whose invoke mode is `RESPONSE_STREAM`, made with
+ * `awslambda.streamifyResponse`, which Lambda's Node runtime defines. `ctx.waitUntil` work is
+ * awaited after the response has ended, so the client does not wait for it.
+ */
+export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHandler {
+  const prepared = prepare(app, options);
+  const settings = settle(options);
+  const { safetyMargin } = options;
+  const handler: StreamingHandler = async (event, responseStream, context) => {
+    const awslambda = runtime();
+    if (!awslambda) {
+      throw new Error("jobwrap/lambda: wrapStream needs the Lambda Node.js runtime's awslambda global (HttpResponseStream)");
+    }
+    const kind = eventKind(event);
+    const pending = new Pending();
+    try {
+      const out = await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin));
+      const stream = awslambda.HttpResponseStream.from(responseStream, preludeOf(out.status, out.headers) as unknown as Record<string, unknown>);
+      await writeBody(stream, out.body);
+    } finally {
+      await pending.settle();
+    }
+  };
+  const awslambda = runtime();
+  return awslambda ? awslambda.streamifyResponse(handler) : handler;
+}

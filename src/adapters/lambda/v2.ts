@@ -1,0 +1,37 @@
+/** API Gateway HTTP APIs (payload format 2.0) and Lambda Function URLs, which share it. */
+import type { Incoming } from "../../core/types.js";
+import type { ApiGatewayV2Event, ApiGatewayV2Result } from "./events.js";
+import { addCookies, addHeaders, bodyOf, encodedPath, headerMap, stripPrefix } from "./request.js";
+import { encodeBody, resultHeaders, type Buffered } from "./response.js";
+import type { Settings } from "./settings.js";
+
+export function incomingV2(event: ApiGatewayV2Event, settings: Settings): Incoming {
+  const headers = addHeaders(headerMap(), event.headers);
+  addCookies(headers, event.cookies);
+  let path = encodedPath(event.rawPath);
+  // A named stage is the first segment of `rawPath` on the execute-api host; `$default` is none.
+  const stage = event.requestContext?.stage;
+  if (settings.stripStage && stage && stage !== "$default") path = stripPrefix(path, "/" + stage);
+  return {
+    method: (event.requestContext?.http?.method ?? "GET").toUpperCase(),
+    path: stripPrefix(path, settings.basePath),
+    // Kept as the client sent it: core decodes it once.
+    query: event.rawQueryString ?? "",
+    headers,
+    body: bodyOf(event.body, event.isBase64Encoded),
+  };
+}
+
+/** Single-string headers (repeats joined), and each `set-cookie` in `cookies`. */
+export function resultV2(out: Buffered): ApiGatewayV2Result {
+  const headers = resultHeaders<string>();
+  let cookies: string[] | undefined;
+  for (const [name, value] of out.headers) {
+    if (name === "set-cookie") (cookies ??= []).push(value);
+    else headers[name] = headers[name] === undefined ? value : headers[name] + ", " + value;
+  }
+  const { body, isBase64Encoded } = encodeBody(out.body);
+  const result: ApiGatewayV2Result = { statusCode: out.status, headers, body, isBase64Encoded };
+  if (cookies) result.cookies = cookies;
+  return result;
+}

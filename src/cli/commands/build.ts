@@ -1,0 +1,65 @@
+import { stat } from "node:fs/promises";
+import { relative } from "node:path";
+import { parseArgs } from "node:util";
+import type { Command } from "../main.js";
+import { BuildError, buildLambda, defaultOutDir } from "../../deploy/lambda/build.js";
+
+const usage = `usage: jobwrap build lambda <entry> [--out DIR]
+
+  <entry>      the module exporting \`handler\` (e.g. wrap(api) from jobwrap/lambda)
+  --out DIR    where index.mjs and function.zip go (default ${defaultOutDir})
+
+Bundles the handler with esbuild into one ESM file (target node22, minified, @aws-sdk/* left
+to the runtime) and writes the deployment zip; the function's handler is index.handler.`;
+
+/** Where the command writes; tests pass their own. */
+export interface BuildIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const consoleIo: BuildIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+export const command: Command = {
+  summary: "bundle a handler for a platform: `jobwrap build lambda <entry> [--out DIR]`",
+  run: (args) => runBuild(args, consoleIo),
+};
+
+function size(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+export async function runBuild(args: string[], io: BuildIo): Promise<number> {
+  const [platform, ...rest] = args;
+  if (platform === "--help" || platform === "-h" || rest.includes("--help") || rest.includes("-h")) {
+    io.out(usage);
+    return 0;
+  }
+  if (platform !== "lambda") {
+    io.err(platform === undefined ? usage : `jobwrap build: unknown platform ${JSON.stringify(platform)} (known: lambda)\n\n${usage}`);
+    return 2;
+  }
+  let entry: string;
+  let outDir: string;
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { out: { type: "string" } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new Error(positionals.length === 0 ? "no entry given" : `one entry, not ${positionals.length}`);
+    entry = positionals[0]!;
+    outDir = values.out ?? defaultOutDir;
+  } catch (error) {
+    io.err(`jobwrap build lambda: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  try {
+    const built = await buildLambda({ entry, outDir });
+    const cwd = process.cwd();
+    io.out(`bundle   ${relative(cwd, built.bundle)} (${size((await stat(built.bundle)).size)})`);
+    io.out(`zip      ${relative(cwd, built.zip)} (${size((await stat(built.zip)).size)})`);
+    io.out(`handler  ${built.handler}`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BuildError)) throw error;
+    io.err(`jobwrap build lambda: ${error.message}`);
+    return 1;
+  }
+}
