@@ -1,0 +1,186 @@
+// bench/RESULTS.md from one run's numbers.
+import type { LambdaResults } from "./lambda/part.js";
+import type { Machine } from "./machine.js";
+import type { NodeResults, NodeSettings } from "./node/part.js";
+import { fmt, ratio } from "./stats.js";
+import type { WorkersResults } from "./workers/part.js";
+import type { LambdaSettings } from "./lambda/part.js";
+
+export interface Run {
+  machine: Machine;
+  quick: boolean;
+  pinned: boolean;
+  loads: string[];
+  minutes: number;
+  node?: { settings: NodeSettings; results: NodeResults };
+  lambda?: { settings: LambdaSettings; results: LambdaResults };
+  workers?: WorkersResults;
+  findings: string;
+}
+
+type Row = (string | number)[];
+
+function table(head: string[], rows: Row[]): string {
+  const line = (cells: Row) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+}
+
+interface Target {
+  measure: string;
+  target: string;
+  value: number;
+  /** Met when `value` is at least (`min`) or at most (`max`) the bound. */
+  bound: { min: number } | { max: number };
+}
+
+const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : "n/a");
+
+function targets(run: Run): Target[] {
+  const list: Target[] = [];
+  const node = run.node?.results;
+  if (node) {
+    list.push({ measure: "Node POST req/s, jobwrap ÷ Hono", target: "≥ 1.5×", value: node.jobwrap.post.rps / node.hono.post.rps, bound: { min: 1.5 } });
+    list.push({
+      measure: "Node POST req/s, jobwrap ÷ hand-written node:http",
+      target: "≥ 0.8×",
+      value: node.jobwrap.post.rps / node.handwritten.post.rps,
+      bound: { min: 0.8 },
+    });
+  }
+  const lambda = run.lambda?.results;
+  if (lambda) {
+    const jobwrap = lambda.contestants.jobwrap;
+    const hono = lambda.contestants.hono!;
+    for (const key of Object.keys(hono.throughput)) {
+      list.push({
+        measure: `Lambda ${key} events/s, jobwrap ÷ hono/aws-lambda`,
+        target: "≥ 10×",
+        value: jobwrap ? jobwrap.throughput[key]! / hono.throughput[key]! : Number.NaN,
+        bound: { min: 10 },
+      });
+    }
+    list.push({
+      measure: "Lambda cold start above `node -e 0`, jobwrap ÷ Hono",
+      target: "≤ 0.5×",
+      value: jobwrap ? (jobwrap.coldMs - lambda.baselineMs) / (hono.coldMs - lambda.baselineMs) : Number.NaN,
+      bound: { max: 0.5 },
+    });
+  }
+  const workers = run.workers?.contestants;
+  if (workers) {
+    list.push({
+      measure: "Worker bundle gzip, jobwrap ÷ Hono",
+      target: "≤ 0.5×",
+      value: workers.jobwrap ? workers.jobwrap.gzipBytes / workers.hono!.gzipBytes : Number.NaN,
+      bound: { max: 0.5 },
+    });
+  }
+  return list;
+}
+
+function verdict(t: Target): string {
+  if (!Number.isFinite(t.value)) return "not measured";
+  const met = "min" in t.bound ? t.value >= t.bound.min : t.value <= t.bound.max;
+  return met ? "met" : "**missed**";
+}
+
+function nodeSection(run: NonNullable<Run["node"]>): string {
+  const { settings, results } = run;
+  const j = results.jobwrap;
+  const rows = Object.entries(results).map(([name, r]) => [
+    name,
+    fmt(r.post.rps),
+    fmt(r.post.p99),
+    name === "jobwrap" ? "" : ratio(j.post.rps, r.post.rps),
+    fmt(r.get.rps),
+    fmt(r.get.p99),
+    name === "jobwrap" ? "" : ratio(j.get.rps, r.get.rps),
+  ]);
+  return `## Node HTTP
+
+${settings.rounds} round(s), contestants in a rotating order; in each, a fresh server process is checked, warmed with
+${settings.warmSeconds} s of load on each route, then loaded for ${settings.seconds} s per route by autocannon (${settings.connections} connections,
+its own process). POST sends a new name each time (a taken name answers 409); GET reads \`/user/alice\`.
+Medians over rounds. jobwrap runs \`serve(api, { log: false })\`: its per-request access log is off because no peer writes one.
+
+${table(["contestant", "POST req/s", "POST p99 ms", "jobwrap ÷ it", "GET req/s", "GET p99 ms", "jobwrap ÷ it"], rows)}
+`;
+}
+
+const kindsOrder = ["v2 POST", "v2 GET", "v1 POST", "v1 GET"];
+
+function lambdaSection(run: NonNullable<Run["lambda"]>): string {
+  const { settings, results } = run;
+  const j = results.contestants.jobwrap;
+  const throughputRows = Object.entries(results.contestants).map(([name, r]) => [
+    name,
+    ...kindsOrder.map((key) => `${fmt(r.throughput[key]!)}${j && name !== "jobwrap" ? ` (${ratio(j.throughput[key]!, r.throughput[key]!)})` : ""}`),
+  ]);
+  const jAbove = j ? j.coldMs - results.baselineMs : Number.NaN;
+  const coldRows = Object.entries(results.contestants).map(([name, r]) => {
+    const above = r.coldMs - results.baselineMs;
+    return [name, fmt(r.bundleBytes / 1024, 1), fmt(r.bundleGzipBytes / 1024, 1), fmt(r.coldMs, 1), fmt(above, 1), j && name !== "jobwrap" ? times(jAbove / above) : ""];
+  });
+  return `## Lambda in process
+
+\`await handler(event, context)\` in a loop, one fresh process per contestant and round (${settings.rounds} round(s)), each
+checked first, then warmed with ${settings.warmEvents} events per route and timed for ${settings.milliseconds} ms per event kind and route. Events are
+built from the real payloads in \`../shared/fixtures/lambda\` (\`apigw-v2-basic.json\`, \`apigw-v1-prod-stage-nulls.json\`).
+Medians of events/s; in brackets, jobwrap ÷ that contestant.
+
+${table(["contestant", ...kindsOrder.map((k) => `${k} events/s`)], throughputRows)}
+
+## Lambda cold start
+
+Each handler bundled by esbuild into one minified ESM file with all its dependencies. A cold start is the wall time of
+a whole \`node\` process that imports the bundle and answers one API Gateway v2 POST; median of ${settings.coldSpawns} spawns,
+interleaved across contestants. \`node -e 0\` takes ${fmt(results.baselineMs, 1)} ms here.
+
+${table(["contestant", "bundle KiB", "gzip KiB", "process ms", "above node -e 0, ms", "jobwrap ÷ it"], coldRows)}
+`;
+}
+
+function workersSection(results: WorkersResults): string {
+  const j = results.contestants.jobwrap;
+  const rows = Object.entries(results.contestants).map(([name, r]) => [
+    name,
+    fmt(r.bytes / 1024, 2),
+    fmt(r.gzipBytes / 1024, 2),
+    j && name !== "jobwrap" ? times(j.gzipBytes / r.gzipBytes) : "",
+  ]);
+  return `## Workers bundle
+
+\`wrangler deploy --dry-run --minify --outdir\`: jobwrap's is \`examples/workers\` as it is; the peers (\`bench/peers/*-worker.ts\`)
+are the same service. Every bundle is checked in workerd (Miniflare, KV bound) before it is measured. Sizes are of the
+script wrangler wrote, gzipped here at level 9.
+
+${table(["contestant", "minified KiB", "gzip KiB", "jobwrap ÷ it (gzip)"], rows)}
+`;
+}
+
+export function resultsMarkdown(run: Run): string {
+  const m = run.machine;
+  const missing = [...(run.lambda?.results.missing ?? []), ...(run.workers?.missing ?? [])];
+  const parts = [
+    `# jobwrap benchmarks
+
+Written by \`npm run bench${run.quick ? " -- --quick" : ""}\` (bench/run.ts) on ${m.date} in ${run.minutes.toFixed(1)} minutes. **${run.quick ? "A quick run: few, short samples." : "A full run."}**
+
+- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}
+- Node ${m.node}
+- Load average (1 min) at the start of each part: ${run.loads.join(", ")}
+- ${run.pinned ? "Server (or handler process) pinned to core 1 and load generator to core 0 with `taskset`." : "**taskset is missing: nothing is pinned.**"}
+- Every contestant answers the same checks (201 and its body, 409, 200 and its body, 404, three 400s) before it is timed.
+`,
+    missing.length ? `**Not measured, because it does not exist yet:** ${missing.join("; ")}.\n` : "",
+    `## Targets
+
+${table(["measure", "target", "this run", "verdict"], targets(run).map((t) => [t.measure, t.target, times(t.value), verdict(t)]))}
+`,
+    run.node ? nodeSection(run.node) : "",
+    run.lambda ? lambdaSection(run.lambda) : "",
+    run.workers ? workersSection(run.workers) : "",
+    run.findings,
+  ];
+  return parts.filter(Boolean).join("\n");
+}

@@ -1,0 +1,56 @@
+// `npm run bench` (`-- --quick` for a short run, `-- --only node,lambda,workers` for some parts).
+// A full run writes bench/RESULTS.md; a quick one bench/.out/RESULTS-quick.md.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { out } from "./build.js";
+import { runLambda, type LambdaSettings } from "./lambda/part.js";
+import { load, machine } from "./machine.js";
+import { runNode, type NodeSettings } from "./node/part.js";
+import { canPin } from "./processes.js";
+import { resultsMarkdown, type Run } from "./results.js";
+import { root } from "./root.js";
+import { runWorkers } from "./workers/part.js";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyAt = args.indexOf("--only");
+const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]?.split(",")) : undefined;
+const wanted = (part: string) => !only || only.has(part);
+
+const nodeSettings: NodeSettings = quick
+  ? { rounds: 1, warmSeconds: 1, seconds: 2, connections: 10 }
+  : { rounds: 3, warmSeconds: 2, seconds: 5, connections: 10 };
+const lambdaSettings: LambdaSettings = quick
+  ? { rounds: 1, warmEvents: 2_000, milliseconds: 300, coldSpawns: 5 }
+  : { rounds: 3, warmEvents: 10_000, milliseconds: 1_500, coldSpawns: 21 };
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+const started = Date.now();
+mkdirSync(out, { recursive: true });
+
+const findingsFile = `${root}bench/FINDINGS.md`;
+const run: Run = {
+  machine: machine(),
+  quick,
+  pinned: canPin,
+  loads: [],
+  minutes: 0,
+  findings: existsSync(findingsFile) ? readFileSync(findingsFile, "utf8") : "",
+};
+
+if (wanted("node")) {
+  run.loads.push(`node ${load()}`);
+  run.node = { settings: nodeSettings, results: await runNode(nodeSettings, say) };
+}
+if (wanted("lambda")) {
+  run.loads.push(`lambda ${load()}`);
+  run.lambda = { settings: lambdaSettings, results: await runLambda(lambdaSettings, say) };
+}
+if (wanted("workers")) {
+  run.loads.push(`workers ${load()}`);
+  run.workers = await runWorkers(say);
+}
+run.minutes = (Date.now() - started) / 60_000;
+
+const target = quick || only ? `${out}RESULTS-${quick ? "quick" : "partial"}.md` : `${root}bench/RESULTS.md`;
+writeFileSync(target, resultsMarkdown(run));
+say(`wrote ${target.slice(root.length)} in ${run.minutes.toFixed(1)} min`);

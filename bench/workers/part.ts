@@ -1,0 +1,84 @@
+// Workers: the bundle each contestant would upload, as `wrangler deploy --dry-run --minify`
+// builds it, checked in workerd (Miniflare) before it is measured.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { Miniflare } from "miniflare";
+import { out } from "../build.js";
+import { checkService } from "../check.js";
+import { root } from "../root.js";
+
+/** jobwrap's Worker is the example itself; the peers are the same service under bench/peers. */
+const jobwrapConfig = "examples/workers/wrangler.jsonc";
+export const workerPeers = { handwritten: "bench/peers/plain-worker.ts", "itty-router": "bench/peers/itty-worker.ts", hono: "bench/peers/hono-worker.ts" };
+const compatibilityDate = "2026-04-26";
+
+export interface WorkerSize {
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface WorkersResults {
+  contestants: Record<string, WorkerSize>;
+  missing: string[];
+}
+
+/** Runs wrangler's dry-run deploy and returns the one script it wrote. */
+function dryRun(name: string, args: string[]): string {
+  const dir = `${out}workers/${name}/`;
+  rmSync(dir, { recursive: true, force: true });
+  const run = spawnSync(process.execPath, [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--minify", "--outdir", dir, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+  if (run.status !== 0) throw new Error(`wrangler dry run of ${name} failed: ${run.stderr.slice(-2000)}${run.stdout.slice(-2000)}`);
+  const scripts = readdirSync(dir).filter((file) => file.endsWith(".js"));
+  if (scripts.length !== 1) throw new Error(`wrangler wrote ${scripts.join(", ") || "no script"} for ${name}`);
+  return dir + scripts[0];
+}
+
+async function checkWorker(name: string, script: string): Promise<void> {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    compatibilityDate,
+    kvNamespaces: ["USERS"],
+    // The Workers' own log lines (jobwrap's access log) are not the bench's output.
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.resume();
+      stderr.resume();
+    },
+  });
+  try {
+    await checkService(`worker ${name}`, async (method, path, body) => {
+      const res = await mf.dispatchFetch(`http://localhost${path}`, {
+        method,
+        body,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+      });
+      return { status: res.status, body: await res.text() };
+    });
+  } finally {
+    await mf.dispose();
+  }
+}
+
+export async function runWorkers(say: (line: string) => void): Promise<WorkersResults> {
+  const scripts: Record<string, string> = {};
+  const missing: string[] = [];
+  if (existsSync(`${root}${jobwrapConfig}`) && existsSync(`${root}src/adapters/workers.ts`)) {
+    scripts.jobwrap = dryRun("jobwrap", ["-c", jobwrapConfig]);
+  } else missing.push("jobwrap/workers (examples/workers has not landed)");
+  for (const [name, entry] of Object.entries(workerPeers)) {
+    scripts[name] = dryRun(name, ["--name", `bench-${name}`, "--compatibility-date", compatibilityDate, entry]);
+  }
+  const contestants: Record<string, WorkerSize> = {};
+  for (const [name, script] of Object.entries(scripts)) {
+    await checkWorker(name, script);
+    const bytes = readFileSync(script);
+    contestants[name] = { bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+    say(`worker ${name}: ${bytes.length} B, ${contestants[name]!.gzipBytes} B gzip`);
+  }
+  return { contestants, missing };
+}
