@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { register } from "jobwrap/cloud-functions";
 import type { LogEntry } from "jobwrap";
 import { contractApp } from "../contract/app.js";
@@ -23,4 +23,16 @@ describe("contract on the real functions-framework (getTestServer)", () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   runContract({ platform: "cloud-functions", platformAnswers: frameworkAnswers(false) }, () => (request) => send(base, request));
+
+  it("logs one line per request the function answered, and a failed job's error with its request id, with no secrets", () => {
+    const access = logs.filter((entry) => typeof entry.status === "number");
+    expect(access.length).toBeGreaterThan(30);
+    for (const entry of access) {
+      expect(entry).toMatchObject({ platform: "cloud-functions", requestId: expect.stringMatching(/^contract-\d+$/) });
+    }
+    expect(logs.find((entry) => entry.message === "job failed")).toMatchObject({ severity: "ERROR", requestId: expect.stringMatching(/^contract-/) });
+    const text = JSON.stringify(logs);
+    expect(text).not.toContain("t0k3n");
+    expect(text).not.toContain("long-enough");
+  });
 });
