@@ -108,7 +108,9 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
       },
     };
     handle(prepared, incomingOf(req, res), platform).then(
-      (out) => send(res, out, life?.draining === true),
+      // From the signal on, each answer says `connection: close`, so keep-alive clients reconnect
+      // elsewhere between requests instead of racing the close of an idle socket later.
+      (out) => send(res, out, life?.unready === true || life?.draining === true),
       // handle() answers every failure itself; reaching here is a bug in jobwrap.
       (error: unknown) => {
         prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
@@ -133,9 +135,10 @@ export interface ServeOptions extends NodeOptions {
   drainTimeout?: number;
   /**
    * Milliseconds between the signal and closing the listener, while `/readyz` already answers
-   * 503 and requests are still served: lets a load balancer see the instance go unready before
-   * it stops accepting. Default: `JOBWRAP_DRAIN_DELAY_MS`, else 0 (on Kubernetes a preStop
-   * pause does the same job outside the process).
+   * 503 and requests are still served, each answered with `connection: close`: lets a load
+   * balancer see the instance go unready before it stops accepting, and moves keep-alive clients
+   * off it. Default: `JOBWRAP_DRAIN_DELAY_MS`, else 0 (on Kubernetes a preStop pause lets
+   * endpoints forget the pod, but only this delay tells its keep-alive clients).
    */
   drainDelay?: number;
   /** Liveness path. Default `/healthz`. */

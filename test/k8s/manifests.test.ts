@@ -7,7 +7,7 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Service } from "kubernetes-models/v1/Service";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { main } from "../../src/cli/main.js";
-import { parseK8sArgs } from "../../src/deploy/k8s/flags.js";
+import { argsOf, parseK8sArgs } from "../../src/deploy/k8s/flags.js";
 import { generate } from "../../src/deploy/k8s/generate.js";
 import { InvalidK8sInput, resolveOptions, type K8sInput } from "../../src/deploy/k8s/options.js";
 import { validateStrict } from "../../src/deploy/k8s/strict.js";
@@ -67,9 +67,10 @@ describe("jobwrap k8s manifests", () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(container.ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
     const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ PORT: "3000", JOBWRAP_DRAIN_TIMEOUT_MS: "15000" });
+    expect(env).toMatchObject({ PORT: "3000", JOBWRAP_DRAIN_TIMEOUT_MS: "15000", JOBWRAP_DRAIN_DELAY_MS: "2000" });
     const preStop = container.lifecycle.preStop.sleep.seconds as number;
-    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStop + 15);
+    expect(preStop).toBeGreaterThan(0);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(preStop + 2 + 15);
     expect(container.resources).toEqual({ requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } });
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
@@ -104,7 +105,7 @@ describe("jobwrap k8s manifests", () => {
     expect(problemsOf({ port: 70000 })).toEqual(["port 70000 is out of range: an integer from 1 to 65535"]);
     expect(problemsOf({ port: 0 })).toHaveLength(1);
     expect(problemsOf({ drainTimeoutMs: 30_000, gracePeriodSeconds: 30 })).toEqual([
-      expect.stringMatching(/^grace period 30 s is not longer than the preStop pause \(5 s\) plus the drain timeout \(30 s\)/),
+      expect.stringMatching(/^grace period 30 s is not longer than the preStop pause \(5 s\) plus the drain delay \(2 s\) plus the drain timeout \(30 s\): Kubernetes would kill the server mid-drain/),
     ]);
     expect(problemsOf({ replicas: 1 })).toEqual([expect.stringContaining("at least 2")]);
     expect(problemsOf({ name: "Users_1" })).toEqual([expect.stringContaining("not a DNS label")]);
@@ -112,6 +113,15 @@ describe("jobwrap k8s manifests", () => {
     expect(() => parseK8sArgs(["examples/node/main.ts", "--port", "eighty"])).toThrow('--port "eighty" is not an integer');
     expect(() => parseK8sArgs(["examples/node/main.ts", "--hpa", "2-10"])).toThrow("--hpa \"2-10\" is not MIN/MAX/CPU%");
     expect(() => parseK8sArgs(["examples/node/main.ts", "--replica", "3"])).toThrow(/Unknown option '--replica'/);
+  });
+
+  it("names in each file the command that writes it again, so CI can regenerate with the commit's tag", () => {
+    const chosen = resolveOptions({ ...base, port: 3000, drainTimeoutMs: 15_000, https: true, hpa: { min: 3, max: 9, cpuPercent: 60 }, cpuLimit: "2" });
+    const args = argsOf(chosen);
+    const again = parseK8sArgs(args).input;
+    expect(resolveOptions({ ...again, tag: chosen.tag })).toEqual(chosen);
+    expect(generate(chosen, "out")["k8s/deployment.yaml"]).toContain(`jobwrap k8s ${args.join(" ")}`);
+    expect(argsOf(resolveOptions(base))).toEqual(["examples/node/main.ts", "--name", "users", "--image", "ghcr.io/example/users", "--tag", "0f1e2d3c"]);
   });
 
   it("refuses a field Kubernetes does not know, which validate() alone lets through", () => {

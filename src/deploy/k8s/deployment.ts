@@ -8,8 +8,11 @@ export function labelsOf(o: K8sOptions): Record<string, string> {
 
 /**
  * A Deployment that replaces pods one at a time without losing a request: a new pod must be
- * ready before an old one goes (maxSurge 1, maxUnavailable 0); an old pod keeps serving through
- * the preStop pause while endpoints forget it, then drains on SIGTERM within the grace period.
+ * ready before an old one goes (maxSurge 1, maxUnavailable 0). An old pod keeps serving through
+ * the preStop pause while endpoints forget it (no new connections after); on SIGTERM it keeps
+ * serving for the drain delay, each answer saying `connection: close` so its keep-alive clients
+ * reconnect to other pods; then it closes its listener and idle sockets, and drains, all within
+ * the grace period.
  */
 export function deploymentOf(o: K8sOptions): Deployment {
   const labels = labelsOf(o);
@@ -43,6 +46,7 @@ export function deploymentOf(o: K8sOptions): Deployment {
               ports: [{ name: "http", containerPort: o.port, protocol: "TCP" }],
               env: [
                 { name: "PORT", value: String(o.port) },
+                { name: "JOBWRAP_DRAIN_DELAY_MS", value: String(o.drainDelayMs) },
                 { name: "JOBWRAP_DRAIN_TIMEOUT_MS", value: String(o.drainTimeoutMs) },
                 { name: "NODE_ENV", value: "production" },
               ],

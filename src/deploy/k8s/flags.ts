@@ -13,8 +13,9 @@ const flags = {
   "memory-limit": { key: "memoryLimit", kind: "string", help: "memory limit (default 256Mi)" },
   port: { key: "port", kind: "integer", help: "container port, the server's PORT (default 8080)" },
   "drain-timeout-ms": { key: "drainTimeoutMs", kind: "integer", help: "most ms the drain waits for in-flight requests (default 10000)" },
+  "drain-delay-ms": { key: "drainDelayMs", kind: "integer", help: "ms after SIGTERM still serving, telling keep-alive clients to reconnect (default 2000)" },
   "prestop-seconds": { key: "preStopSeconds", kind: "integer", help: "pause before SIGTERM while endpoints forget the pod (default 5)" },
-  "grace-period": { key: "gracePeriodSeconds", kind: "integer", help: "seconds before SIGKILL (default: preStop + drain + 5)" },
+  "grace-period": { key: "gracePeriodSeconds", kind: "integer", help: "seconds before SIGKILL (default: preStop + drain delay + drain timeout + 5)" },
   "service-type": { key: "serviceType", kind: "string", help: "LoadBalancer (default), ClusterIP or NodePort" },
   https: { key: "https", kind: "boolean", help: "also expose port 443 (TLS ended at the load balancer)" },
   hpa: { key: "hpa", kind: "hpa", help: "HorizontalPodAutoscaler MIN/MAX/CPU%, e.g. 2/10/70" },
@@ -67,7 +68,13 @@ export function parseK8sArgs(args: string[]): K8sCommandLine {
 
 /** The flags that make these options again, the defaults left out: for generated files' headers and CI. */
 export function argsOf(o: K8sOptions, except: (keyof K8sOptions)[] = []): string[] {
-  const defaults = resolveOptions({ entry: o.entry, tag: o.tag, drainTimeoutMs: o.drainTimeoutMs, preStopSeconds: o.preStopSeconds });
+  const defaults = {
+    ...resolveOptions({ entry: o.entry, tag: o.tag }),
+    // The tag has no default but git's, which the flags must name.
+    tag: "",
+    // The default grace period follows the pause and drain chosen.
+    gracePeriodSeconds: resolveOptions({ ...o, gracePeriodSeconds: undefined }).gracePeriodSeconds,
+  };
   const args = [o.entry];
   for (const [flag, { key, kind }] of Object.entries(flags)) {
     const value = o[key];

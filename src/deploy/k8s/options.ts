@@ -21,6 +21,11 @@ export interface K8sInput {
   port?: number;
   /** Most milliseconds the server's drain waits for in-flight requests (`JOBWRAP_DRAIN_TIMEOUT_MS`). */
   drainTimeoutMs?: number;
+  /**
+   * Milliseconds the server keeps serving after SIGTERM, unready, answering with `connection: close`
+   * so keep-alive clients reconnect to other pods (`JOBWRAP_DRAIN_DELAY_MS`).
+   */
+  drainDelayMs?: number;
   /** Seconds the pod keeps serving after it is marked for deletion, while endpoints forget it. */
   preStopSeconds?: number;
   /** Seconds Kubernetes waits before SIGKILL. Default: preStop + drain + 5 s of margin. */
@@ -60,6 +65,7 @@ function defaultName(entry: string): string {
 export function resolveOptions(input: K8sInput): K8sOptions {
   const name = input.name ?? defaultName(input.entry);
   const drainTimeoutMs = input.drainTimeoutMs ?? 10_000;
+  const drainDelayMs = input.drainDelayMs ?? 2000;
   const preStopSeconds = input.preStopSeconds ?? 5;
   const options: K8sOptions = {
     entry: input.entry,
@@ -73,8 +79,9 @@ export function resolveOptions(input: K8sInput): K8sOptions {
     memoryLimit: input.memoryLimit ?? "256Mi",
     port: input.port ?? 8080,
     drainTimeoutMs,
+    drainDelayMs,
     preStopSeconds,
-    gracePeriodSeconds: input.gracePeriodSeconds ?? preStopSeconds + Math.ceil(drainTimeoutMs / 1000) + 5,
+    gracePeriodSeconds: input.gracePeriodSeconds ?? preStopSeconds + Math.ceil((drainDelayMs + drainTimeoutMs) / 1000) + 5,
     serviceType: input.serviceType ?? "LoadBalancer",
     https: input.https ?? false,
     nodeImage: input.nodeImage ?? "node:22-slim",
@@ -112,13 +119,15 @@ function check(o: K8sOptions): string[] {
   }
   if (!isInteger(o.port, 1, 65535)) problems.push(`port ${o.port} is out of range: an integer from 1 to 65535`);
   if (!isInteger(o.drainTimeoutMs, 0, 3_600_000)) problems.push(`drain timeout ${o.drainTimeoutMs} ms must be an integer from 0 to 3600000`);
+  if (!isInteger(o.drainDelayMs, 0, 3_600_000)) problems.push(`drain delay ${o.drainDelayMs} ms must be an integer from 0 to 3600000`);
   if (!isInteger(o.preStopSeconds, 0, 3600)) problems.push(`preStop pause ${o.preStopSeconds} s must be an integer from 0 to 3600`);
   if (!isInteger(o.gracePeriodSeconds, 1, 86_400)) {
     problems.push(`grace period ${o.gracePeriodSeconds} s must be an integer from 1 to 86400`);
-  } else if (o.gracePeriodSeconds * 1000 <= o.preStopSeconds * 1000 + o.drainTimeoutMs) {
+  } else if (o.gracePeriodSeconds * 1000 <= o.preStopSeconds * 1000 + o.drainDelayMs + o.drainTimeoutMs) {
     problems.push(
-      `grace period ${o.gracePeriodSeconds} s is not longer than the preStop pause (${o.preStopSeconds} s) plus the drain timeout ` +
-        `(${o.drainTimeoutMs / 1000} s): Kubernetes would kill the server mid-drain; raise the grace period or shorten the drain`,
+      `grace period ${o.gracePeriodSeconds} s is not longer than the preStop pause (${o.preStopSeconds} s) plus the drain delay ` +
+        `(${o.drainDelayMs / 1000} s) plus the drain timeout (${o.drainTimeoutMs / 1000} s): Kubernetes would kill the server ` +
+        `mid-drain; raise the grace period or shorten the drain`,
     );
   }
   if (!["LoadBalancer", "ClusterIP", "NodePort"].includes(o.serviceType)) {
