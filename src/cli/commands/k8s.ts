@@ -35,12 +35,11 @@ export const command: Command = {
     try {
       const { input, out } = parseK8sArgs(args);
       const tag = input.tag ?? gitSha();
-      if (tag === undefined) throw new InvalidK8sInput(["no --tag given and no git commit to tag the image by"]);
-      const options = resolveOptions({ ...input, tag });
+      const options = resolveOptions({ ...input, tag: tag ?? "untagged" }, tag === undefined ? ["no --tag given and no git commit to tag the image by"] : []);
       const files = generate(options, out);
       writeGenerated(out, files);
       for (const path of Object.keys(files)) console.log(`wrote ${join(out, path)}`);
-      console.log(`\nnext: docker build -f ${join(out, "Dockerfile")} -t ${options.image}:${tag} . && docker push ${options.image}:${tag}`);
+      console.log(`\nnext: docker build -f ${join(out, "Dockerfile")} -t ${options.image}:${options.tag} . && docker push ${options.image}:${options.tag}`);
       console.log(`      kubectl apply -f ${join(out, manifestsFolder)}/ && kubectl rollout status deployment/${options.name}`);
       return 0;
     } catch (error) {

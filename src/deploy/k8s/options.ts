@@ -61,8 +61,11 @@ function defaultName(entry: string): string {
   return folder.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "app";
 }
 
-/** Fills the defaults and checks every choice, so bad input never reaches a manifest. */
-export function resolveOptions(input: K8sInput): K8sOptions {
+/**
+ * Fills the defaults and checks every choice, so bad input never reaches a manifest. `known`:
+ * problems the caller found already, reported with the others.
+ */
+export function resolveOptions(input: K8sInput, known: string[] = []): K8sOptions {
   const name = input.name ?? defaultName(input.entry);
   const drainTimeoutMs = input.drainTimeoutMs ?? 10_000;
   const drainDelayMs = input.drainDelayMs ?? 2000;
@@ -87,7 +90,7 @@ export function resolveOptions(input: K8sInput): K8sOptions {
     nodeImage: input.nodeImage ?? "node:22-slim",
     hpa: input.hpa,
   };
-  const problems = check(options);
+  const problems = [...known, ...check(options)];
   if (problems.length > 0) throw new InvalidK8sInput(problems);
   return options;
 }
