@@ -125,7 +125,9 @@ const partNames = new Set(["params", "query", "headers", "body"]);
  * A typed job: `spec` names the valibot schemas of the request parts and any custom
  * extractors; `run` gets them validated and typed.
  */
-export function job<const S extends Spec, E = Env>(spec: S, run: Run<S, E>, options: JobOptions = {}): Job<S, E> {
+// `Job<NoInfer<S>>`: inside `routes({ ... })` TypeScript would otherwise infer S from the
+// table's `AnyJob` too, and widen a returned `status: 201` to `number`.
+export function job<const S extends Spec, E = Env>(spec: S, run: Run<S, E>, options: JobOptions = {}): Job<NoInfer<S>, E> {
   for (const [name, part] of Object.entries(spec)) {
     if (part === undefined || name === "responses") continue;
     const isSchema = typeof part === "object" && part !== null && (part as { kind?: unknown }).kind === "schema";
