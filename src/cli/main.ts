@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   build: () => import("./commands/build.js").then((m) => m.command),
   deploy: () => import("./commands/deploy.js").then((m) => m.command),
   k8s: () => import("./commands/k8s.js").then((m) => m.command),
+  openapi: () => import("./commands/openapi.js").then((m) => m.command),
 };
 
 export async function main(argv: string[]): Promise<number> {
