@@ -215,12 +215,12 @@ export function eventFor(kind: Kind, request: ContractRequest): Json {
 
 /** What a client receives for a result, as each source turns it into an HTTP response. */
 export function responseOf(result: Json): ContractResponse {
-  const headers: Record<string, string[]> = {};
+  const headers = Object.create(null) as Record<string, string[]>;
   const add = (name: string, value: string) => (headers[name.toLowerCase()] ??= []).push(String(value));
   const multi = (result.multiValueHeaders ?? {}) as Record<string, string[]>;
   for (const [name, value] of Object.entries((result.headers ?? {}) as Record<string, string>)) {
     // API Gateway merges the two maps, an identical pair once.
-    if (!multi[name]?.includes(value)) add(name, value);
+    if (!(Object.hasOwn(multi, name) && multi[name]!.includes(value))) add(name, value);
   }
   for (const [name, values] of Object.entries(multi)) for (const value of values) add(name, value);
   for (const cookie of (result.cookies ?? []) as string[]) add("set-cookie", cookie);
