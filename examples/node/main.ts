@@ -1,5 +1,6 @@
 // The users service on the Node server: `npm start` at the repository root.
 import { serve } from "jobwrap/node";
-import { api } from "../users/index.js";
+import { api, User, UserName } from "../users/index.js";
 
-serve(api);
+// docs: /openapi.json and a Swagger UI page at /docs, with User and UserName as named schemas.
+serve(api, { docs: { info: { title: "users", version: "1.0.0" }, schemas: { User, UserName } } });

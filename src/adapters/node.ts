@@ -6,6 +6,7 @@ import { consoleSink } from "../core/log.js";
 import { tooLarge } from "../core/parts.js";
 import { matcher, type App } from "../core/routes.js";
 import type { Incoming, Outgoing, Platform } from "../core/types.js";
+import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 
 export type NodeOptions = AppOptions;
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -149,6 +150,11 @@ export interface ServeOptions extends NodeOptions {
   keepAliveTimeout?: number;
   /** Signals that start a drain and then exit 0; `[]` to handle none. Default SIGTERM and SIGINT. */
   signals?: NodeJS.Signals[];
+  /**
+   * Also answer `/openapi.json` and a Swagger UI page at `/docs` (paths and document options in
+   * `DocsOptions`). The generator and the page's assets load on the first docs request only.
+   */
+  docs?: boolean | DocsOptions;
 }
 
 export interface Served {
@@ -168,11 +174,13 @@ function envNumber(name: string): number | undefined {
 export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
   const readyPath = options.readyPath ?? "/readyz";
+  const docs = options.docs ? docsRoutes(app, options.docs, options.timeout) : undefined;
   if (app.kind === "routes") {
     const match = matcher(app);
-    for (const path of [healthPath, readyPath]) {
+    for (const path of [healthPath, readyPath, ...(docs?.paths ?? [])]) {
       if (match("GET", path).kind !== "no-route") {
-        throw new Error(`a route answers ${path}, which serve() keeps for health checks: pass healthPath/readyPath`);
+        const keeps = docs?.paths.has(path) ? "the API docs: pass docs.path/docs.specPath" : "health checks: pass healthPath/readyPath";
+        throw new Error(`a route answers ${path}, which serve() keeps for ${keeps}`);
       }
     }
   }
@@ -195,6 +203,10 @@ export function serve(app: App, options: ServeOptions = {}): Served {
         ...(life.draining ? { connection: "close" } : {}),
       });
       res.end(body);
+      return;
+    }
+    if (docs?.paths.has(path!) && (req.method === "GET" || req.method === "HEAD")) {
+      void docs.answer(path!).then((out) => send(res, out, life.draining));
       return;
     }
     handler(req, res);

@@ -11,6 +11,7 @@ import { operationId, templatedPaths } from "./path.js";
 import { problemName, problemResponse, problemSchema } from "./problems.js";
 
 export type { JsonSchema } from "./json-schema.js";
+export type { DocsOptions } from "./docs-routes.js";
 
 export interface OpenApiOptions {
   info?: { title?: string; version?: string; description?: string };

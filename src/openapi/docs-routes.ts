@@ -1,0 +1,59 @@
+/**
+ * What `serve(app, { docs: true })` answers besides the app: the OpenAPI document and a
+ * Swagger UI page. Small on purpose: the adapter imports this file only, and the generator
+ * and the page's assets are loaded on the first docs request, so a server without docs (and
+ * every bundle) carries none of it.
+ */
+import type { App } from "../core/routes.js";
+import type { Outgoing } from "../core/types.js";
+import type { OpenApiOptions } from "./index.js";
+
+export interface DocsOptions extends OpenApiOptions {
+  /** The page; its assets are served under it (`/docs/swagger-ui.css`). Default `/docs`. */
+  path?: string;
+  /** The OpenAPI document. Default `/openapi.json`. */
+  specPath?: string;
+}
+
+export interface DocsRoutes {
+  /** Every path the docs answer, for the adapter to check against the app's own routes. */
+  readonly paths: ReadonlySet<string>;
+  /** The answer for one of `paths`. Never rejects: a failure to load answers a 500 problem. */
+  answer(path: string): Promise<Outgoing>;
+}
+
+/** The Swagger UI files the page loads, from the `swagger-ui-dist` package. */
+export const docsAssets = ["swagger-ui.css", "swagger-ui-bundle.js", "init.js"] as const;
+
+export interface DocsLayout {
+  page: string;
+  spec: string;
+  /** Asset file name → the path it is served at. */
+  assets: Record<(typeof docsAssets)[number], string>;
+}
+
+export function docsLayout(options: DocsOptions): DocsLayout {
+  const page = options.path ?? "/docs";
+  const assets = Object.fromEntries(docsAssets.map((name) => [name, `${page}/${name}`])) as DocsLayout["assets"];
+  return { page, spec: options.specPath ?? "/openapi.json", assets };
+}
+
+/** `appTimeout`: the server's own timeout, so the document lists the 504 it may answer. */
+export function docsRoutes(app: App, settings: true | DocsOptions, appTimeout?: number): DocsRoutes {
+  const options: DocsOptions = { timeout: appTimeout, ...(settings === true ? {} : settings) };
+  const layout = docsLayout(options);
+  let pages: Promise<(path: string) => Outgoing> | undefined;
+  return {
+    paths: new Set([layout.page, layout.spec, ...Object.values(layout.assets)]),
+    answer: async (path) => {
+      try {
+        pages ??= import("./docs.js").then((docs) => docs.docsPages(app, options, layout));
+        return (await pages)(path);
+      } catch {
+        pages = undefined;
+        const body = JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "The API docs could not be loaded" });
+        return { status: 500, headers: [["content-type", "application/problem+json"]], body };
+      }
+    },
+  };
+}
