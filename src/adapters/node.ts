@@ -174,7 +174,7 @@ function envNumber(name: string): number | undefined {
 export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
   const readyPath = options.readyPath ?? "/readyz";
-  const docs = options.docs ? docsRoutes(app, options.docs, options.timeout) : undefined;
+  const docs = options.docs ? docsRoutes(app, options.docs, options) : undefined;
   if (app.kind === "routes") {
     const match = matcher(app);
     for (const path of [healthPath, readyPath, ...(docs?.paths ?? [])]) {

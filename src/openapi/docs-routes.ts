@@ -4,8 +4,9 @@
  * and the page's assets are loaded on the first docs request, so a server without docs (and
  * every bundle) carries none of it.
  */
+import { consoleSink } from "../core/log.js";
 import type { App } from "../core/routes.js";
-import type { Outgoing } from "../core/types.js";
+import type { LogSink, Outgoing } from "../core/types.js";
 import type { OpenApiOptions } from "./index.js";
 
 export interface DocsOptions extends OpenApiOptions {
@@ -38,9 +39,16 @@ export function docsLayout(options: DocsOptions): DocsLayout {
   return { page, spec: options.specPath ?? "/openapi.json", assets };
 }
 
-/** `appTimeout`: the server's own timeout, so the document lists the 504 it may answer. */
-export function docsRoutes(app: App, settings: true | DocsOptions, appTimeout?: number): DocsRoutes {
-  const options: DocsOptions = { timeout: appTimeout, ...(settings === true ? {} : settings) };
+/** What the docs take from the server's own options. */
+export interface ServerSettings {
+  /** The server's timeout, so the document lists the 504 it may answer. */
+  timeout?: number | undefined;
+  /** Where a failure to load the docs is logged (a missing package, say). */
+  log?: LogSink | false | undefined;
+}
+
+export function docsRoutes(app: App, settings: true | DocsOptions, server: ServerSettings = {}): DocsRoutes {
+  const options: DocsOptions = { timeout: server.timeout, ...(settings === true ? {} : settings) };
   const layout = docsLayout(options);
   let pages: Promise<(path: string) => Outgoing> | undefined;
   return {
@@ -49,8 +57,9 @@ export function docsRoutes(app: App, settings: true | DocsOptions, appTimeout?: 
       try {
         pages ??= import("./docs.js").then((docs) => docs.docsPages(app, options, layout));
         return (await pages)(path);
-      } catch {
+      } catch (error) {
         pages = undefined;
+        if (server.log !== false) (server.log ?? consoleSink)({ severity: "ERROR", message: "the API docs could not be loaded", error });
         const body = JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "The API docs could not be loaded" });
         return { status: 500, headers: [["content-type", "application/problem+json"]], body };
       }
