@@ -47,6 +47,11 @@ export interface ServerSettings {
   log?: LogSink | false | undefined;
 }
 
+// A specifier bundlers leave alone: a server bundled into one file carries none of the generator
+// or its dependencies, and answers the docs paths with a logged 500 (no swagger-ui-dist beside
+// a bundle anyway). Unbundled, as installed from npm or run by tsx, the docs load.
+const docsModule = "./docs.js";
+
 export function docsRoutes(app: App, settings: true | DocsOptions, server: ServerSettings = {}): DocsRoutes {
   const options: DocsOptions = { timeout: server.timeout, ...(settings === true ? {} : settings) };
   const layout = docsLayout(options);
@@ -55,7 +60,9 @@ export function docsRoutes(app: App, settings: true | DocsOptions, server: Serve
     paths: new Set([layout.page, layout.spec, ...Object.values(layout.assets)]),
     answer: async (path) => {
       try {
-        pages ??= import("./docs.js").then((docs) => docs.docsPages(app, options, layout));
+        pages ??= (import(/* @vite-ignore */ docsModule) as Promise<typeof import("./docs.js")>).then((docs) =>
+          docs.docsPages(app, options, layout),
+        );
         return (await pages)(path);
       } catch (error) {
         pages = undefined;
