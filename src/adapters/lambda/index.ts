@@ -12,7 +12,7 @@ import type { App } from "../../core/routes.js";
 import { resultAlb } from "./alb.js";
 import type { AlbEvent, LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
 import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
-import { buffer } from "./response.js";
+import { buffer, isBuffered } from "./response.js";
 import { settle } from "./settings.js";
 import { resultV1 } from "./v1.js";
 import { resultV2 } from "./v2.js";
@@ -57,9 +57,10 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
   return async (event, context) => {
     const kind = eventKind(event);
     const pending = new Pending();
-    const out = await buffer(await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin)));
+    const answered = await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin));
+    const out = isBuffered(answered) ? answered : await buffer(answered);
     const result = kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, event as AlbEvent, lost);
-    await pending.settle();
+    if (pending.waiting) await pending.settle();
     return result;
   };
 }

@@ -43,6 +43,9 @@ export class Pending {
   add = (promise: Promise<unknown>): void => {
     (this.#work ??= []).push(promise);
   };
+  get waiting(): boolean {
+    return this.#work !== undefined && this.#work.length > 0;
+  }
   async settle(): Promise<void> {
     // Work may add more work while it runs.
     while (this.#work !== undefined && this.#work.length > 0) {

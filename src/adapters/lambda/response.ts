@@ -25,14 +25,19 @@ export function encodeBody(body: string | Uint8Array | null): EncodedBody {
 
 const textual = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript|x-www-form-urlencoded)\b|image\/svg\+xml)/i;
 
+export function isBuffered(out: Outgoing): out is Buffered {
+  const { body } = out;
+  return body === null || typeof body === "string" || body instanceof Uint8Array;
+}
+
 /**
  * Reads a stream body whole: a Lambda result is one JSON document. It comes out as text when
  * its media type is textual and its bytes are valid UTF-8 (so API Gateway REST, which passes
  * base64 on unless the API lists binary media types, shows it as sent), else as bytes.
  */
 export async function buffer(out: Outgoing): Promise<Buffered> {
-  const { body } = out;
-  if (body === null || typeof body === "string" || body instanceof Uint8Array) return out as Buffered;
+  if (isBuffered(out)) return out;
+  const body = out.body as ReadableStream<Uint8Array>;
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
