@@ -2,6 +2,10 @@
 // itself, paths that cannot clash with the app's, and nothing of it loaded without docs.
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { build } from "esbuild";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,5 +95,49 @@ describe("the Node adapter bundled", () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain("src/openapi/docs-routes.ts");
     expect(inputs.filter((file) => /to-json-schema|swagger|src\/openapi\/(?!docs-routes)/.test(file))).toEqual([]);
+  });
+
+  it("answers the docs paths of a one-file bundle with a logged 500 problem, and keeps serving the app", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "jobwrap-docs-bundle-"));
+    const src = fileURLToPath(new URL("../../src/", import.meta.url));
+    const result = await build({
+      stdin: {
+        contents: `import { serve } from ${JSON.stringify(`${src}adapters/node.ts`)};
+          import { job, routes } from ${JSON.stringify(`${src}index.ts`)};
+          serve(routes({ "GET /up": job({}, () => ({ body: "up" })) }), { port: 0, host: "127.0.0.1", docs: true });`,
+        resolveDir: dir,
+        loader: "ts",
+      },
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      logLevel: "silent",
+    });
+    await writeFile(join(dir, "server.mjs"), result.outputFiles[0]!.text);
+    const child = spawn(process.execPath, [join(dir, "server.mjs")], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      let logged: () => void = () => {};
+      const failureLogged = new Promise<void>((resolve) => (logged = resolve));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.once("exit", (code) => reject(new Error(`the bundle exited with ${code}`)));
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+          for (const line of chunk.split("\n").filter(Boolean)) {
+            const entry = JSON.parse(line) as Record<string, unknown>;
+            if (entry.severity === "ERROR" && entry.message === "the API docs could not be loaded") logged();
+            if (typeof entry.port === "number") resolve(`http://127.0.0.1:${entry.port}`);
+          }
+        });
+      });
+      const docs = await fetch(`${url}/docs`);
+      expect(docs.status).toBe(500);
+      expect(docs.headers.get("content-type")).toBe("application/problem+json");
+      expect(await docs.json()).toEqual({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "The API docs could not be loaded" });
+      expect(await (await fetch(`${url}/up`)).text()).toBe("up");
+      await failureLogged;
+    } finally {
+      child.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
