@@ -147,6 +147,26 @@ describe("wrap (jobwrap/lambda)", () => {
     }
   });
 
+  it("answers 500 when a stream body fails while it is read whole, nothing of the error in it", async () => {
+    const logs: Json[] = [];
+    const handler = wrap(
+      job({}, () => ({
+        body: new ReadableStream<Uint8Array>({
+          pull(controller) {
+            controller.error(new Error("disk on fire"));
+          },
+        }),
+      })),
+      { log: (entry) => logs.push(entry) },
+    );
+    const result = await run(handler, fixture("apigw-v1-cookies.json"), { awsRequestId: "broken-stream" });
+    expect(result.statusCode).toBe(500);
+    expect(result.headers).toMatchObject({ "content-type": "application/problem+json", "x-request-id": "broken-stream" });
+    expect(result.body).not.toContain("disk on fire");
+    expect(JSON.parse(result.body)).toMatchObject({ status: 500, requestId: "broken-stream" });
+    expect(logs.some((entry) => entry.severity === "ERROR" && entry.requestId === "broken-stream")).toBe(true);
+  });
+
   it("answers HEAD with the GET's headers and content-length, and no body", async () => {
     const handler = wrap(paths, { log: false });
     const result = await run(handler, urlEvent({ method: "HEAD", path: "/user/Bob" }));

@@ -8,11 +8,14 @@
  * ```
  */
 import { prepare } from "../../core/handle.js";
+import { HttpError } from "../../core/http-error.js";
+import { problemToOutgoing } from "../../core/result.js";
+import type { Outgoing } from "../../core/types.js";
 import type { App } from "../../core/routes.js";
 import { resultAlb } from "./alb.js";
 import type { AlbEvent, LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
 import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
-import { buffer, isBuffered } from "./response.js";
+import { buffer, isBuffered, type Buffered } from "./response.js";
 import { settle } from "./settings.js";
 import { resultV1 } from "./v1.js";
 import { resultV2 } from "./v2.js";
@@ -54,11 +57,19 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
       message: `an ALB target group in single-value header mode takes one set-cookie a response; ${dropped} more were dropped. Turn on multi-value headers for the target group.`,
     });
   };
+  /** A stream that fails while it is read whole: nothing has been sent yet, so a 500 can still go. */
+  const streamFailed = (answered: Outgoing, error: unknown): Buffered => {
+    const requestId = answered.headers.find(([name]) => name === "x-request-id")?.[1] ?? "";
+    prepared.sink({ severity: "ERROR", message: "the job's stream body failed", requestId, error });
+    const out = problemToOutgoing(new HttpError(500, `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);
+    out.headers.push(["x-request-id", requestId]);
+    return out as Buffered;
+  };
   return async (event, context) => {
     const kind = eventKind(event);
     const pending = new Pending();
     const answered = await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin));
-    const out = isBuffered(answered) ? answered : await buffer(answered);
+    const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
     const result = kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, event as AlbEvent, lost);
     if (pending.waiting) await pending.settle();
     return result;
