@@ -72,10 +72,16 @@ function charsetOf(contentType: string): string {
   return match ? match[1]!.toLowerCase() : "utf-8";
 }
 
+/** Made once: a decoder called without `stream` starts afresh on each call, and making one costs more than most decodes. */
+let utf8Decoder: TextDecoder | undefined;
+
 function decodeText(bytes: Uint8Array, charset: string): string {
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoder(charset, { fatal: true, ignoreBOM: false });
+    decoder =
+      charset === "utf-8"
+        ? (utf8Decoder ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }))
+        : new TextDecoder(charset, { fatal: true, ignoreBOM: false });
   } catch {
     throw new HttpError(415, `The charset ${JSON.stringify(charset)} is not supported`);
   }
