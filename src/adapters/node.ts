@@ -84,6 +84,39 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean): void
   stream.pipe(res);
 }
 
+/**
+ * One request's platform. A class, not an object literal with `get signal()`: V8 gives each
+ * such literal a shape of its own, which cost a third of a small request's time under load
+ * (bench/FINDINGS.md).
+ */
+class NodePlatform implements Platform {
+  readonly name = "node";
+  readonly env: unknown;
+  readonly waitUntil: (promise: Promise<unknown>) => void;
+  #res: ServerResponse;
+  #controller: AbortController | undefined;
+
+  constructor(env: unknown, waitUntil: (promise: Promise<unknown>) => void, res: ServerResponse) {
+    this.env = env;
+    this.waitUntil = waitUntil;
+    this.#res = res;
+  }
+
+  /** Aborted when the client goes away before its answer is written; made on first use. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      const controller = (this.#controller = new AbortController());
+      const res = this.#res;
+      const abort = () => {
+        if (!res.writableFinished) controller.abort(new Error("the client went away"));
+      };
+      if (res.destroyed) abort();
+      else res.once("close", abort);
+    }
+    return this.#controller.signal;
+  }
+}
+
 function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined): Listener {
   const waitUntil = (promise: Promise<unknown>) => {
     if (!life) return;
@@ -91,24 +124,7 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
     void promise.finally(() => life.pending.delete(promise));
   };
   return (req, res) => {
-    let controller: AbortController | undefined;
-    const platform: Platform = {
-      name: "node",
-      env,
-      waitUntil,
-      get signal() {
-        if (!controller) {
-          controller = new AbortController();
-          const abort = () => {
-            if (!res.writableFinished) controller!.abort(new Error("the client went away"));
-          };
-          if (res.destroyed) abort();
-          else res.once("close", abort);
-        }
-        return controller.signal;
-      },
-    };
-    handle(prepared, incomingOf(req, res), platform).then(
+    handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res)).then(
       // From the signal on, each answer says `connection: close`, so keep-alive clients reconnect
       // elsewhere between requests instead of racing the close of an idle socket later.
       (out) => send(res, out, life?.unready === true || life?.draining === true),
