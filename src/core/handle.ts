@@ -87,6 +87,8 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   return out;
 }
 
+const schemaParts = ["params", "query", "headers", "body"] as const;
+
 async function extract(
   job: AnyJob,
   rawParams: Record<string, string>,
@@ -111,7 +113,7 @@ async function extract(
     }
   }
   const errors: FieldError[] = [];
-  for (const name of ["params", "query", "headers", "body"] as const) {
+  for (const name of schemaParts) {
     const schema = job.spec[name];
     if (!schema) continue;
     let raw: unknown;
@@ -146,6 +148,8 @@ class Call implements Context<never> {
   #platform: Platform;
   #controller: AbortController | undefined;
   #watched: Watched | undefined;
+  /** The job's promise, while it races the deadline. */
+  #work: Promise<unknown> | undefined;
   #expired: DeadlineExceeded | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #log: Logger | undefined;
@@ -197,6 +201,8 @@ class Call implements Context<never> {
     this.#watched = {
       at: this.deadline,
       expire: () => {
+        // A job past its deadline may still settle later; its failure is logged, not thrown.
+        this.#work?.catch((error: unknown) => this.log.warn("job failed after its deadline", { error }));
         this.#expired = new DeadlineExceeded(504, `The job did not answer within its deadline of ${budget} ms`);
         this.#controller?.abort(this.#expired);
         this.#reject?.(this.#expired);
@@ -213,12 +219,10 @@ class Call implements Context<never> {
   race<T>(work: T | Promise<T>): Promise<T> | T {
     if (this.#watched === undefined || !(work instanceof Promise)) return work;
     if (this.#expired) return Promise.reject(this.#expired);
+    this.#work = work;
     return new Promise<T>((resolve, reject) => {
       this.#reject = reject;
       work.then(resolve, reject);
-    }).finally(() => {
-      // A job past its deadline may still settle later; its failure is logged, not thrown.
-      if (this.#expired) work.catch((error: unknown) => this.log.warn("job failed after its deadline", { error }));
     });
   }
 
