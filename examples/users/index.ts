@@ -7,10 +7,22 @@ export { User, UserName };
 
 const fallback = memoryStore();
 
+/**
+ * Chosen once per environment: its bindings do not change, and on Node and Lambda `env` is
+ * `process.env`, whose every read is a lookup of the process environment.
+ */
+const stores = new WeakMap<object, UserStore>();
+
 /** The store for this platform: the `USERS` KV namespace where bound (Workers), else memory. */
 export function users(ctx: Pick<Context, "env">): UserStore {
-  const kv = (ctx.env as { USERS?: KeyValue }).USERS;
-  return kv && typeof kv.get === "function" ? keyValueStore(kv) : fallback;
+  const env = ctx.env as { USERS?: KeyValue };
+  let store = stores.get(env);
+  if (!store) {
+    const kv = env.USERS;
+    store = kv && typeof kv.get === "function" ? keyValueStore(kv) : fallback;
+    stores.set(env, store);
+  }
+  return store;
 }
 
 export const userCreate = job({ body: User, responses: { 201: User, 409: null } }, async ({ body }, ctx) => {
