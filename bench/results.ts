@@ -91,9 +91,11 @@ function nodeSection(run: NonNullable<Run["node"]>): string {
     name,
     fmt(r.post.rps),
     fmt(r.post.p99),
+    fmt(r.post.cpuMicros),
     name === "jobwrap" ? "" : ratio(j.post.rps, r.post.rps),
     fmt(r.get.rps),
     fmt(r.get.p99),
+    fmt(r.get.cpuMicros),
     name === "jobwrap" ? "" : ratio(j.get.rps, r.get.rps),
   ]);
   return `## Node HTTP
@@ -101,9 +103,11 @@ function nodeSection(run: NonNullable<Run["node"]>): string {
 ${settings.rounds} round(s), contestants in a rotating order; in each, a fresh server process is checked, warmed with
 ${settings.warmSeconds} s of load on each route, then loaded for ${settings.seconds} s per route by autocannon (${settings.connections} connections,
 its own process). POST sends a new name each time (a taken name answers 409); GET reads \`/user/alice\`.
-Medians over rounds. jobwrap runs \`serve(api, { log: false })\`: its per-request access log is off because no peer writes one.
+Medians over rounds. "CPU µs" is the server process's CPU time per request (from /proc): it moves less than req/s
+when other work shares the machine. jobwrap runs \`serve(api, { log: false })\`: its per-request access log is off
+because no peer writes one.
 
-${table(["contestant", "POST req/s", "POST p99 ms", "jobwrap ÷ it", "GET req/s", "GET p99 ms", "jobwrap ÷ it"], rows)}
+${table(["contestant", "POST req/s", "POST p99 ms", "POST CPU µs", "jobwrap ÷ it", "GET req/s", "GET p99 ms", "GET CPU µs", "jobwrap ÷ it"], rows)}
 `;
 }
 
@@ -126,7 +130,7 @@ function lambdaSection(run: NonNullable<Run["lambda"]>): string {
 \`await handler(event, context)\` in a loop, one fresh process per contestant and round (${settings.rounds} round(s)), each
 checked first, then warmed with ${settings.warmEvents} events per route and timed for ${settings.milliseconds} ms per event kind and route. Events are
 built from the real payloads in \`../shared/fixtures/lambda\` (\`apigw-v2-basic.json\`, \`apigw-v1-prod-stage-nulls.json\`).
-Medians of events/s; in brackets, jobwrap ÷ that contestant.
+jobwrap is \`wrap(api, { log: false })\` from \`jobwrap/lambda\`. Medians of events/s; in brackets, jobwrap ÷ that contestant.
 
 ${table(["contestant", ...kindsOrder.map((k) => `${k} events/s`)], throughputRows)}
 
@@ -171,6 +175,7 @@ Written by \`npm run bench${run.quick ? " -- --quick" : ""}\` (bench/run.ts) on 
 - Load average (1 min) at the start of each part: ${run.loads.join(", ")}
 - ${run.pinned ? "Server (or handler process) pinned to core 1 and load generator to core 0 with `taskset`." : "**taskset is missing: nothing is pinned.**"}
 - Every contestant answers the same checks (201 and its body, 409, 200 and its body, 404, three 400s) before it is timed.
+- The machine is shared: a high load average means other processes competed for both cores during that part.
 `,
     missing.length ? `**Not measured, because it does not exist yet:** ${missing.join("; ")}.\n` : "",
     `## Targets
