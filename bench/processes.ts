@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 /** Whether `taskset` (util-linux) can pin processes to cores here. */
@@ -31,7 +32,19 @@ export function runJson<T>(core: number | undefined, args: string[], extraEnv: R
 
 export interface Running {
   url: string;
+  /** CPU seconds (user + system) the server has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc's CPU times: 100 on Linux unless told otherwise. */
+const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+/** User + system CPU seconds of a process, from /proc (taskset execs node, so the pid is node's). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
 }
 
 /** Starts a server program and waits for its `listening <port>` line. */
@@ -59,7 +72,7 @@ export function startServer(core: number | undefined, program: string, port: num
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (line === `listening ${port}`) {
         clearTimeout(timer);
-        resolve({ url: `http://127.0.0.1:${port}`, stop });
+        resolve({ url: `http://127.0.0.1:${port}`, cpuSeconds: () => cpuSecondsOf(child.pid!), stop });
       }
     });
   });

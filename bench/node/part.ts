@@ -18,6 +18,12 @@ export interface NodeSettings {
 export interface RouteStats {
   rps: number;
   p99: number;
+  /** Server CPU time per request: less sensitive than req/s to other work on the machine. */
+  cpuMicros: number;
+}
+
+interface Sample extends LoadResult {
+  cpuMicros: number;
 }
 
 export type NodeResults = Record<NodeContestant, { post: RouteStats; get: RouteStats }>;
@@ -40,7 +46,7 @@ export async function runNode(settings: NodeSettings, say: (line: string) => voi
   ) as Record<NodeContestant, string>;
   if (!canPin) say("taskset is missing: server and load generator are NOT pinned to separate cores");
 
-  const samples = Object.fromEntries(nodeContestants.map((name) => [name, { post: [] as LoadResult[], get: [] as LoadResult[] }]));
+  const samples = Object.fromEntries(nodeContestants.map((name) => [name, { post: [] as Sample[], get: [] as Sample[] }]));
   let port = 30_100;
   for (let round = 0; round < settings.rounds; round++) {
     for (const name of rotate(nodeContestants, round)) {
@@ -51,17 +57,29 @@ export async function runNode(settings: NodeSettings, say: (line: string) => voi
         // Warm the JIT on both routes before anything is timed.
         await load(loader, { ...base, route: "post", seconds: settings.warmSeconds, prefix: "w" });
         await load(loader, { ...base, route: "get", seconds: settings.warmSeconds, prefix: "w" });
-        const post = await load(loader, { ...base, route: "post", seconds: settings.seconds, prefix: "m" });
-        const get = await load(loader, { ...base, route: "get", seconds: settings.seconds, prefix: "m" });
+        const measure = async (spec: LoadSpec): Promise<Sample> => {
+          const before = server.cpuSeconds();
+          const result = await load(loader, spec);
+          return { ...result, cpuMicros: ((server.cpuSeconds() - before) * 1e6) / result.requests };
+        };
+        const post = await measure({ ...base, route: "post", seconds: settings.seconds, prefix: "m" });
+        const get = await measure({ ...base, route: "get", seconds: settings.seconds, prefix: "m" });
         samples[name]!.post.push(post);
         samples[name]!.get.push(get);
-        say(`node round ${round + 1} ${name}: POST ${Math.round(post.rps)} req/s, GET ${Math.round(get.rps)} req/s`);
+        say(
+          `node round ${round + 1} ${name}: POST ${Math.round(post.rps)} req/s ${post.cpuMicros.toFixed(0)} µs CPU/req, ` +
+            `GET ${Math.round(get.rps)} req/s ${get.cpuMicros.toFixed(0)} µs CPU/req`,
+        );
       } finally {
         await server.stop();
       }
     }
   }
-  const summarise = (runs: LoadResult[]): RouteStats => ({ rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)) });
+  const summarise = (runs: Sample[]): RouteStats => ({
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuMicros: median(runs.map((r) => r.cpuMicros)),
+  });
   return Object.fromEntries(
     nodeContestants.map((name) => [name, { post: summarise(samples[name]!.post), get: summarise(samples[name]!.get) }]),
   ) as NodeResults;
