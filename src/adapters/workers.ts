@@ -108,6 +108,8 @@ function handler<E>(prepared: Prepared): WorkersHandler<E> {
           // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
           waitUntil: (promise) => ctx.waitUntil(promise),
           signal: request.signal,
+          // A timer belongs to the request that set it: a deadline's timer must be its own.
+          ownTimers: true,
         });
         return responseOf(out);
       } catch (error) {

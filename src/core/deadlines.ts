@@ -7,6 +7,8 @@ export interface Watched {
   /** Epoch milliseconds. */
   readonly at: number;
   expire(): void;
+  /** Set by `watch` when the entry has a timer of its own. */
+  ownTimer?: ReturnType<typeof setTimeout>;
 }
 
 const watched = new Set<Watched>();
@@ -41,13 +43,22 @@ function sweep(): void {
   if (next !== Number.POSITIVE_INFINITY) setTimer(next);
 }
 
-/** Calls `entry.expire()` at `entry.at`, unless it is unwatched first. */
-export function watch(entry: Watched): void {
+/**
+ * Calls `entry.expire()` at `entry.at`, unless it is unwatched first. With `ownTimer`, the
+ * entry gets a timer of its own instead of sharing one: where a timer belongs to the request
+ * that set it (Workers), a shared timer set while serving one request never fires for another.
+ */
+export function watch(entry: Watched, ownTimer = false): void {
+  if (ownTimer) {
+    entry.ownTimer = setTimeout(entry.expire, Math.min(longestDelay, Math.max(0, entry.at - Date.now())));
+    return;
+  }
   watched.add(entry);
   if (entry.at < timerAt) setTimer(entry.at);
   else if (watched.size === 1) hold(true);
 }
 
 export function unwatch(entry: Watched): void {
-  if (watched.delete(entry) && watched.size === 0) hold(false);
+  if (entry.ownTimer !== undefined) clearTimeout(entry.ownTimer);
+  else if (watched.delete(entry) && watched.size === 0) hold(false);
 }

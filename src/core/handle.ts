@@ -208,7 +208,7 @@ class Call implements Context<never> {
         this.#reject?.(this.#expired);
       },
     };
-    watch(this.#watched);
+    watch(this.#watched, this.#platform.ownTimers === true);
   }
 
   disarm(): void {

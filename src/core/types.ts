@@ -76,6 +76,11 @@ export interface Platform {
   deadline?: number | undefined;
   /** Aborted by the adapter when the client disconnects. */
   signal?: AbortSignal | undefined;
+  /**
+   * True where a timer started while serving one request may not fire for another (Workers,
+   * whose timers belong to the request that set them): each deadline then gets its own timer.
+   */
+  ownTimers?: boolean | undefined;
   /** Extra fields on every log line of the request (a trace id, say). */
   logFields?: Record<string, unknown> | undefined;
 }
