@@ -1,28 +1,10 @@
 import { Agent } from "node:http";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
+import { bundle } from "./bundle.js";
 import { rawRequest } from "./raw.js";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-
-/** A worker bundled as wrangler bundles (esbuild, workerd conditions), paths from tsconfig. */
-async function bundle(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [entry],
-    absWorkingDir: root,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    write: false,
-  });
-  return result.outputFiles[0]!.text;
-}
 
 describe("contract in workerd (jobwrap/workers)", () => {
   let mf: Miniflare;

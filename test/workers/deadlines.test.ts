@@ -1,27 +1,15 @@
 // Deadlines of requests in flight at once, in workerd: each must get its own 504. A timer set
 // in one request's context does not fire for another's once the first has answered.
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
+import { bundle } from "./bundle.js";
 
 describe("deadlines of concurrent requests in workerd", () => {
   let mf: Miniflare;
   let base: string;
   beforeAll(async () => {
-    const result = await build({
-      entryPoints: ["test/workers/contract-worker.ts"],
-      absWorkingDir: root,
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["workerd", "worker", "browser"],
-      target: "es2022",
-      write: false,
-    });
-    mf = new Miniflare({ modules: true, script: result.outputFiles[0]!.text, compatibilityDate: "2026-04-26", kvNamespaces: ["USERS"] });
+    const script = await bundle("test/workers/contract-worker.ts");
+    mf = new Miniflare({ modules: true, script, compatibilityDate: "2026-04-26", kvNamespaces: ["USERS"] });
     base = (await mf.ready).href;
   });
   afterAll(() => mf.dispose());
