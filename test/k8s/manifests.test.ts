@@ -153,6 +153,50 @@ describe("jobwrap k8s manifests", () => {
   });
 });
 
+describe("the CI workflow", () => {
+  const workflowOf = (input: Partial<K8sInput>) => parse(generate(resolveOptions({ ...base, ...input }), "deploy/k8s")["github-workflow.yml"]!) as Record<string, any>;
+
+  it("tests every push; on main only, after the tests, builds the commit's image and rolls the same flags out with its tag", () => {
+    const workflow = workflowOf({ port: 3000 });
+    expect(workflow.on).toEqual({ push: {} });
+    const { test, deploy } = workflow.jobs;
+    expect(test.steps.map((step: { run?: string }) => step.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+    expect(deploy.needs).toBe("test");
+    expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    const runs = deploy.steps.map((step: { run?: string }) => step.run ?? "").join("\n");
+    expect(runs).toContain('docker build -f deploy/k8s/Dockerfile -t "$IMAGE:$GITHUB_SHA" .');
+    expect(runs).toContain('docker push "$IMAGE:$GITHUB_SHA"');
+    expect(workflow.env.IMAGE).toBe("ghcr.io/example/users");
+    // The manifests applied are the generator's, for the flags of this file and the commit's tag.
+    const generateStep = deploy.steps.find((step: { name?: string }) => step.name === "Manifests for this commit").run as string;
+    const args = generateStep.replace(/^npx jobwrap k8s /, "").replaceAll('"', "").split(" ");
+    expect(parseK8sArgs(args).input).toMatchObject({ port: 3000, image: "ghcr.io/example/users", tag: "$GITHUB_SHA" });
+    expect(runs).toContain("kubectl rollout status deployment/users");
+    expect(deploy.steps.at(-1)).toMatchObject({ if: "failure() && steps.rollout.outcome == 'failure'", run: "kubectl rollout undo deployment/users" });
+  });
+
+  it("serialises rollouts on the deploy job only, and gives write access to it alone", () => {
+    const workflow = workflowOf({});
+    // At the workflow's level the group would queue every branch's tests, and cancel pending ones.
+    expect(workflow.concurrency).toBeUndefined();
+    expect(workflow.jobs.deploy.concurrency).toEqual({ group: "deploy-users", "cancel-in-progress": false });
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(workflow.jobs.deploy.permissions).toEqual({ contents: "read", packages: "write" });
+  });
+
+  it("logs in to the registry the image names: ghcr.io with GitHub's token, any other with the user's secrets", () => {
+    const loginOf = (image: string) => workflowOf({ image }).jobs.deploy.steps.find((step: { uses?: string }) => step.uses?.startsWith("docker/login-action")).with;
+    expect(loginOf("ghcr.io/example/users")).toEqual({ registry: "ghcr.io", username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" });
+    const secrets = { username: "${{ secrets.REGISTRY_USERNAME }}", password: "${{ secrets.REGISTRY_PASSWORD }}" };
+    expect(loginOf("123456789012.dkr.ecr.eu-west-1.amazonaws.com/users")).toEqual({ registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", ...secrets });
+    expect(loginOf("localhost:5000/users")).toEqual({ registry: "localhost:5000", ...secrets });
+    // Docker Hub is the action's default registry.
+    expect(loginOf("acme/users")).toEqual(secrets);
+    const text = generate(resolveOptions({ ...base, image: "acme/users" }), "deploy/k8s")["github-workflow.yml"]!;
+    expect(text).toContain("REGISTRY_USERNAME and REGISTRY_PASSWORD (for docker.io)");
+  });
+});
+
 describe("examples/kubernetes", () => {
   it("holds exactly what `npm run k8s:example` generates", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };

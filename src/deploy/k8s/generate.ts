@@ -6,7 +6,7 @@ import { argsOf } from "./flags.js";
 import type { K8sOptions } from "./options.js";
 import { serviceOf } from "./service.js";
 import { validateStrict, type Manifest } from "./strict.js";
-import { workflowOf } from "./workflow.js";
+import { workflowOf, workflowSecrets } from "./workflow.js";
 
 /** The files `jobwrap k8s` writes, by path relative to the output folder. */
 export type GeneratedFiles = Record<string, string>;
@@ -38,6 +38,7 @@ export function generate(o: K8sOptions, outFolder: string): GeneratedFiles {
   const dockerfile = `${outFolder.replace(/\/+$/, "")}/Dockerfile`;
   files["Dockerfile"] = dockerfileOf(o, header);
   files["Dockerfile.dockerignore"] = dockerignoreOf(header);
-  files["github-workflow.yml"] = `${header}\n# Copy to .github/workflows/deploy.yml; set the secret KUBECONFIG (base64 of a kubeconfig).\n${yamlOf(workflowOf(o, dockerfile, argsOf(o, ["tag"])))}`;
+  const copy = `# Copy to .github/workflows/deploy.yml; set the repository secrets ${workflowSecrets(o).join(", ")}.`;
+  files["github-workflow.yml"] = `${header}\n${copy}\n${yamlOf(workflowOf(o, dockerfile, argsOf(o, ["tag"])))}`;
   return files;
 }

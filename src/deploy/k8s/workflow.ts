@@ -1,5 +1,30 @@
 import type { K8sOptions } from "./options.js";
 
+/** The registry an image repository names: its first part when that is a host, else Docker Hub. */
+export function registryOf(image: string): string {
+  const first = image.split("/")[0]!;
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+}
+
+/**
+ * GitHub's own token can push to ghcr.io only; any other registry takes the credentials the
+ * user stores as repository secrets (the header of the generated file names them).
+ */
+function loginTo(registry: string): Record<string, string> {
+  if (registry === "ghcr.io") return { registry, username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" };
+  return {
+    ...(registry === "docker.io" ? {} : { registry }),
+    username: "${{ secrets.REGISTRY_USERNAME }}",
+    password: "${{ secrets.REGISTRY_PASSWORD }}",
+  };
+}
+
+/** The repository secrets the workflow reads, for the line that tells the user to set them. */
+export function workflowSecrets(o: K8sOptions): string[] {
+  const cluster = "KUBECONFIG (base64 of a kubeconfig)";
+  return registryOf(o.image) === "ghcr.io" ? [cluster] : [cluster, `REGISTRY_USERNAME and REGISTRY_PASSWORD (for ${registryOf(o.image)})`];
+}
+
 /**
  * A GitHub Actions workflow, the seed's flow: tests on every push; on a push to main (a
  * merge), the tests once more on the merged code, then the image tagged by the commit's SHA,
@@ -18,9 +43,8 @@ export function workflowOf(o: K8sOptions, dockerfile: string, command: string[])
   return {
     name: `${o.name}: test, build, roll out`,
     on: { push: {} },
-    permissions: { contents: "read", packages: "write" },
-    // One rollout at a time; a newer merge waits rather than racing the one in progress.
-    concurrency: { group: `deploy-${o.name}`, "cancel-in-progress": false },
+    // The test job runs every branch's code: it gets read access only.
+    permissions: { contents: "read" },
     env: { IMAGE: o.image },
     jobs: {
       test: { "runs-on": "ubuntu-latest", steps: [...setup, { run: "npm test" }] },
@@ -29,13 +53,14 @@ export function workflowOf(o: K8sOptions, dockerfile: string, command: string[])
         if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
         "runs-on": "ubuntu-latest",
         environment: "production",
+        permissions: { contents: "read", packages: "write" },
+        // One rollout at a time; a newer merge waits rather than racing the one in progress. On
+        // this job, not the workflow: there it would queue every branch's tests behind a
+        // rollout, and cancel the pending ones.
+        concurrency: { group: `deploy-${o.name}`, "cancel-in-progress": false },
         steps: [
           ...setup,
-          {
-            name: "Log in to the registry",
-            uses: "docker/login-action@v3",
-            with: { registry: "ghcr.io", username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" },
-          },
+          { name: "Log in to the registry", uses: "docker/login-action@v3", with: loginTo(registryOf(o.image)) },
           {
             name: "Build and push the image, tagged by the commit",
             run: `docker build -f ${dockerfile} -t "$IMAGE:$GITHUB_SHA" .\ndocker push "$IMAGE:$GITHUB_SHA"\n`,
