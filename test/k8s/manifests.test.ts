@@ -110,6 +110,11 @@ describe("jobwrap k8s manifests", () => {
     expect(problemsOf({ replicas: 1 })).toEqual([expect.stringContaining("at least 2")]);
     expect(problemsOf({ name: "Users_1" })).toEqual([expect.stringContaining("not a DNS label")]);
     expect(problemsOf({ image: "ghcr.io/acme/users:v1" })).toEqual([expect.stringContaining("no tag: see --tag")]);
+    // The tag is the `version` label too: at most 63 characters, alphanumeric at both ends.
+    expect(problemsOf({ tag: "a".repeat(64) })).toEqual([expect.stringContaining("at most 63")]);
+    expect(problemsOf({ tag: "v1-" })).toEqual([expect.stringContaining('tag "v1-" is not an image tag that is also a label value')]);
+    expect(problemsOf({ tag: "0123456789abcdef0123456789abcdef01234567" })).toEqual([]);
+    expect(problemsOf({ memoryRequest: "128m", memoryLimit: "256Mi" })).toEqual(["memory request 128m is 128 thousandths of a byte: write 128Mi for mebibytes"]);
     expect(() => parseK8sArgs(["examples/node/main.ts", "--port", "eighty"])).toThrow('--port "eighty" is not an integer');
     expect(() => parseK8sArgs(["examples/node/main.ts", "--hpa", "2-10"])).toThrow("--hpa \"2-10\" is not MIN/MAX/CPU%");
     expect(() => parseK8sArgs(["examples/node/main.ts", "--replica", "3"])).toThrow(/Unknown option '--replica'/);

@@ -54,6 +54,8 @@ const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 // OCI distribution: repository `[registry/]path` and tag `[\w][\w.-]{0,127}`.
 const repository = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const imageTag = /^\w[\w.-]{0,127}$/;
+// The tag is the pods' `version` label too, and a label value is shorter and must end alphanumeric.
+const labelValue = /^[A-Za-z0-9]([\w.-]{0,61}[A-Za-z0-9])?$/;
 
 function defaultName(entry: string): string {
   const parts = entry.replace(/\\/g, "/").split("/").filter(Boolean);
@@ -106,7 +108,9 @@ function check(o: K8sOptions): string[] {
     problems.push(`name ${JSON.stringify(o.name)} is not a DNS label: lower-case letters, digits and '-', starting with a letter, at most 63`);
   }
   if (!repository.test(o.image)) problems.push(`image ${JSON.stringify(o.image)} is not an image repository such as ghcr.io/acme/users (no tag: see --tag)`);
-  if (!imageTag.test(o.tag)) problems.push(`tag ${JSON.stringify(o.tag)} is not an image tag: letters, digits, '_', '.', '-', at most 128`);
+  if (!imageTag.test(o.tag) || !labelValue.test(o.tag)) {
+    problems.push(`tag ${JSON.stringify(o.tag)} is not an image tag that is also a label value: letters, digits, '_', '.', '-', at most 63, starting and ending with a letter or digit`);
+  }
   if (!isInteger(o.replicas, 2, 1000)) {
     problems.push(`replicas ${o.replicas} must be an integer of at least 2: one pod alone cannot stay available while it is replaced`);
   }
@@ -119,6 +123,10 @@ function check(o: K8sOptions): string[] {
     if (low === undefined || low <= 0) problems.push(`${what} request ${JSON.stringify(request)} is not a positive Kubernetes quantity such as ${what === "cpu" ? "250m" : "128Mi"}`);
     if (high === undefined || high <= 0) problems.push(`${what} limit ${JSON.stringify(limit)} is not a positive Kubernetes quantity such as ${what === "cpu" ? "1" : "256Mi"}`);
     if (low !== undefined && high !== undefined && low > high) problems.push(`${what} request ${request} is more than its limit ${limit}`);
+    // Valid to the API server, and a pod that cannot start: `m` is milli, 128m bytes is 0.128 bytes.
+    for (const [which, text] of [["request", request], ["limit", limit]] as const) {
+      if (what === "memory" && text.endsWith("m")) problems.push(`memory ${which} ${text} is ${text.slice(0, -1)} thousandths of a byte: write ${text.slice(0, -1)}Mi for mebibytes`);
+    }
   }
   if (!isInteger(o.port, 1, 65535)) problems.push(`port ${o.port} is out of range: an integer from 1 to 65535`);
   if (!isInteger(o.drainTimeoutMs, 0, 3_600_000)) problems.push(`drain timeout ${o.drainTimeoutMs} ms must be an integer from 0 to 3600000`);
