@@ -56,8 +56,9 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     }
     const { job } = found;
     call.arm(job.options.timeout ?? app.timeout);
-    const input = await extract(job, found.params, incoming, call, app.bodyLimit);
-    out = resultToOutgoing(await call.race(job.run(input, call)));
+    // The deadline bounds the reading of the request too: an extractor's lookup or a slow
+    // upload that outlives it answers 504 like a slow job, rather than holding the request.
+    out = resultToOutgoing(await call.race(extractAndRun(job, found.params, incoming, call, app.bodyLimit)));
   } catch (error) {
     out = problemToOutgoing(call.toHttpError(error), requestId);
   } finally {
@@ -85,6 +86,16 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     });
   }
   return out;
+}
+
+async function extractAndRun(
+  job: AnyJob,
+  rawParams: Record<string, string>,
+  incoming: Incoming,
+  call: Call,
+  appLimit: number,
+): Promise<Awaited<ReturnType<AnyJob["run"]>>> {
+  return job.run(await extract(job, rawParams, incoming, call, appLimit), call);
 }
 
 const schemaParts = ["params", "query", "headers", "body"] as const;
@@ -153,6 +164,7 @@ class Call implements Context<never> {
   #expired: DeadlineExceeded | undefined;
   #reject: ((error: unknown) => void) | undefined;
   #log: Logger | undefined;
+  #started: number;
 
   constructor(app: Prepared, platform: Platform, requestId: string, started: number) {
     this.#app = app;
@@ -163,8 +175,6 @@ class Call implements Context<never> {
     this.deadline = platform.deadline;
     this.#started = started;
   }
-
-  #started: number;
 
   get log(): Logger {
     return (this.#log ??= logger(this.#app.sink, { ...this.#platform.logFields, requestId: this.requestId }));
@@ -201,8 +211,7 @@ class Call implements Context<never> {
     this.#watched = {
       at: this.deadline,
       expire: () => {
-        // A job past its deadline may still settle later; its failure is logged, not thrown.
-        this.#work?.catch((error: unknown) => this.log.warn("job failed after its deadline", { error }));
+        if (this.#work) this.#logLateFailure(this.#work);
         this.#expired = new DeadlineExceeded(504, `The job did not answer within its deadline of ${budget} ms`);
         this.#controller?.abort(this.#expired);
         this.#reject?.(this.#expired);
@@ -218,12 +227,20 @@ class Call implements Context<never> {
   /** The job's outcome, or a 504 if the deadline comes first. */
   race<T>(work: T | Promise<T>): Promise<T> | T {
     if (this.#watched === undefined || !(work instanceof Promise)) return work;
-    if (this.#expired) return Promise.reject(this.#expired);
+    if (this.#expired) {
+      this.#logLateFailure(work);
+      return Promise.reject(this.#expired);
+    }
     this.#work = work;
     return new Promise<T>((resolve, reject) => {
       this.#reject = reject;
       work.then(resolve, reject);
     });
+  }
+
+  /** Work past its deadline may still settle later; its failure is logged, never left unhandled (on Node that ends the process). */
+  #logLateFailure(work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.log.warn("job failed after its deadline", { error }));
   }
 
   /** Any throw as an HttpError: unknown ones become a 500 with nothing of the error in it. */
