@@ -115,11 +115,13 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     const incoming = { ...incomingOf(req, res), body: bodyOf(req, res) };
     handle(prepared, incoming, platform).then(
       (out) => send(res, out, false),
-      // handle() answers every failure itself; reaching here is a bug in jobwrap.
+      // handle() answers every failure itself; reaching here is a bug in jobwrap or a throwing
+      // log sink. Answer first, and report on stderr, not through the sink that may be what
+      // failed: a throw here would reach the framework, which answers its own page.
       (error: unknown) => {
-        prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
         res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+        console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer", error: String(error) }));
       },
     );
   };
