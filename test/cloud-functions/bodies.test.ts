@@ -3,16 +3,13 @@
  * runs (JSON, text, form and raw): the job must still get the bytes as sent, and the body
  * limit must still hold on them.
  */
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { job, routes } from "jobwrap";
-import { register } from "jobwrap/cloud-functions";
 import type { ContractRequest } from "../contract/table.js";
 import { send } from "../support/http.js";
+import { serveFunction, type ServedFunction } from "./serve.js";
 
 const limit = 1024;
 
@@ -40,20 +37,13 @@ const bodies: { name: string; type: string | undefined; body: Uint8Array }[] = [
 ];
 
 describe("request bodies through the functions-framework's body parsers", () => {
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    register("bodies", app, { log: false });
-    server = getTestServer("bodies");
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  let served: ServedFunction;
+  beforeAll(async () => (served = await serveFunction("bodies", app, { log: false })));
+  afterAll(() => served.close());
 
   const post = (type: string | undefined, body: Uint8Array, headers: Record<string, string> = {}) => {
     const request: ContractRequest = { method: "POST", path: "/raw", headers: { ...(type ? { "content-type": type } : {}), ...headers }, body };
-    return send(base, request);
+    return send(served.base, request);
   };
 
   for (const { name, type, body } of bodies) {

@@ -1,28 +1,18 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { register } from "jobwrap/cloud-functions";
 import type { LogEntry } from "jobwrap";
 import { contractApp } from "../contract/app.js";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
 import { frameworkAnswers } from "./framework-answers.js";
+import { serveFunction, type ServedFunction } from "./serve.js";
 
 describe("contract on the real functions-framework (getTestServer)", () => {
   const logs: LogEntry[] = [];
-  let server: Server;
-  let base: string;
+  let served: ServedFunction;
+  beforeAll(async () => (served = await serveFunction("contract", contractApp, { log: (entry) => logs.push(entry) })));
+  afterAll(() => served.close());
 
-  beforeAll(async () => {
-    register("contract", contractApp, { log: (entry) => logs.push(entry) });
-    server = getTestServer("contract");
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-  runContract({ platform: "cloud-functions", platformAnswers: frameworkAnswers(false) }, () => (request) => send(base, request));
+  runContract({ platform: "cloud-functions", platformAnswers: frameworkAnswers(false) }, () => (request) => send(served.base, request));
 
   it("logs one line per request the function answered, and a failed job's error with its request id, with no secrets", () => {
     const access = logs.filter((entry) => typeof entry.status === "number");

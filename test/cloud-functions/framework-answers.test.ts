@@ -2,16 +2,13 @@
  * The requests the functions-framework answers itself, as examples/cloud-functions/README.md
  * lists them: none reaches the function (no x-request-id), each gets Express's error page.
  */
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { job, routes } from "jobwrap";
-import { register } from "jobwrap/cloud-functions";
 import type { ContractRequest } from "../contract/table.js";
 import { send } from "../support/http.js";
 import { expressErrorPage } from "./framework-answers.js";
+import { serveFunction, type ServedFunction } from "./serve.js";
 
 const app = routes({
   "POST /any": job({ body: v.unknown() }, () => ({ status: 202 }), { accept: ["json", "form", "text", "bytes"] }),
@@ -39,30 +36,23 @@ const answered: { name: string; request: ContractRequest; status: number; title:
 ];
 
 describe("what the functions-framework answers before the function runs", () => {
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    register("framework-answers", app, { log: false });
-    server = getTestServer("framework-answers");
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  let served: ServedFunction;
+  beforeAll(async () => (served = await serveFunction("framework-answers", app, { log: false })));
+  afterAll(() => served.close());
 
   it("lets the same route's well-formed bodies through", async () => {
-    const response = await send(base, post("application/json", "{}"));
+    const response = await send(served.base, post("application/json", "{}"));
     expect(response.status).toBe(202);
     expect(response.headers["x-request-id"]).toHaveLength(1);
   });
 
   for (const { name, request, status, title } of answered) {
-    it(`${name}: ${status}`, async () => expressErrorPage(status, title, false)(await send(base, request)));
+    it(`${name}: ${status}`, async () => expressErrorPage(status, title, false)(await send(served.base, request)));
   }
 
   it("/favicon.ico and /robots.txt: 404, empty", async () => {
     for (const path of ["/favicon.ico", "/robots.txt"]) {
-      const response = await send(base, { method: "GET", path });
+      const response = await send(served.base, { method: "GET", path });
       expect(response.status).toBe(404);
       expect(response.body.length).toBe(0);
       expect(response.headers["x-request-id"]).toBeUndefined();

@@ -2,14 +2,12 @@
  * Google's trace context becomes the request id and the Cloud Logging fields on every log
  * line of the request; the function's timeout becomes the job's deadline.
  */
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { job, routes, type LogEntry } from "jobwrap";
-import { register, type CloudFunctionsOptions } from "jobwrap/cloud-functions";
+import type { CloudFunctionsOptions } from "jobwrap/cloud-functions";
 import { projectIdFromEnv, traceLogFields, traceOf } from "../../src/adapters/google-trace.js";
 import { send } from "../support/http.js";
+import { serveFunction, type ServedFunction } from "./serve.js";
 
 const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -87,26 +85,22 @@ const app = routes({
 let served = 0;
 
 /** Registers `app` under a fresh name with `options` and serves it through the framework. */
-async function serveWith(options: CloudFunctionsOptions): Promise<{ base: string; server: Server; logs: LogEntry[] }> {
+async function serveWith(options: CloudFunctionsOptions): Promise<ServedFunction & { logs: LogEntry[] }> {
   const logs: LogEntry[] = [];
-  const name = `trace-${++served}`;
-  register(name, app, { ...options, log: (entry) => logs.push(entry) });
-  const server = getTestServer(name);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, logs };
+  const fn = await serveFunction(`trace-${++served}`, app, { ...options, log: (entry) => logs.push(entry) });
+  servers.push(fn);
+  return { ...fn, logs };
 }
+
+const servers: ServedFunction[] = [];
 
 const decode = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as Record<string, unknown>;
 
 describe("on the functions-framework", () => {
-  const servers: Server[] = [];
   let withProject: Awaited<ReturnType<typeof serveWith>>;
 
-  beforeAll(async () => {
-    withProject = await serveWith({ projectId: "my-project" });
-    servers.push(withProject.server);
-  });
-  afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
+  beforeAll(async () => (withProject = await serveWith({ projectId: "my-project" })));
+  afterAll(() => Promise.all(servers.map((fn) => fn.close())));
 
   it("files every line of the request under the X-Cloud-Trace-Context trace, and answers with its id", async () => {
     const { base, logs } = withProject;
@@ -134,35 +128,29 @@ describe("on the functions-framework", () => {
   });
 
   it("answers 504 shortly before the function's timeout", async () => {
-    const { base, server } = await serveWith({ functionTimeout: 300 });
-    servers.push(server);
+    const { base } = await serveWith({ functionTimeout: 300 });
     const response = await send(base, { method: "GET", path: "/wait" });
     expect(response.status).toBe(504);
     expect(decode(response.body)).toMatchObject({ title: "Gateway Timeout", detail: "The job did not answer within its deadline of 270 ms" });
   });
 
-  it("gives the job a deadline one second before a 60 s timeout by default", async () => {
-    const { base, server } = await serveWith({});
-    servers.push(server);
+  /** The deadline the job saw, and the window of clock readings it must fall in (`margin` before the timeout). */
+  async function deadlineWith(options: CloudFunctionsOptions, margin: number) {
+    const { base } = await serveWith(options);
     const before = Date.now();
     const response = await send(base, { method: "GET", path: "/hello" });
     const after = Date.now();
     const { deadline } = decode(response.body) as { deadline: number };
-    expect(deadline).toBeGreaterThanOrEqual(before + 59_000);
-    expect(deadline).toBeLessThanOrEqual(after + 59_000);
-  });
+    expect(deadline).toBeGreaterThanOrEqual(before + margin);
+    expect(deadline).toBeLessThanOrEqual(after + margin);
+  }
+
+  it("gives the job a deadline one second before a 60 s timeout by default", () => deadlineWith({}, 59_000));
 
   it("takes the timeout from CLOUD_RUN_TIMEOUT_SECONDS, as the framework does", async () => {
     process.env["CLOUD_RUN_TIMEOUT_SECONDS"] = "5";
     try {
-      const { base, server } = await serveWith({});
-      servers.push(server);
-      const before = Date.now();
-      const response = await send(base, { method: "GET", path: "/hello" });
-      const after = Date.now();
-      const { deadline } = decode(response.body) as { deadline: number };
-      expect(deadline).toBeGreaterThanOrEqual(before + 4_500);
-      expect(deadline).toBeLessThanOrEqual(after + 4_500);
+      await deadlineWith({}, 4_500);
     } finally {
       delete process.env["CLOUD_RUN_TIMEOUT_SECONDS"];
     }
