@@ -3,28 +3,56 @@
  * `jobwrap <command> …`: deploy-time tooling. Nothing under src/cli is imported by an
  * adapter, so none of it reaches a runtime bundle; each command is loaded only when run.
  */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
 export interface Command {
-  /** One line for `jobwrap help`. */
-  summary: string;
   /** Runs with the arguments after the command's name; resolves to the exit code. */
   run(args: string[]): Promise<number>;
 }
 
-const commands: Record<string, () => Promise<Command>> = {
-  // Each entry: "name": () => import("./commands/name.js").then((m) => m.command),
-  build: () => import("./commands/build.js").then((m) => m.command),
-  deploy: () => import("./commands/deploy.js").then((m) => m.command),
-  k8s: () => import("./commands/k8s.js").then((m) => m.command),
-  openapi: () => import("./commands/openapi.js").then((m) => m.command),
+interface Entry {
+  /** One line for `jobwrap help`, known without loading the command and its tools. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const commands: Record<string, Entry> = {
+  build: {
+    summary: "bundle a handler for a platform: `jobwrap build lambda <entry> [--out DIR]`",
+    load: () => import("./commands/build.js").then((m) => m.command),
+  },
+  deploy: {
+    summary: "deploy to a platform: `jobwrap deploy lambda <entry> --name <function>`",
+    load: () => import("./commands/deploy.js").then((m) => m.command),
+  },
+  k8s: {
+    summary: "write a Dockerfile, Kubernetes manifests and a CI workflow for a Node server entry",
+    load: () => import("./commands/k8s.js").then((m) => m.command),
+  },
+  openapi: {
+    summary: "print the OpenAPI 3.1 document of a module's `api`: `jobwrap openapi <module>`",
+    load: () => import("./commands/openapi.js").then((m) => m.command),
+  },
 };
+
+/** A command's tools are optional peers of jobwrap: name the one missing and how to add it. */
+async function load(name: string, entry: Entry): Promise<Command> {
+  try {
+    return await entry.load();
+  } catch (error) {
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String((error as Error).message))?.[1];
+    if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND" || !missing || missing.startsWith("/")) throw error;
+    const pkg = missing.startsWith("@") ? missing.split("/").slice(0, 2).join("/") : missing.split("/")[0]!;
+    throw new Error(`jobwrap ${name} needs the package ${pkg}: npm install --save-dev ${pkg}`);
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const load = name === undefined ? undefined : commands[name];
-  if (!load) {
-    const lines = await Promise.all(
-      Object.entries(commands).map(async ([key, get]) => `  ${key.padEnd(10)} ${(await get()).summary}`),
-    );
+  const entry = name === undefined ? undefined : commands[name];
+  if (!entry) {
+    const lines = Object.entries(commands).map(([key, { summary }]) => `  ${key.padEnd(10)} ${summary}`);
     const out = ["usage: jobwrap <command> [options]", "", "commands:", ...lines].join("\n");
     if (name === undefined || name === "help" || name === "--help" || name === "-h") {
       console.log(out);
@@ -33,10 +61,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`jobwrap: unknown command ${JSON.stringify(name)}\n\n${out}`);
     return 2;
   }
-  return (await load()).run(args);
+  return (await load(name!, entry)).run(args);
 }
 
-const invoked = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+// Run when this file is the program, also through npm's `node_modules/.bin/jobwrap` symlink.
+const invoked = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (invoked) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),

@@ -21,7 +21,6 @@ export interface BuildIo {
 const consoleIo: BuildIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 export const command: Command = {
-  summary: "bundle a handler for a platform: `jobwrap build lambda <entry> [--out DIR]`",
   run: (args) => runBuild(args, consoleIo),
 };
 

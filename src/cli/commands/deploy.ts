@@ -37,7 +37,6 @@ export interface DeployIo {
 const consoleIo: DeployIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 export const command: Command = {
-  summary: "deploy to a platform: `jobwrap deploy lambda <entry> --name <function>`",
   run: (args) => runDeploy(args, consoleIo),
 };
 

@@ -26,7 +26,6 @@ export function writeGenerated(out: string, files: Record<string, string>): void
 }
 
 export const command: Command = {
-  summary: "write a Dockerfile, Kubernetes manifests and a CI workflow for a Node server entry",
   async run(args) {
     if (args.includes("--help") || args.includes("-h")) {
       console.log(usage());

@@ -27,7 +27,6 @@ export interface OpenApiIo {
 const consoleIo: OpenApiIo = { out: (text) => console.log(text), err: (text) => console.error(text) };
 
 export const command: Command = {
-  summary: "print the OpenAPI 3.1 document of a module's `api`: `jobwrap openapi <module>`",
   run: (args) => runOpenApi(args, consoleIo),
 };
 
