@@ -17,7 +17,7 @@ const flags = {
   "prestop-seconds": { key: "preStopSeconds", kind: "integer", help: "pause before SIGTERM while endpoints forget the pod (default 5)" },
   "grace-period": { key: "gracePeriodSeconds", kind: "integer", help: "seconds before SIGKILL (default: preStop + drain delay + drain timeout + 5)" },
   "service-type": { key: "serviceType", kind: "string", help: "LoadBalancer (default), ClusterIP or NodePort" },
-  https: { key: "https", kind: "boolean", help: "also expose port 443 (TLS ended at the load balancer)" },
+  https: { key: "https", kind: "boolean", help: "also expose port 443 to the container's plain-HTTP port: end TLS before it (your cloud's Service annotation, or an Ingress)" },
   hpa: { key: "hpa", kind: "hpa", help: "HorizontalPodAutoscaler MIN/MAX/CPU%, e.g. 2/10/70" },
   "node-image": { key: "nodeImage", kind: "string", help: "runtime base image, a build argument (default node:22-slim)" },
 } as const;

@@ -31,7 +31,7 @@ export interface K8sInput {
   /** Seconds Kubernetes waits before SIGKILL. Default: preStop + drain + 5 s of margin. */
   gracePeriodSeconds?: number;
   serviceType?: ServiceType;
-  /** Adds port 443 on the Service (TLS terminated by the load balancer) to the container's port. */
+  /** Adds port 443 on the Service to the container's plain-HTTP port; TLS must be ended before it. */
   https?: boolean;
   /** A HorizontalPodAutoscaler on CPU: `{ min, max, cpuPercent }`. */
   hpa?: { min: number; max: number; cpuPercent: number };
