@@ -1,4 +1,4 @@
-import { statusText } from "../core/http-error.js";
+import { HttpError, problemOf, statusText } from "../core/http-error.js";
 import type { JsonSchema } from "./json-schema.js";
 
 /** The RFC 9457 document every error answers with, as `problemOf` in core writes it. */
@@ -46,11 +46,22 @@ export function problemName(status: number): string {
   return `Problem${status}`;
 }
 
+/**
+ * A problem as core writes it for `status`. Without it, docs pages make their example from the
+ * shared schema: a 404 shown with status 400 (the schema's minimum) and a list of field errors.
+ */
+function exampleOf(status: number): Record<string, unknown> {
+  const errors = status === 400 ? [{ pointer: "/body/name", detail: "Invalid length: Expected >=3 but received 2" }] : undefined;
+  return problemOf(new HttpError(status, undefined, errors ? { errors } : {}), undefined, "5f0c6b0e-8d3e-4a8e-9c1b-2f4d7a9e3c10");
+}
+
 /** A problem+json response, described by its standard meaning or its status phrase. */
-export function problemResponse(status: number, schema: JsonSchema = { $ref: "#/components/schemas/Problem" }) {
+export function problemResponse(status: number, schema?: JsonSchema) {
+  // A job's own schema for the problem (extension members) has examples only the job knows.
+  const media = schema ? { schema } : { schema: { $ref: "#/components/schemas/Problem" }, example: exampleOf(status) };
   const response: Record<string, unknown> = {
     description: standard[status] ?? statusText(status),
-    content: { [problemMediaType]: { schema } },
+    content: { [problemMediaType]: media },
   };
   if (status === 405) response.headers = { Allow: { description: "The methods the path answers.", schema: { type: "string" } } };
   return response;

@@ -59,6 +59,11 @@ describe("openapi(users example)", () => {
     expect(schema.required).toEqual(["type", "title", "status"]);
     expect(schema.properties.errors.items.required).toEqual(["pointer", "detail"]);
     expect((doc.components.responses.Problem405 as Record<string, any>).headers.Allow).toBeDefined();
+    // Each response's example is the problem core writes for its status, not one made from the
+    // shared schema (where a 404 would show status 400 and field errors).
+    const example = (status: number) => (doc.components.responses[`Problem${status}`] as Record<string, any>).content["application/problem+json"].example;
+    expect(example(404)).toEqual({ type: "about:blank", title: "Not Found", status: 404, requestId: expect.any(String) });
+    expect(example(400)).toMatchObject({ status: 400, errors: [{ pointer: "/body/name", detail: expect.any(String) }] });
   });
 
   it("names schemas as components and references them when asked", async () => {
