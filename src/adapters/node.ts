@@ -124,17 +124,18 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
     void promise.finally(() => life.pending.delete(promise));
   };
   return (req, res) => {
-    handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res)).then(
+    handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res))
       // From the signal on, each answer says `connection: close`, so keep-alive clients reconnect
       // elsewhere between requests instead of racing the close of an idle socket later.
-      (out) => send(res, out, life?.unready === true || life?.draining === true),
-      // handle() answers every failure itself; reaching here is a bug in jobwrap.
-      (error: unknown) => {
+      .then((out) => send(res, out, life?.unready === true || life?.draining === true))
+      // handle() answers every failure itself; reaching here is a bug in jobwrap. Caught all the
+      // same: an unhandled rejection would end the process and every request in it.
+      .catch((error: unknown) => {
         prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
+        if (res.headersSent) return void res.destroy();
+        res.writeHead(500, { "content-type": "application/problem+json", connection: "close" });
         res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
-      },
-    );
+      });
   };
 }
 

@@ -50,7 +50,11 @@ export function resultToOutgoing(result: JobResult | undefined | void): Outgoing
     out = body;
     type = "application/octet-stream";
   } else {
-    out = JSON.stringify(body);
+    const json: string | undefined = JSON.stringify(body);
+    // A function or a symbol encodes to nothing: a job bug, answered 500 here rather than by
+    // an adapter that finds no body it can write.
+    if (json === undefined) throw new TypeError(`a job's body must be JSON, text, bytes or a stream, not a ${typeof body}`);
+    out = json;
     type = "application/json";
   }
   const status = result.status ?? (out === null ? 204 : 200);

@@ -56,6 +56,7 @@ export const contractApp = routes({
     // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw "a bare string";
   }),
+  "GET /unencodable": job({}, () => ({ body: () => secretMessage })),
   "GET /slow": job({}, async (_input, ctx) => {
     await new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, 5_000);

@@ -170,6 +170,11 @@ export const contract: ContractCase[] = [
     expect: { status: 500, problem: { title: "Internal Server Error" }, hides: ["a bare string"] },
   },
   {
+    name: "a body JSON cannot encode (a function): 500",
+    request: { method: "GET", path: "/unencodable" },
+    expect: { status: 500, problem: { title: "Internal Server Error" }, hides: [secretMessage] },
+  },
+  {
     name: "the job outlives its deadline: 504",
     request: { method: "GET", path: "/slow" },
     expect: {
