@@ -22,17 +22,6 @@ export interface WorkersHandler<E = Env> {
   fetch(request: Request, env: E, ctx: WorkersExecutionContext): Promise<Response>;
 }
 
-/** The path and query exactly as sent: `request.url` is absolute, and re-parsing it could re-encode. */
-function pathAndQuery(url: string): { path: string; query: string } {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  let end = url.indexOf("#", start);
-  if (end < 0) end = url.length;
-  const mark = url.indexOf("?", start);
-  if (start < 0) return { path: "/", query: mark < 0 ? "" : url.slice(mark + 1, end) };
-  if (mark < 0 || mark > end) return { path: url.slice(start, end), query: "" };
-  return { path: url.slice(start, mark), query: url.slice(mark + 1, end) };
-}
-
 /**
  * A `, ` that joins two Cookie lines: workerd's `Headers` joins repeated fields with a comma,
  * but cookies are separated by `; `. A cookie value has no comma (RFC 6265), so a comma
@@ -51,9 +40,9 @@ function headersOf(headers: Headers): Record<string, string> {
 }
 
 /** Reads the body stream, refusing it with 413 as soon as it passes `limit`: never held whole. */
-async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+async function readLimited(stream: ReadableStream<Uint8Array<ArrayBuffer>>, limit: number): Promise<Uint8Array> {
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -66,24 +55,21 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
-/** Maps the `Request` to core's `Incoming`; core checks `content-length` before reading. */
+/**
+ * Maps the `Request` to core's `Incoming`; core checks `content-length` before reading.
+ * `request.url` is already a serialized URL, so parsing it again changes nothing: the path
+ * and query stay percent-encoded as sent, and a fragment (a service binding may pass one) is dropped.
+ */
 export function incomingOf(request: Request): Incoming {
-  const { path, query } = pathAndQuery(request.url);
+  const url = new URL(request.url);
   const body = request.body;
   return {
     method: request.method,
-    path,
-    query,
+    path: url.pathname,
+    query: url.search.slice(1),
     headers: headersOf(request.headers),
     body: body ? (limit) => readLimited(body, limit) : undefined,
   };
@@ -91,10 +77,9 @@ export function incomingOf(request: Request): Incoming {
 
 /** Maps core's `Outgoing` to a `Response`; repeated `set-cookie` stays repeated, streams stream. */
 export function responseOf(out: Outgoing): Response {
-  const headers = new Headers();
-  for (const [name, value] of out.headers) headers.append(name, value);
-  // Core's bytes are a plain Uint8Array; the DOM typing only wants them ArrayBuffer-backed.
-  return new Response(out.body as BodyInit | null, { status: out.status, headers });
+  // Header pairs are appended in order, so a repeated `set-cookie` stays repeated. Core's bytes
+  // are a plain Uint8Array; the DOM typing only wants them ArrayBuffer-backed.
+  return new Response(out.body as BodyInit | null, { status: out.status, headers: out.headers });
 }
 
 function handler<E>(prepared: Prepared): WorkersHandler<E> {
