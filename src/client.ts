@@ -196,14 +196,7 @@ function encodeBody(body: unknown, headers: Headers): BodyInit | undefined {
 async function outcomeOf(response: Response, method: string): Promise<Success | Failure> {
   const { status, headers } = response;
   const type = headers.get("content-type")?.split(";", 1)[0]!.trim().toLowerCase() ?? "";
-  if (status >= 400) {
-    const problem =
-      type === "application/problem+json" || type === "application/json"
-        ? ((await response.json()) as Problem)
-        : // Not from jobwrap (a proxy's page, say): the same shape, from what there is.
-          { type: "about:blank", title: statusText(status), status, detail: (await response.text()).slice(0, 1000) };
-    return { ok: false, status, problem, headers };
-  }
+  if (status >= 400) return { ok: false, status, problem: problemFrom(status, type, await response.text()), headers };
   let body: unknown;
   if (method === "HEAD" || status === 204 || status === 205 || status === 304) body = undefined;
   else if (type === "application/json" || type.endsWith("+json")) body = await response.json();
@@ -214,4 +207,22 @@ async function outcomeOf(response: Response, method: string): Promise<Success | 
     body = bytes.length === 0 && type === "" ? undefined : bytes;
   }
   return { ok: true, status, body, headers };
+}
+
+/**
+ * The problem an error answer carries; one not from jobwrap (a proxy's page, an empty or
+ * cut-off body) becomes the same shape from what there is, rather than a rejected call.
+ */
+function problemFrom(status: number, type: string, text: string): Problem {
+  if (type === "application/problem+json" || type === "application/json") {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        return { type: "about:blank", title: statusText(status), status, ...(parsed as Partial<Problem>) };
+      }
+    } catch {
+      // Not JSON after all: described below like any other page.
+    }
+  }
+  return { type: "about:blank", title: statusText(status), status, detail: text.slice(0, 1000) };
 }

@@ -104,6 +104,24 @@ describe("client<typeof api> on the real Node server (one function per route key
     expect(await remote["GET /pages/:page?"]({ params: { page: 2 } })).toMatchObject({ ok: true, status: 200 });
   });
 
+  it("turns an error answer that is not a problem into one, rather than rejecting", async () => {
+    const answering = (body: string, type: string) =>
+      client<typeof parts>(otherUrl, { fetch: async () => new Response(body, { status: 401, headers: { "content-type": type } }) });
+    // A gateway's empty or cut-off JSON, and JSON that is not an object.
+    for (const [body, type] of [["", "application/json"], ['{"type":', "application/problem+json"], ["[1]", "application/json"]] as const) {
+      expect(await answering(body, type)["GET /teapot"]()).toEqual({
+        ok: false,
+        status: 401,
+        problem: { type: "about:blank", title: "Unauthorized", status: 401, detail: body },
+        headers: expect.any(Headers),
+      });
+    }
+    // An error body in JSON with fields missing gets the RFC 9457 ones from the status.
+    expect(await answering('{"message":"token expired"}', "application/json")["GET /teapot"]()).toMatchObject({
+      problem: { type: "about:blank", title: "Unauthorized", status: 401, message: "token expired" },
+    });
+  });
+
   it("turns a non-jobwrap error page into a problem too", async () => {
     const remote = client<typeof parts>(otherUrl, {
       fetch: async () => new Response("<h1>Bad Gateway</h1>", { status: 502, headers: { "content-type": "text/html" } }),
