@@ -8,8 +8,8 @@ import type { App } from "../../core/routes.js";
 import type { OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
 import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
-import { resultHeaders } from "./response.js";
 import { settle } from "./settings.js";
+import { headV2, type V2Head } from "./v2.js";
 
 /** The writable Lambda's Node runtime hands a streaming handler. */
 export interface ResponseStream {
@@ -24,29 +24,11 @@ export type StreamingHandler = (event: LambdaHttpEvent, responseStream: Response
 /** The global the Lambda Node runtime (and `aws-lambda-ric`) defines before loading a handler. */
 interface AwsLambdaGlobal {
   streamifyResponse<H>(handler: H, options?: { highWaterMark?: number }): H;
-  HttpResponseStream: { from(stream: ResponseStream, prelude: Record<string, unknown>): ResponseStream };
+  HttpResponseStream: { from(stream: ResponseStream, prelude: V2Head): ResponseStream };
 }
 
 function runtime(): AwsLambdaGlobal | undefined {
   return (globalThis as { awslambda?: AwsLambdaGlobal }).awslambda;
-}
-
-interface Prelude {
-  statusCode: number;
-  headers: Record<string, string>;
-  cookies?: string[];
-}
-
-function preludeOf(status: number, pairs: [string, string][]): Prelude {
-  const headers = resultHeaders<string>();
-  let cookies: string[] | undefined;
-  for (const [name, value] of pairs) {
-    if (name === "set-cookie") (cookies ??= []).push(value);
-    else headers[name] = headers[name] === undefined ? value : headers[name] + ", " + value;
-  }
-  const prelude: Prelude = { statusCode: status, headers };
-  if (cookies) prelude.cookies = cookies;
-  return prelude;
 }
 
 function drained(stream: ResponseStream): Promise<void> {
@@ -104,7 +86,7 @@ export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHand
     const pending = new Pending();
     try {
       const out = await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin));
-      const stream = awslambda.HttpResponseStream.from(responseStream, preludeOf(out.status, out.headers) as unknown as Record<string, unknown>);
+      const stream = awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers));
       await writeBody(stream, out.body);
     } finally {
       await pending.settle();

@@ -22,16 +22,32 @@ export function incomingV2(event: ApiGatewayV2Event, settings: Settings): Incomi
   };
 }
 
+/** The status and headers as payload 2.0 takes them, in a result and in a streaming prelude alike. */
+// A type rather than an interface: the runtime's `HttpResponseStream.from` takes a plain record.
+export type V2Head = {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** Each `set-cookie` value: payload 2.0 has no other way to send several. */
+  cookies?: string[];
+};
+
 /** Single-string headers (repeats joined), and each `set-cookie` in `cookies`. */
-export function resultV2(out: Buffered): ApiGatewayV2Result {
+export function headV2(status: number, pairs: readonly [string, string][]): V2Head {
   const headers = resultHeaders<string>();
   let cookies: string[] | undefined;
-  for (const [name, value] of out.headers) {
+  for (const [name, value] of pairs) {
     if (name === "set-cookie") (cookies ??= []).push(value);
     else headers[name] = headers[name] === undefined ? value : headers[name] + ", " + value;
   }
+  const head: V2Head = { statusCode: status, headers };
+  if (cookies) head.cookies = cookies;
+  return head;
+}
+
+export function resultV2(out: Buffered): ApiGatewayV2Result {
+  const result = headV2(out.status, out.headers) as ApiGatewayV2Result;
   const { body, isBase64Encoded } = encodeBody(out.body);
-  const result: ApiGatewayV2Result = { statusCode: out.status, headers, body, isBase64Encoded };
-  if (cookies) result.cookies = cookies;
+  result.body = body;
+  result.isBase64Encoded = isBase64Encoded;
   return result;
 }
