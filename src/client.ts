@@ -7,6 +7,7 @@
  */
 import type { InferInput } from "valibot";
 import { statusText, type FieldError } from "./core/http-error.js";
+import { pathParam } from "./core/path-param.js";
 import type { Responses, ReturnedStatus, Schema } from "./core/job.js";
 import type { Routes, RouteTable } from "./core/routes.js";
 
@@ -143,21 +144,19 @@ export function client<A extends Routes>(baseUrl: string | URL, options: ClientO
   }) as Client<A["table"]>;
 }
 
-const paramSegment = /^:([A-Za-z0-9_]+)(?:\{.+\})?(\?)?$/;
-
 /** `/user/:name` with `{ name: "ann" }` → `/user/ann`, each value percent-encoded. */
 function fillPath(path: string, params: Record<string, unknown>): string {
   const out: string[] = [];
   for (const part of path.split("/")) {
-    const match = paramSegment.exec(part);
-    if (!match) {
+    const param = pathParam(part);
+    if (!param) {
       out.push(part);
       continue;
     }
-    const value = params[match[1]!];
+    const value = params[param.name];
     if (value === undefined || value === null) {
-      if (match[2]) continue; // an optional parameter left out
-      throw new TypeError(`the path parameter "${match[1]}" is missing`);
+      if (param.optional) continue;
+      throw new TypeError(`the path parameter "${param.name}" is missing`);
     }
     out.push(encodeURIComponent(String(value)));
   }

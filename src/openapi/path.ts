@@ -1,3 +1,5 @@
+import { pathParam } from "../core/path-param.js";
+
 /** One OpenAPI path for a route's path, and what its template names. */
 export interface TemplatedPath {
   /** `/user/{name}` */
@@ -5,8 +7,6 @@ export interface TemplatedPath {
   /** Each parameter in order, with the pattern Hono's `:name{regex}` puts on it. */
   params: { name: string; pattern?: string }[];
 }
-
-const segment = /^:([A-Za-z0-9_]+)(?:\{(.+)\})?(\?)?$/;
 
 /**
  * Hono's `/user/:name` as OpenAPI's `/user/{name}`. An optional last parameter (`/:page?`)
@@ -17,15 +17,14 @@ export function templatedPaths(path: string): TemplatedPath[] {
   const params: TemplatedPath["params"] = [];
   let optional = false;
   for (const part of path.split("/")) {
-    const match = segment.exec(part);
-    if (!match) {
+    const param = pathParam(part);
+    if (!param) {
       parts.push(part);
       continue;
     }
-    const [, name, pattern, question] = match;
-    parts.push(`{${name}}`);
-    params.push(pattern === undefined ? { name: name! } : { name: name!, pattern: `^${pattern}$` });
-    optional = question !== undefined;
+    parts.push(`{${param.name}}`);
+    params.push(param.pattern === undefined ? { name: param.name } : { name: param.name, pattern: `^${param.pattern}$` });
+    optional = param.optional;
   }
   const full = { path: parts.join("/"), params };
   if (!optional) return [full];

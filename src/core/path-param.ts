@@ -1,0 +1,22 @@
+/** A route path segment that names a parameter, in Hono's syntax: `:name`, `:name{regex}`, `:name?`. */
+export interface PathParam {
+  name: string;
+  /** The regex in braces, unanchored, as Hono reads it. */
+  pattern?: string;
+  /** `?` on the last segment: the route matches with and without it. */
+  optional: boolean;
+}
+
+const paramSegment = /^:([A-Za-z0-9_]+)(?:\{(.+)\})?(\?)?$/;
+
+/**
+ * The parameter a segment names, or undefined for a literal one. One reading for everything
+ * that turns a route key into something else (the OpenAPI path, the client's URL), so they
+ * cannot disagree on what the router matches.
+ */
+export function pathParam(segment: string): PathParam | undefined {
+  const match = paramSegment.exec(segment);
+  if (!match) return undefined;
+  const [, name, pattern, question] = match;
+  return { name: name!, ...(pattern === undefined ? {} : { pattern }), optional: question !== undefined };
+}
