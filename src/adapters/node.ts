@@ -2,9 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
-import { consoleSink } from "../core/log.js";
 import { tooLarge } from "../core/parts.js";
-import { matcher, type App } from "../core/routes.js";
+import type { App } from "../core/routes.js";
 import type { Incoming, Outgoing, Platform } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 
@@ -182,9 +181,13 @@ export interface Served {
   drain(): Promise<void>;
 }
 
+/** A number from the environment; a value that is not one stops the start (a NaN drain timeout would end every drain at once). */
 function envNumber(name: string): number | undefined {
   const value = process.env[name];
-  return value === undefined || value === "" ? undefined : Number(value);
+  if (value === undefined || value === "") return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number of 0 or more, got ${JSON.stringify(value)}`);
+  return number;
 }
 
 /** Serves the app over HTTP for Heroku, App Engine and Kubernetes, with health checks and a graceful drain. */
@@ -192,10 +195,10 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
   const readyPath = options.readyPath ?? "/readyz";
   const docs = options.docs ? docsRoutes(app, options.docs, options) : undefined;
+  const prepared = prepare(app, options);
   if (app.kind === "routes") {
-    const match = matcher(app);
     for (const path of [healthPath, readyPath, ...(docs?.paths ?? [])]) {
-      if (match("GET", path).kind !== "no-route") {
+      if (prepared.match("GET", path).kind !== "no-route") {
         const keeps = docs?.paths.has(path) ? "the API docs: pass docs.path/docs.specPath" : "health checks: pass healthPath/readyPath";
         throw new Error(`a route answers ${path}, which serve() keeps for ${keeps}`);
       }
@@ -204,9 +207,9 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const drainTimeout = options.drainTimeout ?? envNumber("JOBWRAP_DRAIN_TIMEOUT_MS") ?? 10_000;
   const drainDelay = options.drainDelay ?? envNumber("JOBWRAP_DRAIN_DELAY_MS") ?? 0;
   const port = options.port ?? envNumber("PORT") ?? 8080;
-  const sink = options.log === false ? () => {} : (options.log ?? consoleSink);
+  const { sink } = prepared;
   const life: Lifecycle = { draining: false, pending: new Set() };
-  const handler = listener(prepare(app, options), process.env, life);
+  const handler = listener(prepared, process.env, life);
 
   const server = createServer((req, res) => {
     const path = req.url?.split("?", 1)[0];

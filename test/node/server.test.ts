@@ -54,6 +54,15 @@ describe("serve()", () => {
     expect(() => serve(clash, { port: 0, signals: [] })).toThrow(/keeps for health checks/);
   });
 
+  it("refuses to start on a drain timeout from the environment that is not a number", () => {
+    process.env.JOBWRAP_DRAIN_TIMEOUT_MS = "ten seconds";
+    try {
+      expect(() => serve(app, { port: 0, signals: [] })).toThrow(/JOBWRAP_DRAIN_TIMEOUT_MS must be a number/);
+    } finally {
+      delete process.env.JOBWRAP_DRAIN_TIMEOUT_MS;
+    }
+  });
+
   it("sets keep-alive above load balancers' idle timeouts", () => {
     expect(served.server.keepAliveTimeout).toBeGreaterThan(600_000);
   });
