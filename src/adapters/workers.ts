@@ -92,6 +92,7 @@ function handler<E>(prepared: Prepared): WorkersHandler<E> {
           requestId: request.headers.get("cf-ray") ?? undefined,
           // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
           waitUntil: (promise) => ctx.waitUntil(promise),
+          // Aborts when the client goes away only with the `enable_request_signal` compatibility flag.
           signal: request.signal,
           // A timer belongs to the request that set it: a deadline's timer must be its own.
           ownTimers: true,
