@@ -86,6 +86,18 @@ describe("examples/cloud-functions through `npm start`", () => {
     () => (request) => send(base, request),
   );
 
+  it("cannot keep a malformed JSON body out of the logs: Express prints the parse error with the body", async () => {
+    const body = '{"password": "hunter2", oops}';
+    const response = await send(base, { method: "POST", path: "/user", headers: { "content-type": "application/json" }, body });
+    expect(response.status).toBe(400);
+    // Pinned so a framework upgrade that stops it shows here, and the README can say so.
+    for (;;) {
+      if (stderr.includes("entity.parse.failed")) break;
+      await once(child.stderr!, "data");
+    }
+    expect(stderr).toContain(`body: '${body}'`);
+  });
+
   it("files the request's log lines under its trace in the project from the environment", async () => {
     const traceId = "0af7651916cd43dd8448eb211c80319c";
     const response = await send(base, {
