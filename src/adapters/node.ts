@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
 import type { App } from "../core/routes.js";
 import type { Incoming, Outgoing, Platform } from "../core/types.js";
@@ -57,7 +58,9 @@ export function readLimited(req: IncomingMessage, res: ServerResponse, limit: nu
     };
     req.on("data", onData);
     req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once("error", reject);
+    // The client went away mid-body: its doing, not a failed job, so a 400 (logged as such)
+    // rather than a 500 with an ERROR line for every dropped upload.
+    req.once("error", () => reject(new HttpError(400, "The request body was cut short")));
   });
 }
 

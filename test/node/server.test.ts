@@ -119,6 +119,25 @@ describe("serve()", () => {
     expect(sentWhenAnswered).toBeLessThan(5 * 1024 * 1024);
   });
 
+  it("logs a body cut short by the client as its fault (400), not as a failed job", async () => {
+    const req = request({
+      host: "127.0.0.1",
+      port,
+      method: "POST",
+      path: "/upload",
+      headers: { "content-type": "application/octet-stream", "content-length": "1000", "x-request-id": "cut-short" },
+    });
+    req.on("error", () => {});
+    req.write(Buffer.alloc(10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.destroy();
+    await expect.poll(() => logs.find((entry) => entry.requestId === "cut-short" && typeof entry.status === "number")).toMatchObject({
+      status: 400,
+      severity: "INFO",
+    });
+    expect(logs.filter((entry) => entry.requestId === "cut-short" && entry.severity === "ERROR")).toEqual([]);
+  });
+
   it("takes a body under the limit", async () => {
     const res = await send(base, {
       method: "POST",
