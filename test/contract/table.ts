@@ -37,8 +37,6 @@ export interface ContractCase {
   name: string;
   request: ContractRequest;
   expect: Expected;
-  /** Platforms whose wire cannot carry this request (a transport that cannot send it). */
-  skipOn?: string[];
 }
 
 const json = { "content-type": "application/json" };
