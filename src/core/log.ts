@@ -2,7 +2,16 @@ import type { LogEntry, LogSink, Logger, Severity } from "./types.js";
 
 /** One JSON line on standard output: Cloud Logging, CloudWatch and Workers logs all read it. */
 export const consoleSink: LogSink = (entry) => {
-  console.log(JSON.stringify(entry, errorReplacer));
+  let line: string;
+  try {
+    line = JSON.stringify(entry, errorReplacer);
+  } catch {
+    // A cycle in a logged value (a thrown object that refers to itself): the line still goes
+    // out, without its fields, rather than a throw that would cost the request its answer.
+    const { severity, message, requestId } = entry;
+    line = JSON.stringify({ severity, message, requestId, logError: "some fields could not be written as JSON" });
+  }
+  console.log(line);
 };
 
 function errorReplacer(_key: string, value: unknown): unknown {
