@@ -14,7 +14,7 @@ import type { Outgoing } from "../../core/types.js";
 import type { App } from "../../core/routes.js";
 import { resultAlb } from "./alb.js";
 import type { AlbEvent, LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
-import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
+import { eventKind, Invocation, run, type LambdaOptions } from "./invoke.js";
 import { buffer, isBuffered, type Buffered } from "./response.js";
 import { settle } from "./settings.js";
 import { resultV1 } from "./v1.js";
@@ -67,11 +67,11 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
   };
   return async (event, context) => {
     const kind = eventKind(event);
-    const pending = new Pending();
-    const answered = await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin));
+    const invocation = new Invocation(context, safetyMargin);
+    const answered = await run(prepared, kind, event, settings, invocation);
     const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
     const result = kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, event as AlbEvent, lost);
-    if (pending.waiting) await pending.settle();
+    if (invocation.waiting) await invocation.settle();
     return result;
   };
 }

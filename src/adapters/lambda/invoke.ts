@@ -37,15 +37,35 @@ export function eventKind(event: unknown): EventKind {
   return kind;
 }
 
-/** Work handed to `ctx.waitUntil`, awaited before the invocation ends: Lambda freezes after. */
-export class Pending {
+/**
+ * What core needs to know of one invocation: its request id, its deadline, and the work handed
+ * to `ctx.waitUntil`, awaited before the invocation ends since Lambda freezes after. One object
+ * an event, with `waitUntil` on the prototype: core calls it as a method.
+ */
+export class Invocation implements Platform {
+  readonly name = "lambda";
+  readonly env = process.env;
+  readonly requestId: string | undefined;
+  readonly deadline: number | undefined;
   #work: Promise<unknown>[] | undefined;
-  add = (promise: Promise<unknown>): void => {
+
+  constructor(context: LambdaContext | undefined, safetyMargin: number | undefined) {
+    this.requestId = typeof context?.awsRequestId === "string" ? context.awsRequestId : undefined;
+    const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+    this.deadline =
+      typeof remaining === "number" && Number.isFinite(remaining)
+        ? Date.now() + remaining - Math.min(safetyMargin ?? defaultSafetyMargin, Math.max(0, remaining) / 4)
+        : undefined;
+  }
+
+  waitUntil(promise: Promise<unknown>): void {
     (this.#work ??= []).push(promise);
-  };
+  }
+
   get waiting(): boolean {
     return this.#work !== undefined && this.#work.length > 0;
   }
+
   async settle(): Promise<void> {
     // Work may add more work while it runs.
     while (this.#work !== undefined && this.#work.length > 0) {
@@ -54,21 +74,6 @@ export class Pending {
       await Promise.allSettled(batch);
     }
   }
-}
-
-export function platformOf(context: LambdaContext | undefined, pending: Pending, safetyMargin: number | undefined): Platform {
-  let deadline: number | undefined;
-  const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
-  if (typeof remaining === "number" && Number.isFinite(remaining)) {
-    deadline = Date.now() + remaining - Math.min(safetyMargin ?? defaultSafetyMargin, Math.max(0, remaining) / 4);
-  }
-  return {
-    name: "lambda",
-    env: process.env,
-    requestId: typeof context?.awsRequestId === "string" ? context.awsRequestId : undefined,
-    waitUntil: pending.add,
-    deadline,
-  };
 }
 
 /** Runs one event through core. */

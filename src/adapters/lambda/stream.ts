@@ -7,7 +7,7 @@ import { prepare } from "../../core/handle.js";
 import type { App } from "../../core/routes.js";
 import type { OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
-import { eventKind, Pending, platformOf, run, type LambdaOptions } from "./invoke.js";
+import { eventKind, Invocation, run, type LambdaOptions } from "./invoke.js";
 import { settle } from "./settings.js";
 import { headV2, type V2Head } from "./v2.js";
 
@@ -83,13 +83,13 @@ export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHand
       throw new Error("jobwrap/lambda: wrapStream needs the Lambda Node.js runtime's awslambda global (HttpResponseStream)");
     }
     const kind = eventKind(event);
-    const pending = new Pending();
+    const invocation = new Invocation(context, safetyMargin);
     try {
-      const out = await run(prepared, kind, event, settings, platformOf(context, pending, safetyMargin));
+      const out = await run(prepared, kind, event, settings, invocation);
       const stream = awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers));
       await writeBody(stream, out.body);
     } finally {
-      await pending.settle();
+      await invocation.settle();
     }
   };
   const awslambda = runtime();
