@@ -1,8 +1,9 @@
 /** Application Load Balancer targets, in single-value or multi-value header mode. */
 import type { Incoming } from "../../core/types.js";
+import { bareRecord } from "./bare-record.js";
 import type { AlbEvent, AlbResult } from "./events.js";
 import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
-import { encodeBody, resultHeaders, statusDescription, type Buffered } from "./response.js";
+import { encodeBody, statusDescription, type Buffered } from "./response.js";
 import type { Settings } from "./settings.js";
 
 /** The target group's mode shows in the event: ALB reads the response's matching field only. */
@@ -33,12 +34,12 @@ export function resultAlb(out: Buffered, event: AlbEvent, lost: (dropped: number
   const { body, isBase64Encoded } = encodeBody(out.body);
   const result: AlbResult = { statusCode: out.status, statusDescription: statusDescription(out.status), body, isBase64Encoded };
   if (isMultiValue(event)) {
-    const multi = resultHeaders<string[]>();
+    const multi = bareRecord<string[]>();
     for (const [name, value] of out.headers) (multi[name] ??= []).push(value);
     result.multiValueHeaders = multi;
     return result;
   }
-  const headers = resultHeaders<string>();
+  const headers = bareRecord<string>();
   let dropped = 0;
   for (const [name, value] of out.headers) {
     const prev = headers[name];

@@ -2,12 +2,12 @@
 import { HttpError } from "../../core/http-error.js";
 import { tooLarge } from "../../core/parts.js";
 import type { BodyReader } from "../../core/types.js";
+import { bareRecord } from "./bare-record.js";
 
 export type Headers = Record<string, string | undefined>;
 
-/** A fresh header map with no prototype, so no header name can reach `Object.prototype`. */
 export function headerMap(): Headers {
-  return Object.create(null) as Headers;
+  return bareRecord<string | undefined>();
 }
 
 /**

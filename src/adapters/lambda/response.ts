@@ -84,8 +84,3 @@ const phrases: Record<number, string> = {
 export function statusDescription(status: number): string {
   return `${status} ${status >= 400 ? statusText(status) : (phrases[status] ?? "")}`.trimEnd();
 }
-
-/** A header map with no prototype, so a header called `__proto__` is kept like any other. */
-export function resultHeaders<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
-}

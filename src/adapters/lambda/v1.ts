@@ -1,8 +1,9 @@
 /** API Gateway REST APIs, Lambda proxy integration (payload format 1.0). */
 import type { Incoming } from "../../core/types.js";
+import { bareRecord } from "./bare-record.js";
 import type { ApiGatewayV1Event, ApiGatewayV1Result } from "./events.js";
 import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
-import { encodeBody, resultHeaders, type Buffered } from "./response.js";
+import { encodeBody, type Buffered } from "./response.js";
 import type { Settings } from "./settings.js";
 
 export function incomingV1(event: ApiGatewayV1Event, settings: Settings): Incoming {
@@ -24,14 +25,14 @@ export function incomingV1(event: ApiGatewayV1Event, settings: Settings): Incomi
 
 /** Headers that repeat go in `multiValueHeaders` (API Gateway merges it with `headers`). */
 export function resultV1(out: Buffered): ApiGatewayV1Result {
-  const headers = resultHeaders<string>();
+  const headers = bareRecord<string>();
   let multi: Record<string, string[]> | undefined;
   for (const [name, value] of out.headers) {
     const list = multi?.[name];
     if (list) list.push(value);
     else if (headers[name] === undefined) headers[name] = value;
     else {
-      multi ??= resultHeaders<string[]>();
+      multi ??= bareRecord<string[]>();
       multi[name] = [headers[name]!, value];
       delete headers[name];
     }

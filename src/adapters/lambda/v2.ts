@@ -1,8 +1,9 @@
 /** API Gateway HTTP APIs (payload format 2.0) and Lambda Function URLs, which share it. */
 import type { Incoming } from "../../core/types.js";
+import { bareRecord } from "./bare-record.js";
 import type { ApiGatewayV2Event, ApiGatewayV2Result } from "./events.js";
 import { addCookies, addHeaders, bodyOf, encodedPath, headerMap, stripPrefix } from "./request.js";
-import { encodeBody, resultHeaders, type Buffered } from "./response.js";
+import { encodeBody, type Buffered } from "./response.js";
 import type { Settings } from "./settings.js";
 
 export function incomingV2(event: ApiGatewayV2Event, settings: Settings): Incoming {
@@ -33,7 +34,7 @@ export type V2Head = {
 
 /** Single-string headers (repeats joined), and each `set-cookie` in `cookies`. */
 export function headV2(status: number, pairs: readonly [string, string][]): V2Head {
-  const headers = resultHeaders<string>();
+  const headers = bareRecord<string>();
   let cookies: string[] | undefined;
   for (const [name, value] of pairs) {
     if (name === "set-cookie") (cookies ??= []).push(value);
