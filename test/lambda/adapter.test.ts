@@ -181,6 +181,22 @@ describe("wrap (jobwrap/lambda)", () => {
     expect((await run(handler, event)).body).toBe("foo=bar; extra=1; hello=hello");
   });
 
+  it("reads the single-value maps of a REST event whose multi-value maps are empty, as an event written by hand may be", async () => {
+    const handler = wrap(
+      job({ seen: (req) => ({ headers: { ...req.headers }, query: req.query, constructor: req.headers.constructor ?? null }) }, ({ seen }) => ({ body: seen })),
+      { log: false },
+    );
+    const event = fixture("apigw-v1-base64.json");
+    event.multiValueHeaders = {};
+    event.queryStringParameters = { "a b": "1+1" };
+    event.multiValueQueryStringParameters = {};
+    const seen = JSON.parse((await run(handler, event)).body);
+    expect(seen.headers).toMatchObject({ "content-type": "application/x-www-form-urlencoded", "user-agent": "PostmanRuntime/7.20.1" });
+    expect(seen.query).toBe("a%20b=1%2B1");
+    // No header named so: nothing of Object.prototype shows through the header map.
+    expect(seen.constructor).toBeNull();
+  });
+
   it("keeps a header called __proto__ and constructor like any other", async () => {
     const handler = wrap(job({}, () => ({ headers: Object.fromEntries([["__proto__", "p"], ["constructor", "c"]]), body: "x" })), { log: false });
     for (const kind of kinds) {

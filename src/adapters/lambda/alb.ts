@@ -13,6 +13,9 @@ export function isMultiValue(event: AlbEvent): boolean {
 
 export function incomingAlb(event: AlbEvent, settings: Settings): Incoming {
   const multi = isMultiValue(event);
+  const headers = headerMap();
+  if (multi) addMultiHeaders(headers, event.multiValueHeaders);
+  else addHeaders(headers, event.headers);
   return {
     method: (event.httpMethod || "GET").toUpperCase(),
     path: stripPrefix(encodedPath(event.path), settings.basePath),
@@ -20,7 +23,7 @@ export function incomingAlb(event: AlbEvent, settings: Settings): Incoming {
     query: multi
       ? queryOf(event.multiValueQueryStringParameters, event.queryStringParameters, false)
       : queryOf(undefined, event.queryStringParameters, false),
-    headers: multi ? addMultiHeaders(headerMap(), event.multiValueHeaders) : addHeaders(headerMap(), event.headers),
+    headers,
     body: bodyOf(event.body, event.isBase64Encoded),
   };
 }

@@ -44,8 +44,12 @@ export function addHeaders(into: Headers, map: Record<string, string | undefined
   return into;
 }
 
-/** Adds multi-value headers (API Gateway REST, ALB in multi-value mode), each list joined as HTTP allows. */
-export function addMultiHeaders(into: Headers, map: Record<string, string[] | undefined> | null | undefined): Headers {
+/**
+ * Adds multi-value headers (API Gateway REST, ALB in multi-value mode), each list joined as HTTP
+ * allows. Returns how many names it added: none tells the caller to read the single-value map.
+ */
+export function addMultiHeaders(into: Headers, map: Record<string, string[] | undefined> | null | undefined): number {
+  let added = 0;
   if (map) {
     for (const key in map) {
       const values = map[key];
@@ -55,9 +59,10 @@ export function addMultiHeaders(into: Headers, map: Record<string, string[] | un
       for (let i = 1; i < values.length; i++) value = join(name, value, values[i]!);
       const prev = into[name];
       into[name] = prev === undefined ? value : join(name, prev, value);
+      added++;
     }
   }
-  return into;
+  return added;
 }
 
 /**
@@ -134,9 +139,10 @@ function encodeComponent(text: string): string {
 }
 
 /**
- * A raw query string from a source's parameter maps, the multi-value map preferred.
- * `encode`: API Gateway REST hands the values decoded, so they are encoded again for core to
- * decode once; ALB hands them as the client sent them, so they are joined untouched.
+ * A raw query string from a source's parameter maps, the multi-value map preferred (an event
+ * written by hand may fill only the single-value one). `encode`: API Gateway REST hands the
+ * values decoded, so they are encoded again for core to decode once; ALB hands them as the
+ * client sent them, so they are joined untouched.
  */
 export function queryOf(
   multi: Record<string, string[] | undefined> | null | undefined,
@@ -151,7 +157,8 @@ export function queryOf(
       const name = encode ? encodeComponent(key) : key;
       for (const value of values) query += (query === "" ? "" : "&") + name + "=" + (encode ? encodeComponent(value) : value);
     }
-  } else if (single) {
+  }
+  if (query === "" && single) {
     for (const key in single) {
       const value = single[key];
       if (value === undefined || value === null) continue;

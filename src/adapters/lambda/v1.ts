@@ -7,10 +7,10 @@ import { encodeBody, type Buffered } from "./response.js";
 import type { Settings } from "./settings.js";
 
 export function incomingV1(event: ApiGatewayV1Event, settings: Settings): Incoming {
-  // `multiValueHeaders` holds every value; `headers` only the last of each.
-  const headers = event.multiValueHeaders
-    ? addMultiHeaders(headerMap(), event.multiValueHeaders)
-    : addHeaders(headerMap(), event.headers);
+  // `multiValueHeaders` holds every value, `headers` only the last of each; an event written by
+  // hand (a test, a console template) may fill only `headers`.
+  const headers = headerMap();
+  if (addMultiHeaders(headers, event.multiValueHeaders) === 0) addHeaders(headers, event.headers);
   // `path` leaves out the stage on the execute-api host; behind a custom domain it keeps the
   // mapping's base path, which `basePath` strips.
   return {
