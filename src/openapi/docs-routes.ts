@@ -4,6 +4,7 @@
  * and the page's assets are loaded on the first docs request, so a server without docs (and
  * every bundle) carries none of it.
  */
+import { HttpError, problemOf } from "../core/http-error.js";
 import { consoleSink } from "../core/log.js";
 import type { App } from "../core/routes.js";
 import type { LogSink, Outgoing } from "../core/types.js";
@@ -67,7 +68,7 @@ export function docsRoutes(app: App, settings: true | DocsOptions, server: Serve
       } catch (error) {
         pages = undefined;
         if (server.log !== false) (server.log ?? consoleSink)({ severity: "ERROR", message: "the API docs could not be loaded", error });
-        const body = JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "The API docs could not be loaded" });
+        const body = JSON.stringify(problemOf(new HttpError(500, "The API docs could not be loaded")));
         return { status: 500, headers: [["content-type", "application/problem+json"]], body };
       }
     },
