@@ -3,6 +3,7 @@ import type { JobResult } from "./job.js";
 import type { Outgoing, OutgoingBody } from "./types.js";
 
 const unsafeHeaderValue = /[\r\n\0]/;
+const framingHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer"]);
 const headerName = /^[!#$%&'*+.^_`|~\w-]+$/;
 
 function pushHeader(headers: [string, string][], name: string, value: string | number): void {
@@ -26,6 +27,9 @@ export function resultToOutgoing(result: JobResult | undefined | void): Outgoing
   if (result.headers) {
     for (const name of Object.keys(result.headers)) {
       const value = result.headers[name]!;
+      // The message's framing is the adapter's to write from the body it sends: a job's own
+      // content-length or transfer-encoding could disagree with it (response splitting).
+      if (framingHeaders.has(name.toLowerCase())) continue;
       if (typeof value === "object") for (const item of value) pushHeader(headers, name, item);
       else pushHeader(headers, name, value);
       if (name.toLowerCase() === "content-type") hasType = true;

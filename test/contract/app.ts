@@ -83,6 +83,10 @@ export const contractApp = routes({
       },
     }),
   })),
+  "GET /framing": job({}, () => ({
+    headers: { "Content-Length": "999", "transfer-encoding": "chunked", connection: "upgrade", "x-kept": "yes" },
+    body: "ok",
+  })),
   "GET /empty": job({}, () => ({})),
   "PUT /status": job({}, () => ({ status: 202, body: { accepted: true } })),
   "GET /context": job({}, (_input, ctx) => ({

@@ -323,6 +323,11 @@ export const contract: ContractCase[] = [
     expect: { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, text: "one two three" },
   },
   {
+    name: "a job's own framing headers give way to the body actually sent",
+    request: { method: "GET", path: "/framing" },
+    expect: { status: 200, headers: { "x-kept": "yes" }, text: "ok" },
+  },
+  {
     name: "no body and no status: 204",
     request: { method: "GET", path: "/empty" },
     expect: { status: 204, headers: { "content-type": null }, text: "" },

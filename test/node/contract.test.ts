@@ -18,6 +18,12 @@ describe("contract over real HTTP (jobwrap/node)", () => {
 
   runContract({ platform: "node" }, () => (request) => send(base, request));
 
+  it("writes the content-length of the body it sends, not the one a job set", async () => {
+    const response = await send(base, { method: "GET", path: "/framing", headers: { "x-request-id": "contract-900" } });
+    expect(response.headers["content-length"]).toEqual(["2"]);
+    expect(new TextDecoder().decode(response.body)).toBe("ok");
+  });
+
   it("logs one line per request with method, path, status, duration and request id, and no secrets", () => {
     const access = logs.filter((entry) => typeof entry.status === "number");
     expect(access.length).toBeGreaterThan(20);
