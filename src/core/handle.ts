@@ -1,12 +1,11 @@
-import { HttpError, type FieldError } from "./http-error.js";
-import type { AnyJob, BodyKind } from "./job.js";
+import { HttpError } from "./http-error.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
 import { consoleSink, logger, silentSink } from "./log.js";
-import { checkPath, decodeParams, parseQuery, readBody } from "./parts.js";
+import { checkPath } from "./parts.js";
+import { extractAndRun } from "./extract.js";
 import { requestIdOf } from "./request-id.js";
 import { byteLength, problemToOutgoing, resultToOutgoing } from "./result.js";
 import { matcher, type App, type Matcher } from "./routes.js";
-import { check } from "./validate.js";
 import type { Context, Incoming, LogSink, Logger, Outgoing, Platform } from "./types.js";
 
 export interface AppOptions {
@@ -36,8 +35,6 @@ export function prepare(app: App, options: AppOptions = {}): Prepared {
     sink: options.log === false ? silentSink : (options.log ?? consoleSink),
   };
 }
-
-const defaultAccept: readonly BodyKind[] = ["json"];
 
 /** The one pipeline: match, extract and validate, run, and map the outcome to a response. */
 export async function handle(app: Prepared, incoming: Incoming, platform: Platform): Promise<Outgoing> {
@@ -86,65 +83,6 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     });
   }
   return out;
-}
-
-async function extractAndRun(
-  job: AnyJob,
-  rawParams: Record<string, string>,
-  incoming: Incoming,
-  call: Call,
-  appLimit: number,
-): Promise<Awaited<ReturnType<AnyJob["run"]>>> {
-  return job.run(await extract(job, rawParams, incoming, call, appLimit), call);
-}
-
-const schemaParts = ["params", "query", "headers", "body"] as const;
-
-async function extract(
-  job: AnyJob,
-  rawParams: Record<string, string>,
-  incoming: Incoming,
-  ctx: Call,
-  appLimit: number,
-): Promise<Record<string, unknown>> {
-  const spec = job.spec as Record<string, unknown>;
-  const input: Record<string, unknown> = {};
-  // Extractors first: who is asking (a token, a tenant) is judged before what they sent.
-  for (const name in spec) {
-    const part = spec[name];
-    if (typeof part !== "function") continue;
-    try {
-      input[name] = await (part as (req: Incoming, ctx: Context) => unknown)(incoming, ctx);
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      ctx.log.warn(`extractor ${name} refused the request`, { error });
-      throw new HttpError(400, `The request's ${name} could not be read`, {
-        errors: [{ pointer: `/${name}`, detail: `could not read ${name}` }],
-      });
-    }
-  }
-  const errors: FieldError[] = [];
-  for (const name of schemaParts) {
-    const schema = job.spec[name];
-    if (!schema) continue;
-    let raw: unknown;
-    if (name === "params") raw = decodeParams(rawParams);
-    else if (name === "query") raw = parseQuery(incoming.query);
-    else if (name === "headers") raw = incoming.headers;
-    else {
-      const accept = job.options.accept ?? defaultAccept;
-      raw = await readBody(incoming, typeof accept === "string" ? [accept] : accept, job.options.bodyLimit ?? appLimit);
-    }
-    const checked = await check(schema, raw, name);
-    if (checked.ok) input[name] = checked.value;
-    else errors.push(...checked.errors);
-  }
-  if (errors.length > 0) {
-    throw new HttpError(400, `The request is invalid: ${errors.length} problem${errors.length > 1 ? "s" : ""}`, {
-      errors,
-    });
-  }
-  return input;
 }
 
 class DeadlineExceeded extends HttpError {}

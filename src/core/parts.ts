@@ -42,7 +42,8 @@ export function parseQuery(raw: string, part = "query"): QueryValues {
 
 /** Decodes the router's raw path parameters. */
 export function decodeParams(raw: Record<string, string>): Record<string, string> {
-  const params = Object.create(null) as Record<string, string>;
+  // The keys are the route's own parameter names, never the client's: a plain object is safe.
+  const params: Record<string, string> = {};
   for (const key in raw) params[key] = decodeComponent(raw[key]!, "params", false);
   return params;
 }

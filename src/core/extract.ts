@@ -1,0 +1,112 @@
+import { HttpError, type FieldError } from "./http-error.js";
+import type { AnyJob, BodyKind, Extractor, Schema } from "./job.js";
+import { decodeParams, parseQuery, readBody } from "./parts.js";
+import type { Context, Incoming } from "./types.js";
+import { check, type Checked } from "./validate.js";
+
+type Part = "params" | "query" | "headers" | "body";
+
+/** What a job reads, worked out once per job rather than on every request. */
+interface Plan {
+  extractors: [string, Extractor<unknown, unknown>][];
+  /** In the order their issues are listed: params, query, headers, body. */
+  parts: [Part, Schema][];
+  accept: readonly BodyKind[];
+  bodyLimit: number | undefined;
+  /** No extractor, no body, no async schema: the input is ready without awaiting anything. */
+  sync: boolean;
+}
+
+const defaultAccept: readonly BodyKind[] = ["json"];
+const partOrder: readonly Part[] = ["params", "query", "headers", "body"];
+const plans = new WeakMap<AnyJob, Plan>();
+
+function planOf(job: AnyJob): Plan {
+  let plan = plans.get(job);
+  if (plan) return plan;
+  const spec = job.spec as Record<string, unknown>;
+  const extractors = Object.keys(spec)
+    .filter((name) => typeof spec[name] === "function")
+    .map((name): [string, Extractor<unknown, unknown>] => [name, spec[name] as Extractor<unknown, unknown>]);
+  const parts = partOrder.filter((name) => job.spec[name]).map((name): [Part, Schema] => [name, job.spec[name]!]);
+  const accept = job.options.accept ?? defaultAccept;
+  plan = {
+    extractors,
+    parts,
+    accept: typeof accept === "string" ? [accept as BodyKind] : accept,
+    bodyLimit: job.options.bodyLimit,
+    sync: extractors.length === 0 && parts.every(([name, schema]) => name !== "body" && !schema.async),
+  };
+  plans.set(job, plan);
+  return plan;
+}
+
+function rawPart(name: Exclude<Part, "body">, params: Record<string, string>, incoming: Incoming): unknown {
+  if (name === "params") return decodeParams(params);
+  if (name === "query") return parseQuery(incoming.query);
+  return incoming.headers;
+}
+
+function invalid(errors: FieldError[]): HttpError {
+  return new HttpError(400, `The request is invalid: ${errors.length} problem${errors.length > 1 ? "s" : ""}`, { errors });
+}
+
+/** Params, query and headers through their sync schemas: the common GET, with no promise in the way. */
+function extractNow(plan: Plan, params: Record<string, string>, incoming: Incoming): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  let errors: FieldError[] | undefined;
+  for (const [name, schema] of plan.parts) {
+    const checked = check(schema, rawPart(name as Exclude<Part, "body">, params, incoming), name) as Checked;
+    if (checked.ok) input[name] = checked.value;
+    else (errors ??= []).push(...checked.errors);
+  }
+  if (errors) throw invalid(errors);
+  return input;
+}
+
+async function extractLater(
+  plan: Plan,
+  params: Record<string, string>,
+  incoming: Incoming,
+  ctx: Context,
+  appLimit: number,
+): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = {};
+  // Extractors first: who is asking (a token, a tenant) is judged before what they sent.
+  for (const [name, extractor] of plan.extractors) {
+    try {
+      input[name] = await extractor(incoming, ctx);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      ctx.log.warn(`extractor ${name} refused the request`, { error });
+      throw new HttpError(400, `The request's ${name} could not be read`, {
+        errors: [{ pointer: `/${name}`, detail: `could not read ${name}` }],
+      });
+    }
+  }
+  const errors: FieldError[] = [];
+  for (const [name, schema] of plan.parts) {
+    const raw = name === "body" ? await readBody(incoming, plan.accept, plan.bodyLimit ?? appLimit) : rawPart(name, params, incoming);
+    const checked = await check(schema, raw, name);
+    if (checked.ok) input[name] = checked.value;
+    else errors.push(...checked.errors);
+  }
+  if (errors.length > 0) throw invalid(errors);
+  return input;
+}
+
+/**
+ * Reads and validates what the job names, then runs it. Synchronous up to the job when the
+ * job reads nothing that must be awaited; every failure is an HttpError (or the job's own).
+ */
+export function extractAndRun(
+  job: AnyJob,
+  params: Record<string, string>,
+  incoming: Incoming,
+  ctx: Context,
+  appLimit: number,
+): ReturnType<AnyJob["run"]> | Promise<Awaited<ReturnType<AnyJob["run"]>>> {
+  const plan = planOf(job);
+  if (plan.sync) return job.run(extractNow(plan, params, incoming), ctx);
+  return extractLater(plan, params, incoming, ctx, appLimit).then((input) => job.run(input, ctx));
+}
