@@ -76,6 +76,15 @@ function charsetOf(contentType: string): string {
 /** Made once: a decoder called without `stream` starts afresh on each call, and making one costs more than most decodes. */
 let utf8Decoder: TextDecoder | undefined;
 
+const encoder = new TextEncoder();
+
+/** The body as text in its charset; a platform's string body (Lambda's) is already UTF-8 text. */
+function textOf(raw: Uint8Array | string, charset: string): string {
+  if (typeof raw !== "string") return decodeText(raw, charset);
+  if (charset === "utf-8" || charset === "utf8") return raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  return decodeText(encoder.encode(raw), charset);
+}
+
 function decodeText(bytes: Uint8Array, charset: string): string {
   let decoder: TextDecoder;
   try {
@@ -102,11 +111,11 @@ const mediaNames: Record<BodyKind, string> = {
   bytes: "any media type",
 };
 
-/** The body bytes, refused with 413 past `limit` before or while they are read. */
-export async function readBytes(incoming: Incoming, limit: number): Promise<Uint8Array> {
+/** The body, refused with 413 past `limit` before or while it is read. */
+async function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string> {
   const length = incoming.headers["content-length"];
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
-  if (!incoming.body) return new Uint8Array(0);
+  if (!incoming.body) return "";
   return incoming.body(limit);
 }
 
@@ -124,20 +133,20 @@ export async function readBody(incoming: Incoming, accept: readonly BodyKind[], 
   const declared = mediaType ? mediaKind(mediaType) : undefined;
   const kind = declared && accept.includes(declared) ? declared : accept.includes("bytes") ? "bytes" : undefined;
   if (mediaType && !kind) throw unsupported(mediaType, accept);
-  const bytes = await readBytes(incoming, limit);
+  const raw = await readRaw(incoming, limit);
   if (!kind) {
-    if (bytes.length === 0) return undefined;
+    if (raw.length === 0) return undefined;
     throw unsupported(undefined, accept);
   }
   switch (kind) {
     case "bytes":
-      return bytes;
+      return typeof raw === "string" ? encoder.encode(raw) : raw;
     case "text":
-      return decodeText(bytes, charsetOf(contentType!));
+      return textOf(raw, charsetOf(contentType!));
     case "form":
-      return parseQuery(decodeText(bytes, "utf-8"), "body");
+      return parseQuery(textOf(raw, "utf-8"), "body");
     case "json": {
-      const text = decodeText(bytes, charsetOf(contentType!));
+      const text = textOf(raw, charsetOf(contentType!));
       if (text.trim() === "") return undefined;
       return parseJson(text);
     }

@@ -4,8 +4,12 @@
  * Nothing here names a platform.
  */
 
-/** Reads the whole request body, refusing (HttpError 413) past `limit` bytes. */
-export type BodyReader = (limit: number) => Promise<Uint8Array>;
+/**
+ * Reads the whole request body, refusing (HttpError 413) past `limit` bytes. A string is the
+ * body as text the platform already decoded from UTF-8 (Lambda's non-base64 bodies), so core
+ * need not encode it to bytes only to decode it again.
+ */
+export type BodyReader = (limit: number) => Promise<Uint8Array | string>;
 
 export interface Incoming {
   /** Upper-case method as the client sent it. */

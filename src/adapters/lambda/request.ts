@@ -190,9 +190,13 @@ export function bodyOf(body: string | null | undefined, base64: boolean | undefi
   return (limit) => {
     // Every UTF-8 or base64 byte needs at least 1 or 4/3 characters: a cheap refusal first.
     if ((base64 ? Math.floor((body.length * 3) / 4) - 2 : body.length) > limit) return Promise.reject(tooLarge(limit));
+    if (!base64) {
+      // Text as the platform decoded it: core reads it as it is, with no round trip through bytes.
+      return Buffer.byteLength(body, "utf8") > limit ? Promise.reject(tooLarge(limit)) : Promise.resolve(body);
+    }
     let bytes: Buffer;
     try {
-      bytes = base64 ? decodeBase64(body) : Buffer.from(body, "utf8");
+      bytes = decodeBase64(body);
     } catch (error) {
       return Promise.reject(error as Error);
     }
