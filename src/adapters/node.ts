@@ -133,10 +133,17 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
       // handle() answers every failure itself; reaching here is a bug in jobwrap. Caught all the
       // same: an unhandled rejection would end the process and every request in it.
       .catch((error: unknown) => {
-        prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
-        if (res.headersSent) return void res.destroy();
-        res.writeHead(500, { "content-type": "application/problem+json", connection: "close" });
-        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+        // Answer first: the log sink itself may be what failed.
+        if (res.headersSent) res.destroy();
+        else {
+          res.writeHead(500, { "content-type": "application/problem+json", connection: "close" });
+          res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+        }
+        try {
+          prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
+        } catch {
+          console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer, and its log sink failed too" }));
+        }
       });
   };
 }

@@ -229,3 +229,21 @@ describe("drain()", () => {
     expect(refused).toBe("ECONNREFUSED");
   });
 });
+
+describe("a log sink that throws", () => {
+  it("still gets the client an answer, and does not crash the process", async () => {
+    const served = serve(app, {
+      port: 0,
+      host: "127.0.0.1",
+      signals: [],
+      log: (entry) => {
+        if (typeof entry.status === "number" || entry.severity === "ERROR") throw new Error("the log pipe is gone");
+      },
+    });
+    const { url } = await served.ready;
+    const response = await send(url, { method: "GET", path: "/id" });
+    expect(response.status).toBe(500);
+    expect(response.headers["content-type"]).toEqual(["application/problem+json"]);
+    await served.drain();
+  });
+});
