@@ -7,9 +7,8 @@
 type Strings = Record<string, string | undefined>;
 type StringLists = Record<string, string[] | undefined>;
 
-/** API Gateway REST API, Lambda proxy integration (payload format 1.0). */
-export interface ApiGatewayV1Event {
-  version?: string;
+/** The request fields REST APIs (payload 1.0) and ALB targets share. */
+interface PayloadV1Fields {
   httpMethod: string;
   path: string;
   headers?: Strings | null;
@@ -18,6 +17,11 @@ export interface ApiGatewayV1Event {
   multiValueQueryStringParameters?: StringLists | null;
   body?: string | null;
   isBase64Encoded?: boolean;
+}
+
+/** API Gateway REST API, Lambda proxy integration (payload format 1.0). */
+export interface ApiGatewayV1Event extends PayloadV1Fields {
+  version?: string;
   requestContext?: { httpMethod?: string; stage?: string; path?: string; requestId?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
@@ -41,15 +45,7 @@ export interface ApiGatewayV2Event {
 }
 
 /** Application Load Balancer target, in single-value or multi-value header mode. */
-export interface AlbEvent {
-  httpMethod: string;
-  path: string;
-  headers?: Strings | null;
-  multiValueHeaders?: StringLists | null;
-  queryStringParameters?: Strings | null;
-  multiValueQueryStringParameters?: StringLists | null;
-  body?: string | null;
-  isBase64Encoded?: boolean;
+export interface AlbEvent extends PayloadV1Fields {
   requestContext: { elb: { targetGroupArn?: string } };
   [key: string]: unknown;
 }
