@@ -87,7 +87,8 @@ async function extractLater(
   const errors: FieldError[] = [];
   for (const [name, schema] of plan.parts) {
     const raw = name === "body" ? await readBody(incoming, plan.accept, plan.bodyLimit ?? appLimit) : rawPart(name, params, incoming);
-    const checked = await check(schema, raw, name);
+    let checked = check(schema, raw, name);
+    if (checked instanceof Promise) checked = await checked;
     if (checked.ok) input[name] = checked.value;
     else errors.push(...checked.errors);
   }

@@ -112,11 +112,10 @@ const mediaNames: Record<BodyKind, string> = {
 };
 
 /** The body, refused with 413 past `limit` before or while it is read. */
-async function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string> {
+function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string> | string {
   const length = incoming.headers["content-length"];
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
-  if (!incoming.body) return "";
-  return incoming.body(limit);
+  return incoming.body ? incoming.body(limit) : "";
 }
 
 export function tooLarge(limit: number): HttpError {
