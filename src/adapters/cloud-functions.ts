@@ -11,7 +11,7 @@ import { tooLarge } from "../core/parts.js";
 import type { App } from "../core/routes.js";
 import type { BodyReader, Platform } from "../core/types.js";
 import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";
-import { incomingOf, readLimited, send } from "./node.js";
+import { clientGone, incomingOf, readLimited, respond } from "./node.js";
 
 /** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
 export interface CloudFunctionsRequest extends IncomingMessage {
@@ -62,16 +62,6 @@ function bodyOf(req: CloudFunctionsRequest, res: ServerResponse): BodyReader {
   };
 }
 
-function clientGone(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  const abort = () => {
-    if (!res.writableFinished) controller.abort(new Error("the client went away"));
-  };
-  if (res.destroyed) abort();
-  else res.once("close", abort);
-  return controller.signal;
-}
-
 /**
  * One request's platform. A class, not an object literal with `get signal()`: V8 gives each
  * such literal a shape of its own, which on the Node server cost a third of a small request's
@@ -103,6 +93,8 @@ class FunctionPlatform implements Platform {
   }
 }
 
+const never = () => false;
+
 function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpFunction {
   const functionTimeout = options.functionTimeout ?? timeoutFromEnv() ?? defaultFunctionTimeout;
   const budget = functionTimeout - marginOf(functionTimeout);
@@ -112,18 +104,7 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     // Google's front end gives every request a trace: the id its log lines are filed under.
     const logFields = trace && traceLogFields(trace, projectId);
     const platform = new FunctionPlatform(res, trace?.traceId, Date.now() + budget, logFields);
-    const incoming = { ...incomingOf(req, res), body: bodyOf(req, res) };
-    handle(prepared, incoming, platform).then(
-      (out) => send(res, out, false),
-      // handle() answers every failure itself; reaching here is a bug in jobwrap or a throwing
-      // log sink. Answer first, and report on stderr, not through the sink that may be what
-      // failed: a throw here would reach the framework, which answers its own page.
-      (error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
-        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
-        console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer", error: String(error) }));
-      },
-    );
+    respond(res, handle(prepared, incomingOf(req, res, bodyOf(req, res)), platform), never, prepared.sink);
   };
 }
 

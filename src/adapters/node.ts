@@ -5,7 +5,7 @@ import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.
 import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
 import type { App } from "../core/routes.js";
-import type { Incoming, Outgoing, Platform } from "../core/types.js";
+import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 
 export type NodeOptions = AppOptions;
@@ -13,15 +13,21 @@ export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Per-server state the listener consults: drain, and work still running after responses. */
 interface Lifecycle {
-  /** `/readyz` answers 503 from the signal on. */
-  unready?: boolean;
-  /** The listener is closed; responses close their connections. */
-  draining: boolean;
+  /**
+   * Set by the signal: `/readyz` answers 503, and every answer says `connection: close`, so
+   * keep-alive clients reconnect elsewhere between requests instead of racing the close of an
+   * idle socket later.
+   */
+  unready: boolean;
   pending: Set<Promise<unknown>>;
 }
 
 /** The request as core reads it. Shared with the Cloud Functions adapter, which also runs on node:http. */
-export function incomingOf(req: IncomingMessage, res: ServerResponse): Incoming {
+export function incomingOf(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: BodyReader = (limit) => readLimited(req, res, limit),
+): Incoming {
   let url = req.url ?? "/";
   if (url[0] !== "/" && URL.canParse(url)) {
     // The absolute form (`GET http://host/path`), as sent to proxies.
@@ -34,7 +40,7 @@ export function incomingOf(req: IncomingMessage, res: ServerResponse): Incoming 
     path: mark < 0 ? url : url.slice(0, mark),
     query: mark < 0 ? "" : url.slice(mark + 1),
     headers: req.headers as Record<string, string | undefined>,
-    body: (limit) => readLimited(req, res, limit),
+    body,
   };
 }
 
@@ -87,6 +93,40 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean): void
 }
 
 /**
+ * Writes what `outcome` resolves to; if it fails, or writing does — a bug in jobwrap, or a log
+ * sink that throws — the client still gets a 500 problem (or a closed socket once headers went),
+ * and the process lives on: an unhandled rejection would end it and every request in it.
+ */
+export function respond(res: ServerResponse, outcome: Promise<Outgoing>, closing: () => boolean, sink: LogSink): void {
+  outcome
+    .then((out) => send(res, out, closing()))
+    .catch((error: unknown) => {
+      // Answer first: the log sink itself may be what failed.
+      if (res.headersSent) res.destroy();
+      else {
+        res.writeHead(500, { "content-type": "application/problem+json", connection: "close" });
+        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+      }
+      try {
+        sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
+      } catch {
+        console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer, and its log sink failed too" }));
+      }
+    });
+}
+
+/** Aborted when the client goes away before its answer is written. */
+export function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => {
+    if (!res.writableFinished) controller.abort(new Error("the client went away"));
+  };
+  if (res.destroyed) abort();
+  else res.once("close", abort);
+  return controller.signal;
+}
+
+/**
  * One request's platform. A class, not an object literal with `get signal()`: V8 gives each
  * such literal a shape of its own, which cost a third of a small request's time under load
  * (bench/FINDINGS.md).
@@ -96,7 +136,7 @@ class NodePlatform implements Platform {
   readonly env: unknown;
   readonly waitUntil: (promise: Promise<unknown>) => void;
   #res: ServerResponse;
-  #controller: AbortController | undefined;
+  #signal: AbortSignal | undefined;
 
   constructor(env: unknown, waitUntil: (promise: Promise<unknown>) => void, res: ServerResponse) {
     this.env = env;
@@ -104,18 +144,9 @@ class NodePlatform implements Platform {
     this.#res = res;
   }
 
-  /** Aborted when the client goes away before its answer is written; made on first use. */
+  /** Made on first use: most jobs never look. */
   get signal(): AbortSignal {
-    if (!this.#controller) {
-      const controller = (this.#controller = new AbortController());
-      const res = this.#res;
-      const abort = () => {
-        if (!res.writableFinished) controller.abort(new Error("the client went away"));
-      };
-      if (res.destroyed) abort();
-      else res.once("close", abort);
-    }
-    return this.#controller.signal;
+    return (this.#signal ??= clientGone(this.#res));
   }
 }
 
@@ -125,26 +156,9 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
     life.pending.add(promise);
     void promise.finally(() => life.pending.delete(promise));
   };
+  const closing = () => life?.unready === true;
   return (req, res) => {
-    handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res))
-      // From the signal on, each answer says `connection: close`, so keep-alive clients reconnect
-      // elsewhere between requests instead of racing the close of an idle socket later.
-      .then((out) => send(res, out, life?.unready === true || life?.draining === true))
-      // handle() answers every failure itself; reaching here is a bug in jobwrap. Caught all the
-      // same: an unhandled rejection would end the process and every request in it.
-      .catch((error: unknown) => {
-        // Answer first: the log sink itself may be what failed.
-        if (res.headersSent) res.destroy();
-        else {
-          res.writeHead(500, { "content-type": "application/problem+json", connection: "close" });
-          res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
-        }
-        try {
-          prepared.sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
-        } catch {
-          console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer, and its log sink failed too" }));
-        }
-      });
+    respond(res, handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res)), closing, prepared.sink);
   };
 }
 
@@ -218,7 +232,8 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const drainDelay = options.drainDelay ?? envNumber("JOBWRAP_DRAIN_DELAY_MS") ?? 0;
   const port = options.port ?? envNumber("PORT") ?? 8080;
   const { sink } = prepared;
-  const life: Lifecycle = { draining: false, pending: new Set() };
+  const life: Lifecycle = { unready: false, pending: new Set() };
+  const closing = () => life.unready;
   const handler = listener(prepared, process.env, life);
 
   const server = createServer((req, res) => {
@@ -230,13 +245,13 @@ export function serve(app: App, options: ServeOptions = {}): Served {
         "content-type": "application/json",
         "content-length": Buffer.byteLength(body),
         "cache-control": "no-store",
-        ...(life.draining ? { connection: "close" } : {}),
+        ...(life.unready ? { connection: "close" } : {}),
       });
       res.end(body);
       return;
     }
     if (docs?.paths.has(path!) && (req.method === "GET" || req.method === "HEAD")) {
-      void docs.answer(path!).then((out) => send(res, out, life.draining));
+      respond(res, docs.answer(path!), closing, sink);
       return;
     }
     handler(req, res);
@@ -271,7 +286,6 @@ export function serve(app: App, options: ServeOptions = {}): Served {
         sink({ severity: "INFO", message: "unready; still serving", drainDelay });
         await new Promise((resolve) => setTimeout(resolve, drainDelay));
       }
-      life.draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       sink({ severity: "INFO", message: "draining", connections: sockets.size, drainTimeout });
