@@ -129,7 +129,7 @@ function lambdaSection(run: NonNullable<Run["lambda"]>): string {
 
 \`await handler(event, context)\` in a loop, one fresh process per contestant and round (${settings.rounds} round(s)), each
 checked first, then warmed with ${settings.warmEvents} events per route and timed for ${settings.milliseconds} ms per event kind and route. Events are
-built from the real payloads in \`../shared/fixtures/lambda\` (\`apigw-v2-basic.json\`, \`apigw-v1-prod-stage-nulls.json\`).
+built from the real payloads in \`test/fixtures/lambda\` (\`apigw-v2-basic.json\`, \`apigw-v1-prod-stage-nulls.json\`).
 jobwrap is \`wrap(api, { log: false })\` from \`jobwrap/lambda\`. Medians of events/s; in brackets, jobwrap ÷ that contestant.
 
 ${table(["contestant", ...kindsOrder.map((k) => `${k} events/s`)], throughputRows)}

@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
 import { root } from "../root.js";
 
-// Events are built from real payloads (../shared/fixtures/lambda, see its SOURCES.md):
+// Events are built from real payloads (test/fixtures/lambda, see its SOURCES.md):
 // only the method, path, content type and body change.
 
 export type EventKind = "v1" | "v2";
 export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
-const fixtures = `${root}../shared/fixtures/lambda/`;
+const fixtures = `${root}test/fixtures/lambda/`;
 const template = (file: string): unknown => JSON.parse(readFileSync(fixtures + file, "utf8"));
 
 const v2 = template("apigw-v2-basic.json") as APIGatewayProxyEventV2;

@@ -36,21 +36,19 @@ const commands: Record<string, Entry> = {
   },
 };
 
-/** A command's tools are optional peers of jobwrap: name the one missing and how to add it. */
-async function load(name: string, entry: Entry): Promise<Command> {
-  try {
-    return await entry.load();
-  } catch (error) {
-    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String((error as Error).message))?.[1];
-    if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND" || !missing || missing.startsWith("/")) throw error;
+/** A command's tools are optional peers of jobwrap: a missing one is named with how to add it. */
+function reasonOf(error: unknown): string {
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String((error as Error | undefined)?.message))?.[1];
+  if ((error as { code?: string } | undefined)?.code === "ERR_MODULE_NOT_FOUND" && missing && !/^[./]/.test(missing)) {
     const pkg = missing.startsWith("@") ? missing.split("/").slice(0, 2).join("/") : missing.split("/")[0]!;
-    throw new Error(`jobwrap ${name} needs the package ${pkg}: npm install --save-dev ${pkg}`);
+    return `needs the package ${pkg}: npm install --save-dev ${pkg}`;
   }
+  return error instanceof Error ? error.message : String(error);
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const entry = name === undefined ? undefined : commands[name];
+  const entry = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {
     const lines = Object.entries(commands).map(([key, { summary }]) => `  ${key.padEnd(10)} ${summary}`);
     const out = ["usage: jobwrap <command> [options]", "", "commands:", ...lines].join("\n");
@@ -61,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`jobwrap: unknown command ${JSON.stringify(name)}\n\n${out}`);
     return 2;
   }
-  return (await load(name!, entry)).run(args);
+  return (await entry.load()).run(args);
 }
 
 // Run when this file is the program, also through npm's `node_modules/.bin/jobwrap` symlink.
@@ -70,7 +68,8 @@ if (invoked) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      console.error(`jobwrap: ${error instanceof Error ? error.message : String(error)}`);
+      const command = process.argv[2] !== undefined && Object.hasOwn(commands, process.argv[2]) ? ` ${process.argv[2]}` : "";
+      console.error(`jobwrap${command}: ${reasonOf(error)}`);
       process.exitCode = 1;
     },
   );

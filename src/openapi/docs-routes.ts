@@ -8,6 +8,7 @@ import { HttpError, problemOf } from "../core/http-error.js";
 import { consoleSink } from "../core/log.js";
 import type { App } from "../core/routes.js";
 import type { LogSink, Outgoing } from "../core/types.js";
+import type { DocsPages } from "./docs.js";
 import type { OpenApiOptions } from "./index.js";
 
 export interface DocsOptions extends OpenApiOptions {
@@ -56,21 +57,28 @@ const docsModule = "./docs.js";
 export function docsRoutes(app: App, settings: true | DocsOptions, server: ServerSettings = {}): DocsRoutes {
   const options: DocsOptions = { timeout: server.timeout, ...(settings === true ? {} : settings) };
   const layout = docsLayout(options);
-  let pages: Promise<(path: string) => Outgoing> | undefined;
+  const log = (entry: Parameters<LogSink>[0]) => server.log !== false && (server.log ?? consoleSink)(entry);
+  let pages: Promise<DocsPages> | undefined;
   return {
-    paths: new Set([layout.page, layout.spec, ...Object.values(layout.assets)]),
+    paths: new Set([layout.page, `${layout.page}/`, layout.spec, ...Object.values(layout.assets)]),
     answer: async (path) => {
       try {
-        pages ??= (import(/* @vite-ignore */ docsModule) as Promise<typeof import("./docs.js")>).then((docs) =>
-          docs.docsPages(app, options, layout),
-        );
-        return (await pages)(path);
+        pages ??= (import(/* @vite-ignore */ docsModule) as Promise<typeof import("./docs.js")>)
+          .then((docs) => docs.docsPages(app, options, layout))
+          .then((loaded) => {
+            if (!loaded.page) log({ severity: "WARNING", message: `the docs page ${layout.page} needs swagger-ui-dist (npm install swagger-ui-dist); ${layout.spec} is served without it` });
+            return loaded;
+          });
+        return (await pages).answer(path) ?? unavailable("The API docs page is not installed on this server");
       } catch (error) {
         pages = undefined;
-        if (server.log !== false) (server.log ?? consoleSink)({ severity: "ERROR", message: "the API docs could not be loaded", error });
-        const body = JSON.stringify(problemOf(new HttpError(500, "The API docs could not be loaded")));
-        return { status: 500, headers: [["content-type", "application/problem+json"]], body };
+        log({ severity: "ERROR", message: "the API docs could not be loaded", error });
+        return unavailable("The API docs could not be loaded");
       }
     },
   };
+}
+
+function unavailable(detail: string): Outgoing {
+  return { status: 500, headers: [["content-type", "application/problem+json"]], body: JSON.stringify(problemOf(new HttpError(500, detail))) };
 }

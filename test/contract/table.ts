@@ -1,6 +1,6 @@
 /**
  * The contract: requests and the exact responses every platform must give them,
- * every row of DESIGN.md's error table included. Rows run in order (later ones read
+ * every row of the README's error table ("Errors: one shape everywhere") included. Rows run in order (later ones read
  * what earlier ones wrote) against a fresh instance of `contractApp`.
  */
 import { secretMessage } from "./app.js";

@@ -1,6 +1,7 @@
 // The docs page as a reader sees it: the users example served with docs, opened in headless
-// Chromium (Debian's, installed by scripts/system-deps.sh), its operations rendered by
+// Chromium (Debian's, installed by scripts/test-setup.sh), its operations rendered by
 // Swagger UI from assets this server serves. The screenshot goes to test/.out/docs.png.
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,10 +10,11 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve, type Served } from "jobwrap/node";
 import { api, User, UserName } from "../../examples/users/index.js";
+import { leftOut } from "../support/system.js";
 
 const out = fileURLToPath(new URL("../.out/", import.meta.url));
 
-describe("/docs in headless Chromium", () => {
+describe.skipIf(leftOut("browser"))("/docs in headless Chromium", () => {
   let served: Served;
   let base: string;
   let context: BrowserContext;
@@ -30,7 +32,7 @@ describe("/docs in headless Chromium", () => {
     profile = await mkdtemp(join(tmpdir(), "jobwrap-chromium-"));
     // launchPersistentContext is how a user-data-dir is given; a fresh one per run.
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
+      executablePath: execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim(),
       headless: true,
       args: [
         "--headless",

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleArgs, bundleFile, serverCommand } from "../../src/deploy/k8s/bundle.js";
+import { leftOut } from "../support/system.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "jobwrap-image-"));
@@ -32,7 +33,7 @@ function nodeBase(): string {
   return "localhost/jobwrap-node-base";
 }
 
-describe("examples/kubernetes/Dockerfile (buildah)", () => {
+describe.skipIf(leftOut("image"))("examples/kubernetes/Dockerfile (buildah)", () => {
   let built: string;
 
   beforeAll(() => {

@@ -165,7 +165,7 @@ describe("the CI workflow", () => {
     const workflow = workflowOf({ port: 3000 });
     expect(workflow.on).toEqual({ push: {} });
     const { test, deploy } = workflow.jobs;
-    expect(test.steps.map((step: { run?: string }) => step.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+    expect(test.steps.map((step: { run?: string }) => step.run).filter(Boolean)).toEqual(["npm ci", "npm run build --if-present", "npm test"]);
     expect(deploy.needs).toBe("test");
     expect(deploy.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
     const runs = deploy.steps.map((step: { run?: string }) => step.run ?? "").join("\n");
@@ -174,6 +174,10 @@ describe("the CI workflow", () => {
     expect(workflow.env.IMAGE).toBe("ghcr.io/example/users");
     // The manifests applied are the generator's, for the flags of this file and the commit's tag.
     const generateStep = deploy.steps.find((step: { name?: string }) => step.name === "Manifests for this commit").run as string;
+    // `npx jobwrap` runs what the project's build made.
+    const order = deploy.steps.map((step: { run?: string }) => step.run);
+    expect(order.indexOf("npm run build --if-present")).toBeGreaterThan(order.indexOf("npm ci"));
+    expect(order.indexOf("npm run build --if-present")).toBeLessThan(order.indexOf(generateStep));
     const args = generateStep.replace(/^npx jobwrap k8s /, "").replaceAll('"', "").split(" ");
     expect(parseK8sArgs(args).input).toMatchObject({ port: 3000, image: "ghcr.io/example/users", tag: "$GITHUB_SHA" });
     expect(runs).toContain("kubectl rollout status deployment/users");

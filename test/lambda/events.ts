@@ -1,5 +1,5 @@
 /**
- * The real events in ../shared/fixtures/lambda, and events of each kind built from them as
+ * The real events in test/fixtures/lambda (copied unchanged, provenance in its SOURCES.md), and events of each kind built from them as
  * templates: a contract request is carried the way each source carries it (what it decodes,
  * what it splits, how it sends the body), so the contract runs through every kind.
  */
@@ -10,8 +10,7 @@ import type { ContractRequest, ContractResponse } from "../contract/table.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-/** CI lays a copy of shared/ beside the clone; so does every developer's machine. */
-export const fixturesDir = resolve(repoRoot, "../shared/fixtures/lambda");
+export const fixturesDir = resolve(repoRoot, "test/fixtures/lambda");
 
 export function fixtureNames(): string[] {
   if (!existsSync(fixturesDir)) throw new Error(`the Lambda fixtures are missing: expected them at ${fixturesDir}`);

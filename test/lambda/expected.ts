@@ -1,4 +1,4 @@
-/** What the client sent in each fixture of ../shared/fixtures/lambda, read off the event by hand. */
+/** What the client sent in each fixture of test/fixtures/lambda, read off the event by hand. */
 import { expect } from "vitest";
 import type { Json } from "./events.js";
 

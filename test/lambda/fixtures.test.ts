@@ -1,5 +1,5 @@
 /**
- * Every real event in ../shared/fixtures/lambda through `wrap(api)`: a job that echoes what it
+ * Every real event in test/fixtures/lambda through `wrap(api)`: a job that echoes what it
  * saw (method, path, query with repeated keys, headers, cookies, body bytes), and the result in
  * the shape its source accepts.
  */
@@ -11,7 +11,7 @@ import { expectEchoed, expected } from "./expected.js";
 
 const handler = wrap(echo, { log: false });
 
-describe("the real Lambda events in ../shared/fixtures/lambda", () => {
+describe("the real Lambda events in test/fixtures/lambda", () => {
   const names = fixtureNames();
 
   it("has an expectation for every fixture, and a fixture for every expectation", () => {

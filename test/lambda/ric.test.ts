@@ -4,9 +4,7 @@
  * against a Runtime API served here on loopback. This catches a wrong handler path, ESM/CJS
  * mix-ups and missing files before a deploy does.
  *
- * The runtime client builds native code. Where it cannot be built (no autoconf, automake,
- * libtool), this file says so in a test of its own, which fails in CI (where .ci/run installs
- * the tools, so the real run must happen) and passes with a warning elsewhere.
+ * The runtime client builds native code: scripts/test-setup.sh builds it once, before the tests.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,10 +16,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLambda } from "../../src/deploy/lambda/build.js";
 import { albEvent, fixtureNames, fixture, urlEvent, v1Event, v2Event, type Json } from "./events.js";
 import { expectEchoed } from "./expected.js";
-import { ensureRic } from "./ric.js";
+import { builtRic } from "../../scripts/lambda-ric.js";
+import { leftOut } from "../support/system.js";
 import { RuntimeApi, splitStreamed, type Settled } from "./runtime-api.js";
 
-const ric = await ensureRic((line) => console.log(`[aws-lambda-ric] ${line}`));
+/** Built before the tests by npm test's pretest (scripts/test-setup.sh), never inside one. */
+function ricEntry(): string {
+  const ric = builtRic();
+  if ("missing" in ric) throw new Error(`aws-lambda-ric is not built (looked in ${ric.missing}); run bash scripts/test-setup.sh, as npm test does first`);
+  return ric.entry;
+}
 
 /** Unzips a deployment package into a fresh directory, as Lambda does into /var/task. */
 function unzipInto(zip: string): string {
@@ -98,24 +102,14 @@ function resultOf(settled: Settled, runtime: Runtime): Json {
   return JSON.parse(settled.body.toString());
 }
 
-if (!ric.ok) {
-  describe("the built zip in aws-lambda-ric", () => {
-    const banner = `aws-lambda-ric IS NOT AVAILABLE HERE, so the zip was NOT run through the real Lambda runtime client: ${ric.reason}`;
-    it(`NOT RUN: ${banner}`, () => {
-      console.warn(`\n${"!".repeat(100)}\n${banner}\n${"!".repeat(100)}\n`);
-      // CI installs the tools first (.ci/run → scripts/system-deps.sh): there the run must happen.
-      if (process.env.CI) throw new Error(`${banner}\n(CI is set: this test must really run in CI)`);
-    });
-  });
-} else {
-  const { entry } = ric;
+describe.skipIf(leftOut("ric"))("aws-lambda-ric", () => {
   const out = mkdtempSync(join(tmpdir(), "jobwrap-build-"));
   const roots: string[] = [];
   const runtimes: Runtime[] = [];
   const start = async (zip: string, handler: string) => {
     const root = unzipInto(zip);
     roots.push(root);
-    const runtime = await startRuntime(entry, root, handler);
+    const runtime = await startRuntime(ricEntry(), root, handler);
     runtimes.push(runtime);
     return runtime;
   };
@@ -219,4 +213,4 @@ if (!ric.ok) {
       expect(missing.prelude.headers!["content-type"]).toBe("application/problem+json");
     });
   });
-}
+});

@@ -38,6 +38,8 @@ export function workflowOf(o: K8sOptions, dockerfile: string, command: string[])
     { uses: "actions/checkout@v4" },
     { uses: "actions/setup-node@v4", with: { "node-version": 22, cache: "npm" } },
     { run: "npm ci" },
+    // The project's own build (TypeScript to dist, say) before anything runs from it.
+    { run: "npm run build --if-present" },
   ];
   const generate = ["npx", "jobwrap", "k8s", ...command, "--tag", '"$GITHUB_SHA"', "--out", '"$RUNNER_TEMP/k8s"'].join(" ");
   return {

@@ -44,7 +44,7 @@ async function load<T>(name: string): Promise<T> {
   try {
     return (await import(name)) as T;
   } catch {
-    throw new BuildError(`jobwrap build lambda needs ${name}: npm install --save-dev ${name}`);
+    throw new BuildError(`needs the package ${name}: npm install --save-dev ${name}`);
   }
 }
 
