@@ -50,6 +50,12 @@ describe("serve(api, { docs: true })", () => {
     expect(await head.text()).toBe("");
   });
 
+  it("answers /docs/ with the same page: its assets are absolute, so they load from there too", async () => {
+    const slash = await fetch(`${base}/docs/`);
+    expect([slash.status, slash.headers.get("content-type")]).toEqual([200, "text/html; charset=utf-8"]);
+    expect(await slash.text()).toBe(await (await fetch(`${base}/docs`)).text());
+  });
+
   it("leaves every other path to the app", async () => {
     expect((await fetch(`${base}/docs/other.js`)).status).toBe(404);
     expect((await fetch(`${base}/user/Nobody`)).status).toBe(404);
