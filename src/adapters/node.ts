@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { lastResort } from "../core/result.js";
 import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
 import type { App } from "../core/routes.js";
@@ -93,25 +94,16 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean): void
 }
 
 /**
- * Writes what `outcome` resolves to; if it fails, or writing does — a bug in jobwrap, or a log
- * sink that throws — the client still gets a 500 problem (or a closed socket once headers went),
- * and the process lives on: an unhandled rejection would end it and every request in it.
+ * Writes what `outcome` resolves to; if it fails, or writing does (a bug in jobwrap), the client
+ * still gets core's last-resort problem (or a closed socket once headers went), and the process
+ * lives on: an unhandled rejection would end it and every request in it.
  */
 export function respond(res: ServerResponse, outcome: Promise<Outgoing>, closing: () => boolean, sink: LogSink): void {
   outcome
     .then((out) => send(res, out, closing()))
     .catch((error: unknown) => {
-      // Answer first: the log sink itself may be what failed.
       if (res.headersSent) res.destroy();
-      else {
-        res.writeHead(500, { "content-type": "application/problem+json", connection: "close" });
-        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
-      }
-      try {
-        sink({ severity: "ERROR", message: "jobwrap failed to answer", error });
-      } catch {
-        console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer, and its log sink failed too" }));
-      }
+      else send(res, lastResort(error, sink), true);
     });
 }
 

@@ -4,6 +4,7 @@
  */
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { tooLarge } from "../core/parts.js";
+import { lastResort } from "../core/result.js";
 import type { App } from "../core/routes.js";
 import type { Env, Incoming, Outgoing } from "../core/types.js";
 
@@ -99,13 +100,9 @@ function handler<E>(prepared: Prepared): WorkersHandler<E> {
         });
         return responseOf(out);
       } catch (error) {
-        // handle() answers every failure itself; reaching here is a bug in jobwrap (or a
-        // throwing log sink). Answer a problem rather than the platform's HTML error page.
-        console.error(JSON.stringify({ severity: "ERROR", message: "jobwrap failed to answer", error: String(error) }));
-        return new Response('{"type":"about:blank","title":"Internal Server Error","status":500}', {
-          status: 500,
-          headers: { "content-type": "application/problem+json" },
-        });
+        // handle() answers every failure itself; reaching here is a bug in jobwrap. Answer a
+        // problem rather than the platform's HTML error page.
+        return responseOf(lastResort(error, prepared.sink));
       }
     },
   };

@@ -1,10 +1,10 @@
-import { HttpError } from "./http-error.js";
+import { HttpError, serverFault } from "./http-error.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
-import { consoleSink, logger, silentSink } from "./log.js";
+import { consoleSink, guardedSink, logger, silentSink } from "./log.js";
 import { checkPath } from "./parts.js";
 import { extractAndRun } from "./extract.js";
 import { requestIdOf } from "./request-id.js";
-import { byteLength, problemToOutgoing, resultToOutgoing } from "./result.js";
+import { byteLength, faultToOutgoing, isStream, problemToOutgoing, resultToOutgoing } from "./result.js";
 import { matcher, type App, type Matcher } from "./routes.js";
 import type { Context, Incoming, LogSink, Logger, Outgoing, Platform } from "./types.js";
 
@@ -32,7 +32,7 @@ export function prepare(app: App, options: AppOptions = {}): Prepared {
     match: matcher(app),
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
     timeout: options.timeout,
-    sink: options.log === false ? silentSink : (options.log ?? consoleSink),
+    sink: options.log === false ? silentSink : guardedSink(options.log ?? consoleSink),
   };
 }
 
@@ -42,6 +42,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   const requestId = requestIdOf(incoming.headers, platform.requestId);
   const call = new Call(app, platform, requestId, started);
   let out: Outgoing;
+  let streaming = false;
   try {
     checkPath(incoming.path);
     const found = app.match(incoming.method, incoming.path);
@@ -56,10 +57,15 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     // The deadline bounds the reading of the request too: an extractor's lookup or a slow
     // upload that outlives it answers 504 like a slow job, rather than holding the request.
     out = resultToOutgoing(await call.race(extractAndRun(job, found.params, incoming, call, app.bodyLimit)));
+    if (isStream(out.body) && incoming.method !== "HEAD") {
+      out.body = await call.streamBody(out.body);
+      // The deadline now bounds the rest of the stream; the stream disarms it when it ends.
+      streaming = isStream(out.body);
+    }
   } catch (error) {
-    out = problemToOutgoing(call.toHttpError(error), requestId);
+    out = answerFailure(call, error);
   } finally {
-    call.disarm();
+    if (!streaming) call.disarm();
   }
   if (incoming.method === "HEAD" && out.body !== null) {
     const length = byteLength(out.body);
@@ -87,6 +93,15 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
 
 class DeadlineExceeded extends HttpError {}
 
+/** The problem for a failure; if even that cannot be made (an HttpError with an unsafe header), the last resort's 500. */
+function answerFailure(call: Call, error: unknown): Outgoing {
+  try {
+    return problemToOutgoing(call.toHttpError(error), call.requestId);
+  } catch (unanswerable) {
+    return faultToOutgoing(unanswerable, call.sink, call.requestId);
+  }
+}
+
 /** One request's context, and the deadline that bounds its job. */
 class Call implements Context<never> {
   readonly platform: string;
@@ -101,6 +116,8 @@ class Call implements Context<never> {
   #work: Promise<unknown> | undefined;
   #expired: DeadlineExceeded | undefined;
   #reject: ((error: unknown) => void) | undefined;
+  /** Errors the response's stream, once its status has gone out, when the deadline passes. */
+  #cut: ((reason: DeadlineExceeded) => void) | undefined;
   #log: Logger | undefined;
   #started: number;
 
@@ -112,6 +129,10 @@ class Call implements Context<never> {
     this.requestId = requestId;
     this.deadline = platform.deadline;
     this.#started = started;
+  }
+
+  get sink(): LogSink {
+    return this.#app.sink;
   }
 
   get log(): Logger {
@@ -153,6 +174,7 @@ class Call implements Context<never> {
         this.#expired = new DeadlineExceeded(504, `The job did not answer within its deadline of ${budget} ms`);
         this.#controller?.abort(this.#expired);
         this.#reject?.(this.#expired);
+        this.#cut?.(this.#expired);
       },
     };
     watch(this.#watched, this.#platform.ownTimers === true);
@@ -190,6 +212,76 @@ class Call implements Context<never> {
       return error;
     }
     this.log.error("job failed", { error });
-    return new HttpError(500, `Something went wrong on our side. Quote request id ${this.requestId} when reporting it.`);
+    return serverFault(this.requestId);
   }
+
+  /**
+   * A job's stream body as every adapter gets it: its first chunk read before the status goes
+   * out, so a stream that fails at once answers a problem like any failed job; its chunks bytes
+   * (strings as UTF-8); the rest bounded by the deadline, past which the source is cancelled
+   * and the stream errors (a cut connection, or a 504 where the adapter has sent nothing yet).
+   */
+  async streamBody(source: ReadableStream<unknown>): Promise<ReadableStream<Uint8Array> | Uint8Array> {
+    const reader = source.getReader();
+    const stop = (reason: unknown) => void reader.cancel(reason).catch(() => {});
+    let head: Uint8Array;
+    try {
+      const first = await this.race(reader.read());
+      if (first.done) return new Uint8Array(0);
+      head = bytesOf(first.value);
+    } catch (error) {
+      stop(error);
+      throw error;
+    }
+    let ended = false;
+    const end = () => {
+      ended = true;
+      this.disarm();
+    };
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          controller.enqueue(head);
+          this.#cut = (reason) => {
+            if (ended) return;
+            end();
+            this.log.warn("the response stream was cut at its deadline");
+            controller.error(reason);
+            stop(reason);
+          };
+        },
+        pull: async (controller) => {
+          try {
+            const { done, value } = await reader.read();
+            if (ended) return;
+            if (done) {
+              end();
+              controller.close();
+            } else controller.enqueue(bytesOf(value));
+          } catch (error) {
+            if (ended) return;
+            end();
+            this.log.error("the job's stream body failed", { error });
+            controller.error(serverFault(this.requestId));
+            stop(error);
+          }
+        },
+        cancel: (reason) => {
+          end();
+          return reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+}
+
+const encoder = new TextEncoder();
+
+function bytesOf(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === "string") return encoder.encode(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  throw new TypeError(`a stream body yields bytes or strings, not ${chunk === null ? "null" : typeof chunk}`);
 }

@@ -36,6 +36,11 @@ export class HttpError extends Error {
   }
 }
 
+/** The 500 of any failure that is not an HttpError: it says nothing of the failure, only how to quote it. */
+export function serverFault(requestId: string): HttpError {
+  return new HttpError(500, `Something went wrong on our side. Quote request id ${requestId} when reporting it.`);
+}
+
 export function isHttpError(value: unknown): value is HttpError {
   return value instanceof HttpError;
 }

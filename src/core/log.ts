@@ -22,6 +22,21 @@ function errorReplacer(_key: string, value: unknown): unknown {
 
 export const silentSink: LogSink = () => {};
 
+/**
+ * A sink that cannot throw: a user's sink that fails writes one line of its own instead, so a
+ * log line never costs a request its answer.
+ */
+export function guardedSink(sink: LogSink): LogSink {
+  if (sink === consoleSink || sink === silentSink) return sink;
+  return (entry) => {
+    try {
+      sink(entry);
+    } catch {
+      console.error(JSON.stringify({ severity: "ERROR", message: "the log sink failed", requestId: entry.requestId }));
+    }
+  };
+}
+
 /** A logger whose lines all carry `fields` (the request id, a trace). */
 export function logger(sink: LogSink, fields: Record<string, unknown>): Logger {
   const write = (severity: Severity, message: string, extra?: Record<string, unknown>) =>

@@ -160,16 +160,34 @@ function unsupported(mediaType: string | undefined, accept: readonly BodyKind[])
   });
 }
 
-/** JSON.parse that refuses `__proto__` keys and `constructor.prototype`, as Fastify does. */
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. Parsing is iterative, but what
+ * receives the value (a recursive schema, JSON.stringify of an echo) may not be: past it, 400.
+ */
+export const maxJsonDepth = 256;
+
+/**
+ * JSON.parse that refuses nesting deeper than `maxJsonDepth`, and `__proto__` keys and
+ * `constructor.prototype` however they are spelled (`"\u005f_proto__"` included), as Fastify does.
+ * Both checks are loops, linear in the body, whatever its depth.
+ */
 export function parseJson(text: string): unknown {
+  // A body needs two characters a level: shorter ones cannot be too deep.
+  if (text.length > 2 * maxJsonDepth && nestedDeeper(text, maxJsonDepth)) {
+    throw new HttpError(400, `The body is nested deeper than ${maxJsonDepth} levels`, {
+      errors: [{ pointer: "/body", detail: `nested deeper than ${maxJsonDepth} levels` }],
+    });
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw new HttpError(400, "The body is not valid JSON", { errors: [{ pointer: "/body", detail: "malformed JSON" }] });
   }
-  if (text.includes("__proto__") || text.includes("constructor")) {
-    const pointer = poisonedKey(value, "/body");
+  // Keys are compared once parsed, so escapes are already resolved; a text with none of the
+  // words and no escape cannot hold them.
+  if (text.includes("__proto__") || text.includes("constructor") || text.includes("\\u")) {
+    const pointer = poisonedKey(value);
     if (pointer) {
       throw new HttpError(400, "The body has a forbidden key", {
         errors: [{ pointer, detail: "forbidden key: it could reach an object's prototype" }],
@@ -179,17 +197,41 @@ export function parseJson(text: string): unknown {
   return value;
 }
 
-function poisonedKey(value: unknown, at: string): string | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  for (const key of Object.keys(value)) {
-    const child = (value as Record<string, unknown>)[key];
-    const here = `${at}/${escapePointer(key)}`;
-    if (key === "__proto__") return here;
-    if (key === "constructor" && typeof child === "object" && child !== null && Object.hasOwn(child, "prototype")) {
-      return here;
+/** Whether brackets outside strings open deeper than `limit`. The text is valid JSON or is refused later. */
+function nestedDeeper(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The pointer to the first forbidden key met, walking the value with a stack of its own. */
+function poisonedKey(root: unknown): string | undefined {
+  const values: unknown[] = [root];
+  const pointers: string[] = ["/body"];
+  while (values.length > 0) {
+    const value = values.pop();
+    const at = pointers.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      if (key === "__proto__" || (key === "constructor" && typeof child === "object" && child !== null && Object.hasOwn(child, "prototype"))) {
+        return `${at}/${escapePointer(key)}`;
+      }
+      if (typeof child === "object" && child !== null) {
+        values.push(child);
+        pointers.push(`${at}/${escapePointer(key)}`);
+      }
     }
-    const deeper = poisonedKey(child, here);
-    if (deeper) return deeper;
   }
   return undefined;
 }

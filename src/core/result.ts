@@ -1,6 +1,6 @@
-import { HttpError, problemOf } from "./http-error.js";
+import { HttpError, isHttpError, problemOf, serverFault } from "./http-error.js";
 import type { JobResult } from "./job.js";
-import type { Outgoing, OutgoingBody } from "./types.js";
+import type { LogSink, Outgoing, OutgoingBody } from "./types.js";
 
 const unsafeHeaderValue = /[\r\n\0]/;
 const framingHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer"]);
@@ -14,7 +14,7 @@ function pushHeader(headers: [string, string][], name: string, value: string | n
   headers.push([name.toLowerCase(), text]);
 }
 
-function isStream(body: unknown): body is ReadableStream<Uint8Array> {
+export function isStream(body: unknown): body is ReadableStream<Uint8Array> {
   return typeof body === "object" && body !== null && typeof (body as ReadableStream).getReader === "function";
 }
 
@@ -79,6 +79,28 @@ export function problemToOutgoing(error: HttpError, requestId: string): Outgoing
     headers,
     body: JSON.stringify(problemOf(error, undefined, requestId)),
   };
+}
+
+/**
+ * The answer when a response could not be made or sent whole: an HttpError's own problem (core
+ * made and logged it: a stream cut at its deadline is a 504), else a 500 that says nothing of
+ * the failure, which is logged.
+ */
+export function faultToOutgoing(error: unknown, sink: LogSink, requestId: string): Outgoing {
+  if (isHttpError(error)) return problemToOutgoing(error, requestId);
+  sink({ severity: "ERROR", message: "jobwrap failed to answer", requestId, error });
+  return problemToOutgoing(serverFault(requestId), requestId);
+}
+
+/**
+ * What every adapter answers when handle() or its own work failed (a bug, a stream that failed
+ * while it was read whole): `faultToOutgoing`, with the request id header core adds to every
+ * other answer, the id made here if the adapter never learnt it.
+ */
+export function lastResort(error: unknown, sink: LogSink, requestId: string = crypto.randomUUID()): Outgoing {
+  const out = faultToOutgoing(error, sink, requestId);
+  out.headers.push(["x-request-id", requestId]);
+  return out;
 }
 
 /** UTF-8 length of a response body, for `content-length`; undefined for a stream. */

@@ -87,6 +87,34 @@ export const contractApp = routes({
     headers: { "Content-Length": "999", "transfer-encoding": "chunked", connection: "upgrade", "x-kept": "yes" },
     body: "ok",
   })),
+  "GET /stream-strings": job({}, () => ({
+    body: new ReadableStream<string>({
+      start(controller) {
+        for (const part of ["héllo ", "wörld"]) controller.enqueue(part);
+        controller.close();
+      },
+    }) as unknown as ReadableStream<Uint8Array>,
+  })),
+  "GET /stream-fails-at-once": job({}, () => ({
+    body: new ReadableStream<Uint8Array>({
+      pull() {
+        throw new Error(secretMessage);
+      },
+    }),
+  })),
+  "GET /stream-not-bytes": job({}, () => ({
+    body: new ReadableStream<unknown>({
+      start(controller) {
+        controller.enqueue({ secret: secretMessage });
+        controller.close();
+      },
+    }) as ReadableStream<Uint8Array>,
+  })),
+  // Its first chunk never comes: nothing has been sent when the deadline passes.
+  "GET /stream-silent": job({}, () => ({ body: new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) }) }), { timeout: 100 }),
+  "GET /unsafe-problem-header": job({}, () => {
+    throw new HttpError(401, "who are you", { headers: { "www-authenticate": "Bearer\r\nx-injected: 1" } });
+  }),
   "GET /empty": job({}, () => ({})),
   "PUT /status": job({}, () => ({ status: 202, body: { accepted: true } })),
   "GET /context": job({}, (_input, ctx) => ({

@@ -236,6 +236,31 @@ export const contract: ContractCase[] = [
     expect: { status: 400, problem: { title: "Bad Request", errors: pointers("/body/constructor") } },
   },
   {
+    name: "a forbidden key spelled with escapes is the same key: 400",
+    request: { method: "POST", path: "/echo/json", headers: json, body: '{"ok":1,"b":[{"\\u005f_proto__":{"admin":true}}]}' },
+    expect: { status: 400, problem: { title: "Bad Request", errors: pointers("/body/b/0/__proto__") } },
+  },
+  {
+    name: "constructor.prototype spelled with escapes, after other keys: 400",
+    request: { method: "POST", path: "/echo/json", headers: json, body: '{"a":1,"z":{"\\u0063onstructor":{"prot\\u006ftype":{}}}}' },
+    expect: { status: 400, problem: { title: "Bad Request", errors: pointers("/body/z/constructor") } },
+  },
+  {
+    name: "the forbidden words as values, or constructor without prototype, are ordinary JSON",
+    request: { method: "POST", path: "/echo/json", headers: json, body: '{"a":"__proto__","c":{"constructor":{"name":"x"}},"b":"\\u005f_proto__"}' },
+    expect: { status: 200, json: { a: "__proto__", c: { constructor: { name: "x" } }, b: "__proto__" } },
+  },
+  {
+    name: "JSON nested deeper than 256 levels: 400, however deep and whatever it holds",
+    request: { method: "POST", path: "/echo/json", headers: json, body: `{"a":${"[".repeat(5000)}{"__proto__":1}${"]".repeat(5000)}}` },
+    expect: { status: 400, problem: { title: "Bad Request", detail: "The body is nested deeper than 256 levels", errors: pointers("/body") } },
+  },
+  {
+    name: "JSON nested 255 levels deep is read",
+    request: { method: "POST", path: "/echo/json", headers: json, body: `{"a":${"[".repeat(254)}${"]".repeat(254)}}` },
+    expect: { status: 200, text: `{"a":${"[".repeat(254)}${"]".repeat(254)}}` },
+  },
+  {
     name: "an application/*+json body is JSON",
     request: { method: "POST", path: "/echo/json", headers: { "content-type": "application/merge-patch+json" }, body: '{"kind":"ok","n":[1,2]}' },
     expect: { status: 200, json: { kind: "ok", n: [1, 2] } },
@@ -321,6 +346,31 @@ export const contract: ContractCase[] = [
     name: "a stream body arrives whole",
     request: { method: "GET", path: "/stream" },
     expect: { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, text: "one two three" },
+  },
+  {
+    name: "a stream of strings is sent as their UTF-8 bytes",
+    request: { method: "GET", path: "/stream-strings" },
+    expect: { status: 200, headers: { "content-type": "application/octet-stream" }, text: "héllo wörld" },
+  },
+  {
+    name: "a stream that fails before its first chunk: 500, as any failed job",
+    request: { method: "GET", path: "/stream-fails-at-once" },
+    expect: { status: 500, problem: { title: "Internal Server Error" }, hides: [secretMessage, "at ", ".ts"] },
+  },
+  {
+    name: "a stream that yields neither bytes nor strings: 500",
+    request: { method: "GET", path: "/stream-not-bytes" },
+    expect: { status: 500, problem: { title: "Internal Server Error" }, hides: [secretMessage] },
+  },
+  {
+    name: "a stream whose first chunk outlives the deadline: 504",
+    request: { method: "GET", path: "/stream-silent" },
+    expect: { status: 504, problem: { title: "Gateway Timeout", detail: "The job did not answer within its deadline of 100 ms" } },
+  },
+  {
+    name: "an HttpError whose header would split the response: the last resort's 500, the header never sent",
+    request: { method: "GET", path: "/unsafe-problem-header" },
+    expect: { status: 500, headers: { "www-authenticate": null, "x-injected": null }, problem: { title: "Internal Server Error" }, hides: ["x-injected"] },
   },
   {
     name: "a job's own framing headers give way to the body actually sent",

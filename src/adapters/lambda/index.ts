@@ -8,8 +8,7 @@
  * ```
  */
 import { prepare } from "../../core/handle.js";
-import { HttpError } from "../../core/http-error.js";
-import { problemToOutgoing } from "../../core/result.js";
+import { lastResort } from "../../core/result.js";
 import type { Outgoing } from "../../core/types.js";
 import type { App } from "../../core/routes.js";
 import { resultAlb } from "./alb.js";
@@ -57,13 +56,10 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
       message: `an ALB target group in single-value header mode takes one set-cookie a response; ${dropped} more were dropped. Turn on multi-value headers for the target group.`,
     });
   };
-  /** A stream that fails while it is read whole: nothing has been sent yet, so a 500 can still go. */
+  /** A stream that fails while it is read whole (core logged why): nothing has been sent yet, so a problem can still go. */
   const streamFailed = (answered: Outgoing, error: unknown): Buffered => {
-    const requestId = answered.headers.find(([name]) => name === "x-request-id")?.[1] ?? "";
-    prepared.sink({ severity: "ERROR", message: "the job's stream body failed", requestId, error });
-    const out = problemToOutgoing(new HttpError(500, `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);
-    out.headers.push(["x-request-id", requestId]);
-    return out as Buffered;
+    const requestId = answered.headers.find(([name]) => name === "x-request-id")?.[1];
+    return lastResort(error, prepared.sink, requestId) as Buffered;
   };
   return async (event, context) => {
     const kind = eventKind(event);
