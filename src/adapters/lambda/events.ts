@@ -3,6 +3,7 @@
  * source accepts. Declared here rather than taken from `@types/aws-lambda`, so the published
  * types need no extra package.
  */
+import { isFields } from "./fields.js";
 
 type Strings = Record<string, string | undefined>;
 type StringLists = Record<string, string[] | undefined>;
@@ -111,8 +112,4 @@ export function kindOf(event: unknown): EventKind | undefined {
   // `requestContext` missing or malformed (a 400 once read).
   if (event.version === "2.0" || event.rawPath !== undefined) return "v2";
   return undefined;
-}
-
-function isFields(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
