@@ -1,4 +1,4 @@
-import { HttpError, serverFault } from "./http-error.js";
+import { HttpError, isHttpError, serverFault } from "./http-error.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
 import { consoleSink, guardedSink, logger, silentSink } from "./log.js";
 import { checkPath } from "./parts.js";
@@ -205,7 +205,7 @@ class Call implements Context<never> {
 
   /** Any throw as an HttpError: unknown ones become a 500 with nothing of the error in it. */
   toHttpError(error: unknown): HttpError {
-    if (error instanceof HttpError) {
+    if (isHttpError(error)) {
       if (error.status >= 500 && !(error instanceof DeadlineExceeded)) {
         this.log.error("job answered a server error", { status: error.status, error });
       }

@@ -41,8 +41,13 @@ export function serverFault(requestId: string): HttpError {
   return new HttpError(500, `Something went wrong on our side. Quote request id ${requestId} when reporting it.`);
 }
 
+/** Never throws, not even for a thrown Proxy whose prototype cannot be read. */
 export function isHttpError(value: unknown): value is HttpError {
-  return value instanceof HttpError;
+  try {
+    return value instanceof HttpError;
+  } catch {
+    return false;
+  }
 }
 
 const phrases: Record<number, string> = {

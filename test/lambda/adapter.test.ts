@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { job, routes } from "jobwrap";
-import { wrap, type LambdaHttpEvent } from "jobwrap/lambda";
+import { kindOf, wrap, type LambdaHttpEvent } from "jobwrap/lambda";
 import { albEvent, eventFor, fixture, kinds, responseOf, urlEvent, v1Event, v2Event, type Json } from "./events.js";
 
 const run = (handler: ReturnType<typeof wrap>, event: Json, context: Json = {}) =>
@@ -85,6 +85,36 @@ describe("wrap (jobwrap/lambda)", () => {
     }
     // Only at a segment boundary.
     expect((await run(handler, v1Event({ method: "GET", path: "/apix/user/Alice" }))).statusCode).toBe(404);
+  });
+
+  it("routes a REST API event that carries a rawPath (a custom domain's base path mapping) on its path and method", async () => {
+    const posts = routes({ "POST /user/:name": job({ params: v.object({ name: v.string() }) }, ({ params }) => ({ body: { name: params.name } })) });
+    const handler = wrap(posts, { log: false, basePath: "api" });
+    const event = fixture("apigw-v1-custom-domain-rawpath-added.json");
+    event.path = "/user/Alice";
+    event.rawPath = "/api/user/Alice";
+    const result = await run(handler, event);
+    expect(result).toMatchObject({ statusCode: 200, body: '{"name":"Alice"}' });
+    // A REST API's result shape: payload 2.0's would carry no multiValueHeaders and put cookies apart.
+    expect(Object.keys(result).sort()).toEqual(["body", "headers", "isBase64Encoded", "statusCode"]);
+    // Where `path` keeps the mapping too, `basePath` strips it as for any custom domain.
+    event.path = "/api/user/Alice";
+    expect((await run(handler, event)).statusCode).toBe(200);
+  });
+
+  it("tells payload 2.0 by its requestContext.http object, neither by rawPath nor by version alone", () => {
+    const rest = fixture("apigw-v1-custom-domain-rawpath-added.json");
+    expect(kindOf(rest)).toBe("v1");
+    expect(kindOf({ ...rest, version: "2.0" })).toBe("v1");
+    const http = fixture("apigw-v2-basic.json");
+    expect(kindOf(http)).toBe("v2");
+    expect(kindOf({ ...http, version: "1.0", rawPath: undefined })).toBe("v2");
+    expect(kindOf({ ...http, httpMethod: "GET" })).toBe("v2");
+    // Without its http object a 2.0 event is still one by what it says of itself; read, it answers 400 if malformed.
+    expect(kindOf({ ...http, requestContext: { ...http.requestContext, http: "GET" } })).toBe("v2");
+    expect(kindOf({ ...http, requestContext: null })).toBe("v2");
+    expect(kindOf(fixture("alb-single-value.json"))).toBe("alb");
+    expect(kindOf({ Records: [] })).toBeUndefined();
   });
 
   it("strips a named HTTP API stage from rawPath unless told not to; $default has none", async () => {

@@ -1,5 +1,5 @@
 /**
- * The real events in test/fixtures/lambda (copied unchanged, provenance in its SOURCES.md), and events of each kind built from them as
+ * The real events in test/fixtures/lambda (copied unchanged but for what its SOURCES.md says), and events of each kind built from them as
  * templates: a contract request is carried the way each source carries it (what it decodes,
  * what it splits, how it sends the body), so the contract runs through every kind.
  */

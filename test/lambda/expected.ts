@@ -74,6 +74,17 @@ export const expected: Record<string, Seen> = {
     body: null,
     headers: { "cache-control": "no-cache" },
   },
+  "apigw-v1-custom-domain-rawpath-added.json": {
+    kind: "v1",
+    // A REST API's rawPath (the path before the base path mapping) does not make it payload 2.0:
+    // read as one, it would route on "/api/path" as GET.
+    method: "POST",
+    path: "/path",
+    query: {},
+    cookies: [],
+    body: "foo=bar",
+    headers: { "content-type": "application/x-www-form-urlencoded", host: "example.org" },
+  },
   "apigw-v1-multivalue.json": {
     kind: "v1",
     method: "POST",

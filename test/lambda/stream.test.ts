@@ -7,58 +7,12 @@
  * handler in the real runtime client; this file checks what that cannot time: chunks leave
  * before the job's stream ends, and `waitUntil` work runs after the response has ended.
  */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { job } from "jobwrap";
 import { wrapStream, type ResponseStream, type StreamingHandler } from "jobwrap/lambda";
 import { fixture, urlEvent, type Json } from "./events.js";
 import { splitStreamed } from "./runtime-api.js";
-
-const streamingSymbol = Symbol.for("aws.lambda.runtime.handler.streaming");
-
-class StandInStream extends Writable {
-  chunks: Buffer[] = [];
-  contentType = "application/octet-stream";
-  wrote = 0;
-  onWrite: (() => void) | undefined;
-  _onBeforeFirstWrite: ((write: (chunk: string | Uint8Array) => void) => void) | undefined;
-  #started = false;
-
-  setContentType(type: string): void {
-    if (this.#started) throw new Error("Cannot set content-type, too late.");
-    this.contentType = type;
-  }
-
-  override write(chunk: unknown, ...rest: unknown[]): boolean {
-    if (!this.#started && this._onBeforeFirstWrite) this._onBeforeFirstWrite((prelude) => super.write(prelude));
-    this.#started = true;
-    this.wrote++;
-    this.onWrite?.();
-    return super.write(chunk, ...(rest as []));
-  }
-
-  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.chunks.push(Buffer.from(chunk));
-    callback();
-  }
-}
-
-const awslambda = {
-  streamifyResponse<H extends object>(handler: H): H {
-    (handler as Record<symbol, unknown>)[streamingSymbol] = "response";
-    return handler;
-  },
-  HttpResponseStream: {
-    from(stream: StandInStream, prelude: Record<string, unknown>): StandInStream {
-      stream.setContentType("application/vnd.awslambda.http-integration-response");
-      stream._onBeforeFirstWrite = (write) => {
-        write(JSON.stringify(prelude));
-        write(new Uint8Array(8));
-      };
-      return stream;
-    },
-  },
-};
+import { awslambda, StandInStream, streamingSymbol } from "./stream-stand-in.js";
 
 /** Runs one invocation as the runtime client does, and checks the stream was ended. */
 async function invoke(handler: StreamingHandler, event: Json, stream = new StandInStream()) {
@@ -142,6 +96,70 @@ describe("wrapStream (jobwrap/lambda) with a stand-in of the runtime's awslambda
     expect(prelude.statusCode).toBe(500);
     expect(prelude.headers!["content-type"]).toBe("application/problem+json");
     expect(body.toString()).not.toContain("secret");
+  });
+
+  it("answers a malformed event 400 in the prelude, naming the field, with the awsRequestId", async () => {
+    const event = fixture("function-url-cookies.json");
+    event.cookies = "foo=bar";
+    const { prelude, body } = await invoke(wrapStream(job({}, () => ({ body: "x" })), { log: false }), event);
+    expect(prelude).toEqual({ statusCode: 400, headers: { "content-type": "application/problem+json", "x-request-id": "stream-req" } });
+    expect(JSON.parse(body.toString())).toMatchObject({ status: 400, requestId: "stream-req", errors: [{ pointer: "/cookies" }] });
+  });
+
+  it("answers 500 to a thrown value that throws when read", async () => {
+    const logs: Json[] = [];
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error("no prototype for you");
+        },
+      },
+    );
+    const handler = wrapStream(
+      job({}, () => {
+        throw hostile;
+      }),
+      { log: (entry) => logs.push(entry) },
+    );
+    const { prelude, body } = await invoke(handler, fixture("function-url-basic.json"));
+    expect(prelude.statusCode).toBe(500);
+    expect(prelude.headers!["x-request-id"]).toBe("stream-req");
+    expect(JSON.parse(body.toString())).toMatchObject({ status: 500, requestId: "stream-req" });
+    // The failure's line, then the request's own (a 500 is logged at ERROR); the thrown value is never printed.
+    expect(logs.filter((entry) => entry.severity === "ERROR").map((entry) => [entry.requestId, entry.message === "GET / 500"])).toEqual([
+      ["stream-req", false],
+      ["stream-req", true],
+    ]);
+  });
+
+  it("answers 500 to a stream that fails before its first chunk; one that fails after the prelude rejects, for the runtime's error trailer", async () => {
+    const failing = (chunksFirst: number) =>
+      wrapStream(
+        job({}, () => ({
+          body: new ReadableStream<Uint8Array>({
+            pull(controller) {
+              if (chunksFirst-- > 0) controller.enqueue(new TextEncoder().encode("part"));
+              else controller.error(new Error("disk on fire"));
+            },
+          }),
+        })),
+        { log: false },
+      );
+    const { prelude, body } = await invoke(failing(0), fixture("function-url-basic.json"));
+    expect(prelude.statusCode).toBe(500);
+    expect(body.toString()).not.toContain("disk on fire");
+    // Core logged the failure; the trailer says only what a client may read.
+    await expect(failing(1)(fixture("function-url-basic.json"), new StandInStream() as unknown as ResponseStream, {})).rejects.toThrow(
+      /^Something went wrong on our side/,
+    );
+  });
+
+  it("rejects an event that is no HTTP request, naming what it got", async () => {
+    const handler = wrapStream(job({}, () => ({ body: "x" })), { log: false });
+    await expect(handler({ Records: [] } as Json, new StandInStream() as unknown as ResponseStream)).rejects.toThrow(
+      /not an HTTP request .*; it is an object with keys "Records"$/,
+    );
   });
 
   it("without the runtime's global, the handler says what it needs", async () => {

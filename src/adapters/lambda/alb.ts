@@ -1,30 +1,35 @@
 /** Application Load Balancer targets, in single-value or multi-value header mode. */
 import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
-import type { AlbEvent, AlbResult } from "./events.js";
+import type { AlbResult } from "./events.js";
+import { flag, text, type Fields } from "./fields.js";
 import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
 import { encodeBody, statusDescription, type Buffered } from "./response.js";
 import type { Settings } from "./settings.js";
 
-/** The target group's mode shows in the event: ALB reads the response's matching field only. */
-export function isMultiValue(event: AlbEvent): boolean {
+/**
+ * The target group's mode shows in the event: ALB reads the response's matching field only.
+ * Decided by presence alone, so a malformed map is still answered in the mode it came in.
+ */
+export function isMultiValue(event: Fields): boolean {
   return event.multiValueHeaders !== undefined && event.multiValueHeaders !== null;
 }
 
-export function incomingAlb(event: AlbEvent, settings: Settings): Incoming {
+/** Reads an ALB event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
+export function incomingAlb(event: Fields, settings: Settings): Incoming {
   const multi = isMultiValue(event);
   const headers = headerMap();
-  if (multi) addMultiHeaders(headers, event.multiValueHeaders);
-  else addHeaders(headers, event.headers);
+  if (multi) addMultiHeaders(headers, event.multiValueHeaders, "/multiValueHeaders");
+  else addHeaders(headers, event.headers, "/headers");
   return {
-    method: (event.httpMethod || "GET").toUpperCase(),
-    path: stripPrefix(encodedPath(event.path), settings.basePath),
+    method: (text(event.httpMethod, "/httpMethod") || "GET").toUpperCase(),
+    path: stripPrefix(encodedPath(text(event.path, "/path")), settings.basePath),
     // ALB passes the query as the client sent it, still encoded: joined untouched, decoded once by core.
     query: multi
       ? queryOf(event.multiValueQueryStringParameters, event.queryStringParameters, false)
       : queryOf(undefined, event.queryStringParameters, false),
     headers,
-    body: bodyOf(event.body, event.isBase64Encoded),
+    body: bodyOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
   };
 }
 
@@ -33,10 +38,10 @@ export function incomingAlb(event: AlbEvent, settings: Settings): Incoming {
  * are joined with commas, except `set-cookie`, which cannot be joined; the last one is sent
  * (as ALB itself keeps the last of a repeated request header) and `lost` is told of the rest.
  */
-export function resultAlb(out: Buffered, event: AlbEvent, lost: (dropped: number) => void): AlbResult {
+export function resultAlb(out: Buffered, multiValue: boolean, lost: (dropped: number) => void): AlbResult {
   const { body, isBase64Encoded } = encodeBody(out.body);
   const result: AlbResult = { statusCode: out.status, statusDescription: statusDescription(out.status), body, isBase64Encoded };
-  if (isMultiValue(event)) {
+  if (multiValue) {
     const multi = bareRecord<string[]>();
     for (const [name, value] of out.headers) (multi[name] ??= []).push(value);
     result.multiValueHeaders = multi;

@@ -3,6 +3,7 @@
  * source accepts. Declared here rather than taken from `@types/aws-lambda`, so the published
  * types need no extra package.
  */
+import { isFields } from "./fields.js";
 
 type Strings = Record<string, string | undefined>;
 type StringLists = Record<string, string[] | undefined>;
@@ -22,6 +23,8 @@ interface PayloadV1Fields {
 /** API Gateway REST API, Lambda proxy integration (payload format 1.0). */
 export interface ApiGatewayV1Event extends PayloadV1Fields {
   version?: string;
+  /** Sent by some REST APIs behind a custom domain's base path mapping: the path before the mapping. Not routed on. */
+  rawPath?: string;
   requestContext?: { httpMethod?: string; stage?: string; path?: string; requestId?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
@@ -93,12 +96,20 @@ export interface LambdaContext {
 
 export type EventKind = "v1" | "v2" | "alb";
 
-/** Tells the source from the event itself: ALB names its target group, payload 2.0 says so. */
+/**
+ * Tells the source from the event's structure, never from one field's presence alone: a REST API
+ * behind a custom domain's base path mapping also carries a `rawPath`, and only payload 2.0 has
+ * a `requestContext.http` object. Field types are not judged here: an event shaped like an HTTP
+ * event with a wrong type inside is still one, answered 400 by the reader.
+ */
 export function kindOf(event: unknown): EventKind | undefined {
-  if (typeof event !== "object" || event === null) return undefined;
-  const e = event as Record<string, unknown> & { requestContext?: Record<string, unknown> };
-  if (e.requestContext?.elb !== undefined) return "alb";
-  if (typeof e.rawPath === "string" || e.version === "2.0") return "v2";
-  if (typeof e.httpMethod === "string") return "v1";
+  if (!isFields(event)) return undefined;
+  const context = isFields(event.requestContext) ? event.requestContext : undefined;
+  if (context?.elb !== undefined) return "alb";
+  if (isFields(context?.http)) return "v2";
+  if (event.httpMethod !== undefined) return "v1";
+  // No `http` object and no `httpMethod`: payload 2.0 by what it says of itself, its
+  // `requestContext` missing or malformed (a 400 once read).
+  if (event.version === "2.0" || event.rawPath !== undefined) return "v2";
   return undefined;
 }

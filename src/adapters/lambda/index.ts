@@ -9,11 +9,11 @@
  */
 import { prepare } from "../../core/handle.js";
 import { lastResort } from "../../core/result.js";
-import type { Outgoing } from "../../core/types.js";
 import type { App } from "../../core/routes.js";
+import type { Outgoing } from "../../core/types.js";
 import { resultAlb } from "./alb.js";
-import type { AlbEvent, LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
-import { eventKind, Invocation, run, type LambdaOptions } from "./invoke.js";
+import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
+import { answerId, failureAnswer, Invocation, run, sourceOf, type LambdaOptions, type Source } from "./invoke.js";
 import { buffer, isBuffered, type Buffered } from "./response.js";
 import { settle } from "./settings.js";
 import { resultV1 } from "./v1.js";
@@ -42,6 +42,10 @@ export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) =>
  * The Lambda handler for an app. `ctx.requestId` is the `awsRequestId`; the deadline is the
  * invocation's, less `safetyMargin`; `ctx.waitUntil` work is awaited before the result goes
  * back. A stream body is read whole: use `wrapStream` to stream through a Function URL.
+ *
+ * It resolves for every HTTP event, whatever its fields hold: a malformed one is answered 400,
+ * any failure outside the job 500, each in its source's result shape. A rejection, which the
+ * client would see as a bare 502, is left for an event that is no HTTP request at all.
  */
 export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
   const prepared = prepare(app, options);
@@ -56,17 +60,26 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
       message: `an ALB target group in single-value header mode takes one set-cookie a response; ${dropped} more were dropped. Turn on multi-value headers for the target group.`,
     });
   };
+  /** The result shape the event's source accepts, chosen before anything can fail, so a failure is answered in it too. */
+  const replyFor = ({ kind, multiValue }: Source) => (out: Buffered): LambdaHttpResult =>
+    kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, multiValue, lost);
   /** A stream that fails while it is read whole (core logged why): nothing has been sent yet, so a problem can still go. */
   const streamFailed = (answered: Outgoing, error: unknown): Buffered => {
     const requestId = answered.headers.find(([name]) => name === "x-request-id")?.[1];
     return lastResort(error, prepared.sink, requestId) as Buffered;
   };
   return async (event, context) => {
-    const kind = eventKind(event);
+    const source = sourceOf(event);
+    const reply = replyFor(source);
     const invocation = new Invocation(context, safetyMargin);
-    const answered = await run(prepared, kind, event, settings, invocation);
-    const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
-    const result = kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, event as AlbEvent, lost);
+    let result: LambdaHttpResult;
+    try {
+      const answered = await run(prepared, source.kind, event, settings, invocation);
+      const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
+      result = reply(out);
+    } catch (error) {
+      result = reply(failureAnswer(prepared.sink, error, answerId(invocation)) as Buffered);
+    }
     if (invocation.waiting) await invocation.settle();
     return result;
   };

@@ -1,8 +1,11 @@
-/** One invocation: the event to `Incoming`, and Lambda's context to core's `Platform`. */
+/** One invocation: the event to `Incoming`, Lambda's context to core's `Platform`, and the answer when that fails. */
 import { handle, type AppOptions, type Prepared } from "../../core/handle.js";
-import type { Incoming, Outgoing, Platform } from "../../core/types.js";
-import { incomingAlb } from "./alb.js";
-import { kindOf, type AlbEvent, type ApiGatewayV1Event, type ApiGatewayV2Event, type EventKind, type LambdaContext } from "./events.js";
+import { requestIdOf } from "../../core/request-id.js";
+import { lastResort } from "../../core/result.js";
+import type { Incoming, LogSink, Outgoing, Platform } from "../../core/types.js";
+import { incomingAlb, isMultiValue } from "./alb.js";
+import { kindOf, type EventKind, type LambdaContext } from "./events.js";
+import { MalformedEvent, type Fields } from "./fields.js";
 import type { Settings } from "./settings.js";
 import { incomingV1 } from "./v1.js";
 import { incomingV2 } from "./v2.js";
@@ -21,20 +24,61 @@ export interface LambdaOptions extends AppOptions {
 
 export const defaultSafetyMargin = 500;
 
-export function incomingOf(kind: EventKind, event: unknown, settings: Settings): Incoming {
-  if (kind === "v2") return incomingV2(event as ApiGatewayV2Event, settings);
-  if (kind === "v1") return incomingV1(event as ApiGatewayV1Event, settings);
-  return incomingAlb(event as AlbEvent, settings);
+/** The event as core's `Incoming`, read by the types its source sends: a wrong type throws `MalformedEvent`. */
+export function incomingOf(kind: EventKind, event: Fields, settings: Settings): Incoming {
+  if (kind === "v2") return incomingV2(event, settings);
+  if (kind === "v1") return incomingV1(event, settings);
+  return incomingAlb(event, settings);
 }
 
-export function eventKind(event: unknown): EventKind {
-  const kind = kindOf(event);
+/** What is known of an event before it is read: its source, and for ALB the header mode its answer must use. */
+export interface Source {
+  kind: EventKind;
+  multiValue: boolean;
+}
+
+/**
+ * The event's source, or a TypeError naming what came instead, which Lambda reports as the
+ * invocation's error: no HTTP client waits on an event that is no HTTP request.
+ */
+export function sourceOf(event: unknown): Source {
+  let kind: EventKind | undefined;
+  let multiValue = false;
+  try {
+    kind = kindOf(event);
+    multiValue = kind === "alb" && isMultiValue(event as Fields);
+  } catch {
+    // Its properties throw when read (a Proxy, a getter): no source sends such an event.
+    kind = undefined;
+  }
   if (kind === undefined) {
     throw new TypeError(
-      "jobwrap/lambda: the event is not an HTTP request from API Gateway (REST or HTTP API), an Application Load Balancer or a Function URL",
+      `jobwrap/lambda: the event is not an HTTP request from API Gateway (REST or HTTP API), an Application Load Balancer or a Function URL; it is ${descriptionOf(event)}`,
     );
   }
-  return kind;
+  return { kind, multiValue };
+}
+
+const listedKeys = 10;
+const keyLength = 40;
+
+/**
+ * `null`, `a number`, `an object with keys "Records"`: enough to tell which trigger sent it, and
+ * never a value, since an event may hold what must not reach a log.
+ */
+function descriptionOf(value: unknown): string {
+  try {
+    if (value === null || value === undefined) return String(value);
+    if (Array.isArray(value)) return "an array";
+    if (typeof value !== "object") return `a ${typeof value}`;
+    const keys = Object.keys(value);
+    if (keys.length === 0) return "an object with no keys";
+    const named = keys.slice(0, listedKeys).map((key) => JSON.stringify(key.length > keyLength ? key.slice(0, keyLength) + "…" : key));
+    const more = keys.length > listedKeys ? ` and ${keys.length - listedKeys} more` : "";
+    return `an object with keys ${named.join(", ")}${more}`;
+  } catch {
+    return "a value that cannot be inspected";
+  }
 }
 
 /**
@@ -78,5 +122,31 @@ export class Invocation implements Platform {
 
 /** Runs one event through core. */
 export function run(app: Prepared, kind: EventKind, event: unknown, settings: Settings, platform: Platform): Promise<Outgoing> {
-  return handle(app, incomingOf(kind, event, settings), platform);
+  return handle(app, incomingOf(kind, event as Fields, settings), platform);
+}
+
+/** The id an answer made outside core carries: the awsRequestId when it is safe to echo, as core would pick it. */
+export function answerId(invocation: Invocation): string {
+  return requestIdOf({}, invocation.requestId);
+}
+
+/**
+ * The answer when an invocation fails outside core's pipeline, which answers every failure of a
+ * job itself: the reader's 400 for a malformed event (one WARNING line, nothing of the event),
+ * else core's last resort.
+ */
+export function failureAnswer(sink: LogSink, error: unknown, requestId: string): Outgoing {
+  if (isMalformedEvent(error)) {
+    sink({ severity: "WARNING", message: `answered 400 to a malformed event: ${error.detail}`, status: 400, requestId, platform: "lambda" });
+  }
+  return lastResort(error, sink, requestId);
+}
+
+function isMalformedEvent(error: unknown): error is MalformedEvent {
+  try {
+    return error instanceof MalformedEvent;
+  } catch {
+    // A Proxy whose prototype cannot be read: not the reader's.
+    return false;
+  }
 }

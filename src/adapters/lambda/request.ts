@@ -3,6 +3,7 @@ import { HttpError } from "../../core/http-error.js";
 import { tooLarge } from "../../core/parts.js";
 import type { BodyReader } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
+import { entries, entry, fields, texts } from "./fields.js";
 
 export type Headers = Record<string, string | undefined>;
 
@@ -30,12 +31,16 @@ function join(name: string, prev: string, value: string): string {
   return prev + (name === "cookie" ? "; " : ", ") + value;
 }
 
-/** Adds a source's headers under lower-case names, joining names that differ only in case. */
-export function addHeaders(into: Headers, map: Record<string, string | undefined> | null | undefined): Headers {
-  if (map) {
-    for (const key in map) {
-      const value = map[key];
-      if (value === undefined || value === null) continue;
+/**
+ * Adds a source's headers under lower-case names, joining names that differ only in case.
+ * `pointer` names the map in the event, for the 400 when it is not a map of strings.
+ */
+export function addHeaders(into: Headers, map: unknown, pointer: string): Headers {
+  const source = fields(map, pointer);
+  if (source) {
+    for (const key in source) {
+      const value = entry(source[key], pointer);
+      if (value === undefined) continue;
       const name = lowerName(key);
       const prev = into[name];
       into[name] = prev === undefined ? value : join(name, prev, value);
@@ -48,11 +53,12 @@ export function addHeaders(into: Headers, map: Record<string, string | undefined
  * Adds multi-value headers (API Gateway REST, ALB in multi-value mode), each list joined as HTTP
  * allows. Returns how many names it added: none tells the caller to read the single-value map.
  */
-export function addMultiHeaders(into: Headers, map: Record<string, string[] | undefined> | null | undefined): number {
+export function addMultiHeaders(into: Headers, map: unknown, pointer: string): number {
   let added = 0;
-  if (map) {
-    for (const key in map) {
-      const values = map[key];
+  const source = fields(map, pointer);
+  if (source) {
+    for (const key in source) {
+      const values = entries(source[key], pointer);
       if (!values || values.length === 0) continue;
       const name = lowerName(key);
       let value = values[0]!;
@@ -69,7 +75,8 @@ export function addMultiHeaders(into: Headers, map: Record<string, string[] | un
  * Payload 2.0 moves the client's cookies to a `cookies` array; Function URLs may keep the
  * `cookie` header as well. One `cookie` header results, each cookie in it once.
  */
-export function addCookies(into: Headers, cookies: readonly string[] | null | undefined): void {
+export function addCookies(into: Headers, list: unknown, pointer: string): void {
+  const cookies = texts(list, pointer);
   if (!cookies || cookies.length === 0) return;
   const header = into.cookie;
   if (header === undefined || header === "") {
@@ -144,24 +151,23 @@ function encodeComponent(text: string): string {
  * values decoded, so they are encoded again for core to decode once; ALB hands them as the
  * client sent them, so they are joined untouched.
  */
-export function queryOf(
-  multi: Record<string, string[] | undefined> | null | undefined,
-  single: Record<string, string | undefined> | null | undefined,
-  encode: boolean,
-): string {
+export function queryOf(multiMap: unknown, singleMap: unknown, encode: boolean): string {
   let query = "";
+  // Both payload 1.0 sources name the maps alike, so the 400 can name them here.
+  const multi = fields(multiMap, "/multiValueQueryStringParameters");
   if (multi) {
     for (const key in multi) {
-      const values = multi[key];
+      const values = entries(multi[key], "/multiValueQueryStringParameters");
       if (!values) continue;
       const name = encode ? encodeComponent(key) : key;
       for (const value of values) query += (query === "" ? "" : "&") + name + "=" + (encode ? encodeComponent(value) : value);
     }
   }
-  if (query === "" && single) {
+  const single = query === "" ? fields(singleMap, "/queryStringParameters") : undefined;
+  if (single) {
     for (const key in single) {
-      const value = single[key];
-      if (value === undefined || value === null) continue;
+      const value = entry(single[key], "/queryStringParameters");
+      if (value === undefined) continue;
       query += (query === "" ? "" : "&") + (encode ? encodeComponent(key) : key) + "=" + (encode ? encodeComponent(value) : value);
     }
   }
@@ -185,8 +191,8 @@ function decodeBase64(text: string): Buffer {
  * Reads the event's body: base64 decoded when the source says so, and `null`, a missing body
  * and an empty one all alike (no reader: core sees no body). Decoded only when a job reads it.
  */
-export function bodyOf(body: string | null | undefined, base64: boolean | undefined): BodyReader | undefined {
-  if (typeof body !== "string" || body === "") return undefined;
+export function bodyOf(body: string | undefined, base64: boolean | undefined): BodyReader | undefined {
+  if (body === undefined || body === "") return undefined;
   return (limit) => {
     // Every UTF-8 or base64 byte needs at least 1 or 4/3 characters: a cheap refusal first.
     if ((base64 ? Math.floor((body.length * 3) / 4) - 2 : body.length) > limit) return Promise.reject(tooLarge(limit));

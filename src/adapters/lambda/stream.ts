@@ -5,9 +5,9 @@
  */
 import { prepare } from "../../core/handle.js";
 import type { App } from "../../core/routes.js";
-import type { OutgoingBody } from "../../core/types.js";
+import type { Outgoing, OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
-import { eventKind, Invocation, run, type LambdaOptions } from "./invoke.js";
+import { answerId, failureAnswer, Invocation, run, sourceOf, type LambdaOptions } from "./invoke.js";
 import { settle } from "./settings.js";
 import { headV2, type V2Head } from "./v2.js";
 
@@ -46,9 +46,11 @@ function drained(stream: ResponseStream): Promise<void> {
   });
 }
 
-async function writeBody(stream: ResponseStream, body: OutgoingBody): Promise<void> {
+/** Writes the body; `started` is told just before the first write, which sends the prelude. */
+async function writeBody(stream: ResponseStream, body: OutgoingBody, started: () => void): Promise<void> {
   // The prelude goes out on the first write, so an empty body still writes once.
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
+    started();
     stream.write(body ?? "");
   } else {
     const reader = body.getReader();
@@ -57,10 +59,14 @@ async function writeBody(stream: ResponseStream, body: OutgoingBody): Promise<vo
       const { done, value } = await reader.read();
       if (done) break;
       if (value.length === 0) continue;
+      if (!wrote) started();
       wrote = true;
       if (!stream.write(value)) await drained(stream);
     }
-    if (!wrote) stream.write("");
+    if (!wrote) {
+      started();
+      stream.write("");
+    }
   }
   await new Promise<void>((resolve, reject) => {
     stream.once("error", reject);
@@ -72,6 +78,10 @@ async function writeBody(stream: ResponseStream, body: OutgoingBody): Promise<vo
  * A streaming handler for a Function URL whose invoke mode is `RESPONSE_STREAM`, made with
  * `awslambda.streamifyResponse`, which Lambda's Node runtime defines. `ctx.waitUntil` work is
  * awaited after the response has ended, so the client does not wait for it.
+ *
+ * Like `wrap`, it answers every HTTP event: a malformed one 400, a failure outside the job 500,
+ * as long as the prelude has not gone. After it has, the client holds a status already and only
+ * the rejection, which the runtime sends as an error trailer, can tell it the body was cut short.
  */
 export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHandler {
   const prepared = prepare(app, options);
@@ -82,12 +92,16 @@ export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHand
     if (!awslambda) {
       throw new Error("jobwrap/lambda: wrapStream needs the Lambda Node.js runtime's awslambda global (HttpResponseStream)");
     }
-    const kind = eventKind(event);
+    const { kind } = sourceOf(event);
     const invocation = new Invocation(context, safetyMargin);
+    let started = false;
+    const send = (out: Outgoing) =>
+      writeBody(awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers)), out.body, () => (started = true));
     try {
-      const out = await run(prepared, kind, event, settings, invocation);
-      const stream = awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers));
-      await writeBody(stream, out.body);
+      await send(await run(prepared, kind, event, settings, invocation));
+    } catch (error) {
+      if (started) throw error;
+      await send(failureAnswer(prepared.sink, error, answerId(invocation)));
     } finally {
       await invocation.settle();
     }

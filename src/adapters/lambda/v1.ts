@@ -1,25 +1,31 @@
 /** API Gateway REST APIs, Lambda proxy integration (payload format 1.0). */
 import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
-import type { ApiGatewayV1Event, ApiGatewayV1Result } from "./events.js";
+import type { ApiGatewayV1Result } from "./events.js";
+import { fields, flag, text, type Fields } from "./fields.js";
 import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
 import { encodeBody, type Buffered } from "./response.js";
 import type { Settings } from "./settings.js";
 
-export function incomingV1(event: ApiGatewayV1Event, settings: Settings): Incoming {
+/** Reads a REST API event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
+export function incomingV1(event: Fields, settings: Settings): Incoming {
   // `multiValueHeaders` holds every value, `headers` only the last of each; an event written by
   // hand (a test, a console template) may fill only `headers`.
   const headers = headerMap();
-  if (addMultiHeaders(headers, event.multiValueHeaders) === 0) addHeaders(headers, event.headers);
-  // `path` leaves out the stage on the execute-api host; behind a custom domain it keeps the
-  // mapping's base path, which `basePath` strips.
+  if (addMultiHeaders(headers, event.multiValueHeaders, "/multiValueHeaders") === 0) addHeaders(headers, event.headers, "/headers");
+  // requestContext's method only stands in where an event written by hand left the top-level one out.
+  const context = () => fields(event.requestContext, "/requestContext");
+  const method = text(event.httpMethod, "/httpMethod") || (text(context()?.httpMethod, "/requestContext/httpMethod") ?? "GET");
+  // `path` leaves out the stage on the execute-api host; behind a custom domain it may keep the
+  // mapping's base path, which `basePath` strips. A `rawPath` some such events also carry (the
+  // path before the mapping) is not read: it is not payload 2.0's.
   return {
-    method: (event.httpMethod || (event.requestContext?.httpMethod ?? "GET")).toUpperCase(),
-    path: stripPrefix(encodedPath(event.path), settings.basePath),
+    method: method.toUpperCase(),
+    path: stripPrefix(encodedPath(text(event.path, "/path")), settings.basePath),
     // API Gateway decodes the parameters: encoded again, for core to decode once.
     query: queryOf(event.multiValueQueryStringParameters, event.queryStringParameters, true),
     headers,
-    body: bodyOf(event.body, event.isBase64Encoded),
+    body: bodyOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
   };
 }
 
