@@ -4,9 +4,11 @@ import { Readable } from "node:stream";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
+import { requestIdOf } from "../core/request-id.js";
 import type { App } from "../core/routes.js";
-import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";
+import type { BodyReader, Incoming, LogEntry, LogSink, Outgoing, Platform } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
+import { answerAndClose, isRefused, problemAnswer, wireAnswer } from "./node-refusal.js";
 
 export type NodeOptions = AppOptions;
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -55,10 +57,10 @@ export function readLimited(req: IncomingMessage, res: ServerResponse, limit: nu
         chunks.push(chunk);
         return;
       }
-      // Past the limit: answer now, drop what keeps coming, and close the connection after.
+      // Past the limit: read no further. The 413 closes the connection without reading the rest
+      // (send); resuming here would read all the client sends, however much that is.
       req.off("data", onData);
-      req.resume();
-      res.shouldKeepAlive = false;
+      req.pause();
       chunks.length = 0;
       reject(tooLarge(limit));
     };
@@ -70,8 +72,44 @@ export function readLimited(req: IncomingMessage, res: ServerResponse, limit: nu
   });
 }
 
-/** Writes the response natively: status, header pairs (repeated set-cookie kept), body; streams streamed. */
-export function send(res: ServerResponse, out: Outgoing, closing: boolean): void {
+/**
+ * Whether answering now leaves a body unread that Node would then read to its end only to
+ * discard it, keeping the connection: a refused one (413, 417), one of unknown length, or one
+ * declared longer than `unreadLimit`.
+ */
+function leavesBodyUnread(req: IncomingMessage, status: number, unreadLimit: number): boolean {
+  if (req.complete) return false;
+  if (status === 413 || status === 417) return true;
+  const declared = req.headers["content-length"];
+  return declared === undefined ? req.headers["transfer-encoding"] !== undefined : Number(declared) > unreadLimit;
+}
+
+/**
+ * Writes the answer on the socket and closes the connection with the body unread (node-refusal).
+ * False when this response is not the one the socket is writing (it waits behind a pipelined
+ * one) or streams: Node writes those, and closes after.
+ */
+function refuseUnread(res: ServerResponse, out: Outgoing): boolean {
+  const { socket } = res;
+  const whole = out.body === null || typeof out.body === "string" || out.body instanceof Uint8Array;
+  if (!socket || res.headersSent || !whole) return false;
+  return answerAndClose(socket as Socket, wireAnswer(out));
+}
+
+/**
+ * Writes the response natively: status, header pairs (repeated set-cookie kept), body; streams
+ * streamed. An answer that leaves a large or refused body unread closes the connection without
+ * reading it (Node would read all of it to keep the connection); `unreadLimit` is how much
+ * unread body may still be read and dropped for that, the app's body limit on the server.
+ */
+export function send(res: ServerResponse, out: Outgoing, closing: boolean, unreadLimit = Infinity): void {
+  if (res.socket && isRefused(res.socket as Socket)) return;
+  if (leavesBodyUnread(res.req, out.status, unreadLimit)) {
+    if (refuseUnread(res, out)) return;
+    closing = true;
+  }
+  // Even read to its end, a body over the limit says the client may send more such: not on this connection.
+  if (out.status === 413) closing = true;
   const flat: string[] = [];
   for (const [name, value] of out.headers) flat.push(name, value);
   const { body } = out;
@@ -97,9 +135,15 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean): void
  * sink that throws — the client still gets a 500 problem (or a closed socket once headers went),
  * and the process lives on: an unhandled rejection would end it and every request in it.
  */
-export function respond(res: ServerResponse, outcome: Promise<Outgoing>, closing: () => boolean, sink: LogSink): void {
+export function respond(
+  res: ServerResponse,
+  outcome: Promise<Outgoing>,
+  closing: () => boolean,
+  sink: LogSink,
+  unreadLimit = Infinity,
+): void {
   outcome
-    .then((out) => send(res, out, closing()))
+    .then((out) => send(res, out, closing(), unreadLimit))
     .catch((error: unknown) => {
       // Answer first: the log sink itself may be what failed.
       if (res.headersSent) res.destroy();
@@ -158,8 +202,23 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
   };
   const closing = () => life?.unready === true;
   return (req, res) => {
-    respond(res, handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res)), closing, prepared.sink);
+    const incoming = incomingOf(req, res, (limit) => readBody(req, res, limit));
+    respond(res, handle(prepared, incoming, new NodePlatform(env, waitUntil, res)), closing, prepared.sink, prepared.bodyLimit);
   };
+}
+
+/** Requests whose client waits for `100 Continue` before it sends the body (serve's `checkContinue`). */
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/**
+ * Reads the body. A client waiting for `100 Continue` gets it only now: core asks for the body
+ * once the route, the extractors, the media type and the declared length against the job's own
+ * limit have passed, so any refusal before (404, 401, 413…) is answered without a 100 and
+ * without the body ever being sent.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+  if (awaitingContinue.delete(req)) res.writeContinue();
+  return readLimited(req, res, limit);
 }
 
 /** A `(req, res)` listener for an existing `node:http` server. */
@@ -214,6 +273,34 @@ function envNumber(name: string): number | undefined {
   return number;
 }
 
+/** One access line for a request refused before the pipeline, as core writes for the rest. */
+function logRefusal(sink: LogSink, req: IncomingMessage, status: number, requestId: string): void {
+  const path = req.url?.split("?", 1)[0] ?? "";
+  logSafely(sink, { severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
+}
+
+/** The answer is out already: a log sink that throws must not take the process with it. */
+function logSafely(sink: LogSink, entry: LogEntry): void {
+  try {
+    sink(entry);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
+
+/** Answers a parsed request that is refused before the pipeline, and closes the connection. */
+function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, sink: LogSink, unreadLimit: number): void {
+  const requestId = requestIdOf(req.headers as Record<string, string | undefined>);
+  const out = problemAnswer(error, requestId);
+  if (req.method === "HEAD") {
+    // As core answers HEAD: the length of the body, not the body (the refusal may go out on the socket itself).
+    out.headers.push(["content-length", String(Buffer.byteLength(out.body as string))]);
+    out.body = null;
+  }
+  send(res, out, true, unreadLimit);
+  logRefusal(sink, req, error.status, requestId);
+}
+
 /** Serves the app over HTTP for Heroku, App Engine and Kubernetes, with health checks and a graceful drain. */
 export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
@@ -236,7 +323,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const closing = () => life.unready;
   const handler = listener(prepared, process.env, life);
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url?.split("?", 1)[0];
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
       const up = path === healthPath || !life.unready;
@@ -251,14 +338,25 @@ export function serve(app: App, options: ServeOptions = {}): Served {
       return;
     }
     if (docs?.paths.has(path!) && (req.method === "GET" || req.method === "HEAD")) {
-      respond(res, docs.answer(path!), closing, sink);
+      respond(res, docs.answer(path!), closing, sink, prepared.bodyLimit);
       return;
     }
     handler(req, res);
-  });
+  };
+
+  const server = createServer(onRequest);
   server.keepAliveTimeout = options.keepAliveTimeout ?? 620_000;
   // Headers of a request must arrive promptly once it starts; idle time is keepAliveTimeout's.
   server.headersTimeout = 60_000;
+  // Without this listener Node sends `100 Continue` before any of the request is judged.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    awaitingContinue.add(req);
+    onRequest(req, res);
+  });
+  // Without this listener Node answers a bare 417 and keeps the connection, reading the body.
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    refuse(req, res, new HttpError(417, "The only expectation this server meets is 100-continue"), sink, prepared.bodyLimit);
+  });
 
   const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
