@@ -1,13 +1,17 @@
 /**
  * Answers the Node server gives on the socket itself, for requests it will not read to their
- * end: a body refused (413, 417). Node would keep the connection and read all of the body just
- * to discard it (a 10 GiB declared one included). Here the answer is core's problem document,
- * and the connection closes after a bounded linger instead.
+ * end: a body refused (413, 417), or a request Node's parser refused (`clientError`). Node's own
+ * answers there are bare (no body) and, for a refused body, keep the connection and read all of
+ * the body just to discard it. Here the answer is core's problem document, and the connection
+ * closes after a bounded linger instead.
  */
+// The limit on a request line and headers: 16 KiB unless --max-http-header-size says otherwise.
+import { maxHeaderSize } from "node:http";
 import type { Socket } from "node:net";
 import { HttpError, statusText } from "../core/http-error.js";
+import { requestIdOf } from "../core/request-id.js";
 import { problemToOutgoing } from "../core/result.js";
-import type { Outgoing } from "../core/types.js";
+import type { LogSink, Outgoing } from "../core/types.js";
 
 /**
  * After a refusal is written, the server half-closes and reads on — discarding — at most this
@@ -69,6 +73,7 @@ export function answerAndClose(socket: Socket, answer: Buffer): boolean {
     if (left <= 0) socket.pause();
   });
   socket.once("end", () => destroyWhenFlushed(socket));
+  // A CONNECT's socket has no listener of Node's left: a reset during the linger must not throw.
   socket.on("error", () => socket.destroy());
   const deadline = setTimeout(() => socket.destroy(), lingerMs);
   deadline.unref();
@@ -78,9 +83,96 @@ export function answerAndClose(socket: Socket, answer: Buffer): boolean {
   return true;
 }
 
+/** What Node's parser error means for the client: a status and a detail naming no byte it sent. */
+interface ClientErrorAnswer {
+  status: number;
+  detail: string;
+}
+
+const parseErrorDetails: Record<string, string> = {
+  HPE_INVALID_METHOD: "The request method is not one HTTP/1.1 defines",
+  HPE_INVALID_CONSTANT: "The request line is not valid HTTP/1.1",
+  HPE_INVALID_VERSION: "The request line does not end with a valid HTTP version and CRLF",
+  HPE_INVALID_URL: "The request target has a character HTTP does not allow",
+  HPE_UNEXPECTED_SPACE: "The request line or a header field has whitespace HTTP does not allow",
+  HPE_INVALID_HEADER_TOKEN: "A header field has a character or a line fold HTTP does not allow",
+  HPE_CR_EXPECTED: "A line does not end with CRLF",
+  HPE_LF_EXPECTED: "A line does not end with CRLF",
+  HPE_STRICT: "A line or a chunk does not end with CRLF",
+  HPE_UNEXPECTED_CONTENT_LENGTH: "The Content-Length is declared more than once",
+  HPE_INVALID_CONTENT_LENGTH: "The Content-Length is not valid, or comes with a Transfer-Encoding",
+  HPE_INVALID_TRANSFER_ENCODING: "The Transfer-Encoding is not valid (chunked, last), or comes with a Content-Length",
+  HPE_INVALID_CHUNK_SIZE: "A chunk size is not valid",
+  HPE_INVALID_EOF_STATE: "The request ended before it was complete",
+  HPE_PAUSED_H2_UPGRADE: "This server speaks HTTP/1.x, not HTTP/2",
+};
+
+/**
+ * A header overflow whose packet is one unfinished request line, from its start: the target is
+ * what is too long. Sent slowly, in several packets, it cannot be told from long headers.
+ */
+function targetTooLong(packet: Buffer | undefined): boolean {
+  if (!packet || packet.includes(0x0a)) return false;
+  return /^[!#$%&'*+.^_`|~\w-]+ /.test(packet.toString("latin1", 0, 32));
+}
+
+function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): ClientErrorAnswer {
+  switch (error.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return targetTooLong(error.rawPacket)
+        ? { status: 414, detail: `The request target is longer than the limit of ${maxHeaderSize} bytes for the request line and headers` }
+        : { status: 431, detail: `The request line and headers are larger than the limit of ${maxHeaderSize} bytes` };
+    case "HPE_CHUNK_EXTENSIONS_OVERFLOW":
+      return { status: 413, detail: "The chunk extensions are larger than this server accepts" };
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return { status: 408, detail: "The request did not arrive in time" };
+    default:
+      return { status: 400, detail: parseErrorDetails[error.code ?? ""] ?? "The request is not valid HTTP/1.1" };
+  }
+}
+
 /** A problem answer with its request id header, as core writes one. */
 export function problemAnswer(error: HttpError, requestId: string): Outgoing {
   const out = problemToOutgoing(error, requestId);
   out.headers.push(["x-request-id", requestId]);
   return out;
+}
+
+/** Whether the error is one of the request's bytes or its time (the client's fault), not of a socket already gone. */
+function isRequestError(error: NodeJS.ErrnoException): boolean {
+  return error.code !== undefined && (error.code.startsWith("HPE_") || error.code === "ERR_HTTP_REQUEST_TIMEOUT");
+}
+
+export interface ClientErrorOptions {
+  sink: LogSink;
+  /** Whether an answer on this socket has begun: a refusal written now would corrupt it. */
+  answering(socket: Socket): boolean;
+}
+
+/**
+ * The server's `clientError` listener: a request Node's parser refused (or that did not arrive
+ * in time) is answered with a problem and the connection closed, as Node does but with a body.
+ * Nothing of the request is read into the answer or the log: its bytes are not to be trusted.
+ */
+export function clientErrorListener(options: ClientErrorOptions): (error: NodeJS.ErrnoException, socket: Socket) => void {
+  return (error, socket) => {
+    if (refused.has(socket)) {
+      // The parser, finishing after the client closed, finds its request incomplete: already answered.
+      destroyWhenFlushed(socket);
+      return;
+    }
+    if (!isRequestError(error) || !socket.writable || options.answering(socket)) {
+      socket.destroy();
+      return;
+    }
+    const { status, detail } = clientErrorAnswer(error);
+    const requestId = requestIdOf({});
+    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(status, detail), requestId)));
+    try {
+      // The code is Node's name for what was wrong, never the request's bytes.
+      options.sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
+    } catch {
+      // The answer is out; a failing log sink must not take the process with it.
+    }
+  };
 }

@@ -8,7 +8,7 @@ import { requestIdOf } from "../core/request-id.js";
 import type { App } from "../core/routes.js";
 import type { BodyReader, Incoming, LogEntry, LogSink, Outgoing, Platform } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
-import { answerAndClose, isRefused, problemAnswer, wireAnswer } from "./node-refusal.js";
+import { answerAndClose, clientErrorListener, isRefused, problemAnswer, wireAnswer } from "./node-refusal.js";
 
 export type NodeOptions = AppOptions;
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -247,6 +247,15 @@ export interface ServeOptions extends NodeOptions {
   readyPath?: string;
   /** Idle keep-alive time; above load balancers' own (AWS ALB 60 s, Google's 600 s). Default 620 s. */
   keepAliveTimeout?: number;
+  /**
+   * Milliseconds a request's line and headers may take to arrive, from its first byte; past it
+   * the request is answered 408 and the connection closed (slow-header clients). Node checks
+   * every tenth of the shorter of this and `requestTimeout`, so the 408 comes within 110 % of it.
+   * Default 60 s (at most `requestTimeout`).
+   */
+  headersTimeout?: number;
+  /** Milliseconds a whole request, body included, may take to arrive; then 408 and closed. Default 300 s. `0`: no limit. */
+  requestTimeout?: number;
   /** Signals that start a drain and then exit 0; `[]` to handle none. Default SIGTERM and SIGINT. */
   signals?: NodeJS.Signals[];
   /**
@@ -271,6 +280,24 @@ function envNumber(name: string): number | undefined {
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number of 0 or more, got ${JSON.stringify(value)}`);
   return number;
+}
+
+/** More header fields than this are refused with 431, rather than dropped by Node past its count. */
+const maxHeaderFields = 1000;
+
+/**
+ * What Node's parser lets through but HTTP/1.1 refuses: a missing or repeated Host (RFC 9112
+ * §3.2), a version other than 1.x, and more header fields than `maxHeaderFields`.
+ */
+function headerRefusal(req: IncomingMessage): HttpError | undefined {
+  if (req.httpVersionMajor !== 1) return new HttpError(505, "This server speaks HTTP/1.0 and HTTP/1.1");
+  const raw = req.rawHeaders;
+  if (raw.length > 2 * maxHeaderFields) return new HttpError(431, `The request has more than ${maxHeaderFields} header fields`);
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === "host") hosts++;
+  if (hosts > 1) return new HttpError(400, "The request has more than one Host header field");
+  if (hosts === 0 && req.httpVersionMinor === 1) return new HttpError(400, "An HTTP/1.1 request must have a Host header field");
+  return undefined;
 }
 
 /** One access line for a request refused before the pipeline, as core writes for the rest. */
@@ -301,6 +328,37 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, sin
   logRefusal(sink, req, error.status, requestId);
 }
 
+/**
+ * How often Node looks for requests past their timeouts: a tenth of the shorter one, so a
+ * request is refused within 110 % of it; never more often than every 10 ms, nor less than Node's 30 s.
+ */
+function checkingInterval(headersTimeout: number, requestTimeout: number): number {
+  const shorter = Math.min(headersTimeout || Infinity, requestTimeout || Infinity);
+  return shorter === Infinity ? 30_000 : Math.max(10, Math.min(30_000, Math.ceil(shorter / 10)));
+}
+
+/**
+ * The responses of each connection, so that a parser error on it is answered only when no
+ * answer has begun there: a refusal written into a response under way would corrupt it.
+ */
+class Answers {
+  #bySocket = new WeakMap<Socket, Set<ServerResponse>>();
+
+  add(res: ServerResponse): void {
+    const socket = res.req.socket;
+    let answers = this.#bySocket.get(socket);
+    if (!answers) this.#bySocket.set(socket, (answers = new Set()));
+    // Those already written are done with; a keep-alive connection's set stays small.
+    for (const earlier of answers) if (earlier.writableEnded) answers.delete(earlier);
+    answers.add(res);
+  }
+
+  started(socket: Socket): boolean {
+    for (const res of this.#bySocket.get(socket) ?? []) if (res.headersSent && !res.writableEnded) return true;
+    return false;
+  }
+}
+
 /** Serves the app over HTTP for Heroku, App Engine and Kubernetes, with health checks and a graceful drain. */
 export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
@@ -323,7 +381,17 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const closing = () => life.unready;
   const handler = listener(prepared, process.env, life);
 
+  const requestTimeout = options.requestTimeout ?? 300_000;
+  const headersTimeout = options.headersTimeout ?? (requestTimeout > 0 ? Math.min(60_000, requestTimeout) : 60_000);
+  const answers = new Answers();
+
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    answers.add(res);
+    const refusal = headerRefusal(req);
+    if (refusal) {
+      refuse(req, res, refusal, sink, prepared.bodyLimit);
+      return;
+    }
     const path = req.url?.split("?", 1)[0];
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
       const up = path === healthPath || !life.unready;
@@ -344,10 +412,19 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     handler(req, res);
   };
 
-  const server = createServer(onRequest);
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout),
+      // A request with no Host is refused below, as a problem like every other refusal, not by Node's bare 400.
+      requireHostHeader: false,
+    },
+    onRequest,
+  );
   server.keepAliveTimeout = options.keepAliveTimeout ?? 620_000;
-  // Headers of a request must arrive promptly once it starts; idle time is keepAliveTimeout's.
-  server.headersTimeout = 60_000;
+  // One more than are allowed, so that a request past the limit shows it (Node drops the rest unsaid).
+  server.maxHeadersCount = maxHeaderFields + 1;
   // Without this listener Node sends `100 Continue` before any of the request is judged.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
     awaitingContinue.add(req);
@@ -355,7 +432,16 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   });
   // Without this listener Node answers a bare 417 and keeps the connection, reading the body.
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
-    refuse(req, res, new HttpError(417, "The only expectation this server meets is 100-continue"), sink, prepared.bodyLimit);
+    answers.add(res);
+    const refusal = headerRefusal(req) ?? new HttpError(417, "The only expectation this server meets is 100-continue");
+    refuse(req, res, refusal, sink, prepared.bodyLimit);
+  });
+  server.on("clientError", clientErrorListener({ sink, answering: (socket) => answers.started(socket) }));
+  // Node drops a CONNECT it has no listener for without a word. Its target names another host: not logged.
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    const requestId = requestIdOf({});
+    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(501, "This server is no proxy: it does not serve CONNECT"), requestId)));
+    logSafely(sink, { severity: "INFO", message: "refused a CONNECT: 501", method: "CONNECT", status: 501, requestId, platform: "node" });
   });
 
   const sockets = new Set<Socket>();
