@@ -5,9 +5,11 @@ import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.
 import { lastResort } from "../core/result.js";
 import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
+import { requestIdOf } from "../core/request-id.js";
 import type { App } from "../core/routes.js";
-import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";
+import type { BodyReader, Incoming, LogEntry, LogSink, Outgoing, Platform } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
+import { answerAndClose, clientErrorListener, isRefused, problemAnswer, wireAnswer } from "./node-refusal.js";
 
 export type NodeOptions = AppOptions;
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -56,10 +58,10 @@ export function readLimited(req: IncomingMessage, res: ServerResponse, limit: nu
         chunks.push(chunk);
         return;
       }
-      // Past the limit: answer now, drop what keeps coming, and close the connection after.
+      // Past the limit: read no further. The 413 closes the connection without reading the rest
+      // (send); resuming here would read all the client sends, however much that is.
       req.off("data", onData);
-      req.resume();
-      res.shouldKeepAlive = false;
+      req.pause();
       chunks.length = 0;
       reject(tooLarge(limit));
     };
@@ -71,8 +73,44 @@ export function readLimited(req: IncomingMessage, res: ServerResponse, limit: nu
   });
 }
 
-/** Writes the response natively: status, header pairs (repeated set-cookie kept), body; streams streamed. */
-export function send(res: ServerResponse, out: Outgoing, closing: boolean): void {
+/**
+ * Whether answering now leaves a body unread that Node would then read to its end only to
+ * discard it, keeping the connection: a refused one (413, 417), one of unknown length, or one
+ * declared longer than `unreadLimit`.
+ */
+function leavesBodyUnread(req: IncomingMessage, status: number, unreadLimit: number): boolean {
+  if (req.complete) return false;
+  if (status === 413 || status === 417) return true;
+  const declared = req.headers["content-length"];
+  return declared === undefined ? req.headers["transfer-encoding"] !== undefined : Number(declared) > unreadLimit;
+}
+
+/**
+ * Writes the answer on the socket and closes the connection with the body unread (node-refusal).
+ * False when this response is not the one the socket is writing (it waits behind a pipelined
+ * one) or streams: Node writes those, and closes after.
+ */
+function refuseUnread(res: ServerResponse, out: Outgoing): boolean {
+  const { socket } = res;
+  const whole = out.body === null || typeof out.body === "string" || out.body instanceof Uint8Array;
+  if (!socket || res.headersSent || !whole) return false;
+  return answerAndClose(socket as Socket, wireAnswer(out));
+}
+
+/**
+ * Writes the response natively: status, header pairs (repeated set-cookie kept), body; streams
+ * streamed. An answer that leaves a large or refused body unread closes the connection without
+ * reading it (Node would read all of it to keep the connection); `unreadLimit` is how much
+ * unread body may still be read and dropped for that, the app's body limit on the server.
+ */
+export function send(res: ServerResponse, out: Outgoing, closing: boolean, unreadLimit = Infinity): void {
+  if (res.socket && isRefused(res.socket as Socket)) return;
+  if (leavesBodyUnread(res.req, out.status, unreadLimit)) {
+    if (refuseUnread(res, out)) return;
+    closing = true;
+  }
+  // Even read to its end, a body over the limit says the client may send more such: not on this connection.
+  if (out.status === 413) closing = true;
   const flat: string[] = [];
   for (const [name, value] of out.headers) flat.push(name, value);
   const { body } = out;
@@ -98,9 +136,15 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean): void
  * still gets core's last-resort problem (or a closed socket once headers went), and the process
  * lives on: an unhandled rejection would end it and every request in it.
  */
-export function respond(res: ServerResponse, outcome: Promise<Outgoing>, closing: () => boolean, sink: LogSink): void {
+export function respond(
+  res: ServerResponse,
+  outcome: Promise<Outgoing>,
+  closing: () => boolean,
+  sink: LogSink,
+  unreadLimit = Infinity,
+): void {
   outcome
-    .then((out) => send(res, out, closing()))
+    .then((out) => send(res, out, closing(), unreadLimit))
     .catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else send(res, lastResort(error, sink), true);
@@ -150,8 +194,23 @@ function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined)
   };
   const closing = () => life?.unready === true;
   return (req, res) => {
-    respond(res, handle(prepared, incomingOf(req, res), new NodePlatform(env, waitUntil, res)), closing, prepared.sink);
+    const incoming = incomingOf(req, res, (limit) => readBody(req, res, limit));
+    respond(res, handle(prepared, incoming, new NodePlatform(env, waitUntil, res)), closing, prepared.sink, prepared.bodyLimit);
   };
+}
+
+/** Requests whose client waits for `100 Continue` before it sends the body (serve's `checkContinue`). */
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/**
+ * Reads the body. A client waiting for `100 Continue` gets it only now: core asks for the body
+ * once the route, the extractors, the media type and the declared length against the job's own
+ * limit have passed, so any refusal before (404, 401, 413…) is answered without a 100 and
+ * without the body ever being sent.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+  if (awaitingContinue.delete(req)) res.writeContinue();
+  return readLimited(req, res, limit);
 }
 
 /** A `(req, res)` listener for an existing `node:http` server. */
@@ -180,6 +239,15 @@ export interface ServeOptions extends NodeOptions {
   readyPath?: string;
   /** Idle keep-alive time; above load balancers' own (AWS ALB 60 s, Google's 600 s). Default 620 s. */
   keepAliveTimeout?: number;
+  /**
+   * Milliseconds a request's line and headers may take to arrive, from its first byte; past it
+   * the request is answered 408 and the connection closed (slow-header clients). Node checks
+   * every tenth of the shorter of this and `requestTimeout`, so the 408 comes within 110 % of it.
+   * Default 60 s (at most `requestTimeout`).
+   */
+  headersTimeout?: number;
+  /** Milliseconds a whole request, body included, may take to arrive; then 408 and closed. Default 300 s. `0`: no limit. */
+  requestTimeout?: number;
   /** Signals that start a drain and then exit 0; `[]` to handle none. Default SIGTERM and SIGINT. */
   signals?: NodeJS.Signals[];
   /**
@@ -206,6 +274,83 @@ function envNumber(name: string): number | undefined {
   return number;
 }
 
+/** More header fields than this are refused with 431, rather than dropped by Node past its count. */
+const maxHeaderFields = 1000;
+
+/**
+ * What Node's parser lets through but HTTP/1.1 refuses: a missing or repeated Host (RFC 9112
+ * §3.2), a version other than 1.x, and more header fields than `maxHeaderFields`.
+ */
+function headerRefusal(req: IncomingMessage): HttpError | undefined {
+  if (req.httpVersionMajor !== 1) return new HttpError(505, "This server speaks HTTP/1.0 and HTTP/1.1");
+  const raw = req.rawHeaders;
+  if (raw.length > 2 * maxHeaderFields) return new HttpError(431, `The request has more than ${maxHeaderFields} header fields`);
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === "host") hosts++;
+  if (hosts > 1) return new HttpError(400, "The request has more than one Host header field");
+  if (hosts === 0 && req.httpVersionMinor === 1) return new HttpError(400, "An HTTP/1.1 request must have a Host header field");
+  return undefined;
+}
+
+/** One access line for a request refused before the pipeline, as core writes for the rest. */
+function logRefusal(sink: LogSink, req: IncomingMessage, status: number, requestId: string): void {
+  const path = req.url?.split("?", 1)[0] ?? "";
+  logSafely(sink, { severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
+}
+
+/** The answer is out already: a log sink that throws must not take the process with it. */
+function logSafely(sink: LogSink, entry: LogEntry): void {
+  try {
+    sink(entry);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
+
+/** Answers a parsed request that is refused before the pipeline, and closes the connection. */
+function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, sink: LogSink, unreadLimit: number): void {
+  const requestId = requestIdOf(req.headers as Record<string, string | undefined>);
+  const out = problemAnswer(error, requestId);
+  if (req.method === "HEAD") {
+    // As core answers HEAD: the length of the body, not the body (the refusal may go out on the socket itself).
+    out.headers.push(["content-length", String(Buffer.byteLength(out.body as string))]);
+    out.body = null;
+  }
+  send(res, out, true, unreadLimit);
+  logRefusal(sink, req, error.status, requestId);
+}
+
+/**
+ * How often Node looks for requests past their timeouts: a tenth of the shorter one, so a
+ * request is refused within 110 % of it; never more often than every 10 ms, nor less than Node's 30 s.
+ */
+function checkingInterval(headersTimeout: number, requestTimeout: number): number {
+  const shorter = Math.min(headersTimeout || Infinity, requestTimeout || Infinity);
+  return shorter === Infinity ? 30_000 : Math.max(10, Math.min(30_000, Math.ceil(shorter / 10)));
+}
+
+/**
+ * The responses of each connection, so that a parser error on it is answered only when no
+ * answer has begun there: a refusal written into a response under way would corrupt it.
+ */
+class Answers {
+  #bySocket = new WeakMap<Socket, Set<ServerResponse>>();
+
+  add(res: ServerResponse): void {
+    const socket = res.req.socket;
+    let answers = this.#bySocket.get(socket);
+    if (!answers) this.#bySocket.set(socket, (answers = new Set()));
+    // Those already written are done with; a keep-alive connection's set stays small.
+    for (const earlier of answers) if (earlier.writableEnded) answers.delete(earlier);
+    answers.add(res);
+  }
+
+  started(socket: Socket): boolean {
+    for (const res of this.#bySocket.get(socket) ?? []) if (res.headersSent && !res.writableEnded) return true;
+    return false;
+  }
+}
+
 /** Serves the app over HTTP for Heroku, App Engine and Kubernetes, with health checks and a graceful drain. */
 export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
@@ -228,7 +373,17 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const closing = () => life.unready;
   const handler = listener(prepared, process.env, life);
 
-  const server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeout ?? 300_000;
+  const headersTimeout = options.headersTimeout ?? (requestTimeout > 0 ? Math.min(60_000, requestTimeout) : 60_000);
+  const answers = new Answers();
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    answers.add(res);
+    const refusal = headerRefusal(req);
+    if (refusal) {
+      refuse(req, res, refusal, sink, prepared.bodyLimit);
+      return;
+    }
     const path = req.url?.split("?", 1)[0];
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
       const up = path === healthPath || !life.unready;
@@ -243,14 +398,43 @@ export function serve(app: App, options: ServeOptions = {}): Served {
       return;
     }
     if (docs?.paths.has(path!) && (req.method === "GET" || req.method === "HEAD")) {
-      respond(res, docs.answer(path!), closing, sink);
+      respond(res, docs.answer(path!), closing, sink, prepared.bodyLimit);
       return;
     }
     handler(req, res);
-  });
+  };
+
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout),
+      // A request with no Host is refused below, as a problem like every other refusal, not by Node's bare 400.
+      requireHostHeader: false,
+    },
+    onRequest,
+  );
   server.keepAliveTimeout = options.keepAliveTimeout ?? 620_000;
-  // Headers of a request must arrive promptly once it starts; idle time is keepAliveTimeout's.
-  server.headersTimeout = 60_000;
+  // One more than are allowed, so that a request past the limit shows it (Node drops the rest unsaid).
+  server.maxHeadersCount = maxHeaderFields + 1;
+  // Without this listener Node sends `100 Continue` before any of the request is judged.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    awaitingContinue.add(req);
+    onRequest(req, res);
+  });
+  // Without this listener Node answers a bare 417 and keeps the connection, reading the body.
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    answers.add(res);
+    const refusal = headerRefusal(req) ?? new HttpError(417, "The only expectation this server meets is 100-continue");
+    refuse(req, res, refusal, sink, prepared.bodyLimit);
+  });
+  server.on("clientError", clientErrorListener({ sink, answering: (socket) => answers.started(socket) }));
+  // Node drops a CONNECT it has no listener for without a word. Its target names another host: not logged.
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    const requestId = requestIdOf({});
+    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(501, "This server is no proxy: it does not serve CONNECT"), requestId)));
+    logSafely(sink, { severity: "INFO", message: "refused a CONNECT: 501", method: "CONNECT", status: 501, requestId, platform: "node" });
+  });
 
   const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
