@@ -168,11 +168,7 @@ export function clientErrorListener(options: ClientErrorOptions): (error: NodeJS
     const { status, detail } = clientErrorAnswer(error);
     const requestId = requestIdOf({});
     answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(status, detail), requestId)));
-    try {
-      // The code is Node's name for what was wrong, never the request's bytes.
-      options.sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
-    } catch {
-      // The answer is out; a failing log sink must not take the process with it.
-    }
+    // The code is Node's name for what was wrong, never the request's bytes. The sink is core's guarded one.
+    options.sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
   };
 }

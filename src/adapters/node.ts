@@ -7,11 +7,25 @@ import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
 import { requestIdOf } from "../core/request-id.js";
 import type { App } from "../core/routes.js";
-import type { BodyReader, Incoming, LogEntry, LogSink, Outgoing, Platform } from "../core/types.js";
+import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 import { answerAndClose, clientErrorListener, isRefused, problemAnswer, wireAnswer } from "./node-refusal.js";
 
-export type NodeOptions = AppOptions;
+export interface NodeOptions extends AppOptions {
+  /**
+   * Milliseconds a job may take before it answers 504 and its `ctx.signal` aborts, unless the job
+   * sets its own. Default 28 s: the answer then comes before the routers in front give up on it
+   * (Heroku's after 30 s, with a bare 503).
+   */
+  timeout?: number;
+}
+
+export const defaultNodeTimeout = 28_000;
+
+/** The app made ready on the Node server: its options, with the default deadline. */
+function prepareNode(app: App, options: NodeOptions): Prepared {
+  return prepare(app, { ...options, timeout: options.timeout ?? defaultNodeTimeout });
+}
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Per-server state the listener consults: drain, and work still running after responses. */
@@ -215,7 +229,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
 
 /** A `(req, res)` listener for an existing `node:http` server. */
 export function wrap(app: App, options: NodeOptions = {}): Listener {
-  return listener(prepare(app, options), process.env, undefined);
+  return listener(prepareNode(app, options), process.env, undefined);
 }
 
 export interface ServeOptions extends NodeOptions {
@@ -295,16 +309,7 @@ function headerRefusal(req: IncomingMessage): HttpError | undefined {
 /** One access line for a request refused before the pipeline, as core writes for the rest. */
 function logRefusal(sink: LogSink, req: IncomingMessage, status: number, requestId: string): void {
   const path = req.url?.split("?", 1)[0] ?? "";
-  logSafely(sink, { severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
-}
-
-/** The answer is out already: a log sink that throws must not take the process with it. */
-function logSafely(sink: LogSink, entry: LogEntry): void {
-  try {
-    sink(entry);
-  } catch {
-    // Nowhere left to say it.
-  }
+  sink({ severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
 }
 
 /** Answers a parsed request that is refused before the pipeline, and closes the connection. */
@@ -355,8 +360,8 @@ class Answers {
 export function serve(app: App, options: ServeOptions = {}): Served {
   const healthPath = options.healthPath ?? "/healthz";
   const readyPath = options.readyPath ?? "/readyz";
-  const docs = options.docs ? docsRoutes(app, options.docs, options) : undefined;
-  const prepared = prepare(app, options);
+  const prepared = prepareNode(app, options);
+  const docs = options.docs ? docsRoutes(app, options.docs, { log: options.log, timeout: prepared.timeout }) : undefined;
   if (app.kind === "routes") {
     for (const path of [healthPath, readyPath, ...(docs?.paths ?? [])]) {
       if (prepared.match("GET", path).kind !== "no-route") {
@@ -433,7 +438,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   server.on("connect", (_req: IncomingMessage, socket: Socket) => {
     const requestId = requestIdOf({});
     answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(501, "This server is no proxy: it does not serve CONNECT"), requestId)));
-    logSafely(sink, { severity: "INFO", message: "refused a CONNECT: 501", method: "CONNECT", status: 501, requestId, platform: "node" });
+    sink({ severity: "INFO", message: "refused a CONNECT: 501", method: "CONNECT", status: 501, requestId, platform: "node" });
   });
 
   const sockets = new Set<Socket>();
