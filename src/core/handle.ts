@@ -166,7 +166,8 @@ class Call implements Context<never> {
       this.deadline = this.deadline === undefined ? own : Math.min(this.deadline, own);
     }
     if (this.deadline === undefined) return;
-    const budget = this.deadline - this.#started;
+    // A platform's deadline may have passed before the request reached core.
+    const budget = Math.max(0, this.deadline - this.#started);
     this.#watched = {
       at: this.deadline,
       expire: () => {

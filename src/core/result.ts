@@ -3,7 +3,12 @@ import type { JobResult } from "./job.js";
 import type { LogSink, Outgoing, OutgoingBody } from "./types.js";
 
 const unsafeHeaderValue = /[\r\n\0]/;
-const framingHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer"]);
+/**
+ * Headers a job or an HttpError may not set: the message's framing is the adapter's to write from
+ * the body it sends (a job's own could disagree with it: response splitting), and the request id
+ * is core's, sent once.
+ */
+const reservedHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "x-request-id"]);
 const headerName = /^[!#$%&'*+.^_`|~\w-]+$/;
 
 function pushHeader(headers: [string, string][], name: string, value: string | number): void {
@@ -27,9 +32,7 @@ export function resultToOutgoing(result: JobResult | undefined | void): Outgoing
   if (result.headers) {
     for (const name of Object.keys(result.headers)) {
       const value = result.headers[name]!;
-      // The message's framing is the adapter's to write from the body it sends: a job's own
-      // content-length or transfer-encoding could disagree with it (response splitting).
-      if (framingHeaders.has(name.toLowerCase())) continue;
+      if (reservedHeaders.has(name.toLowerCase())) continue;
       if (typeof value === "object") for (const item of value) pushHeader(headers, name, item);
       else pushHeader(headers, name, value);
       if (name.toLowerCase() === "content-type") hasType = true;
@@ -72,7 +75,13 @@ export function resultToOutgoing(result: JobResult | undefined | void): Outgoing
 export function problemToOutgoing(error: HttpError, requestId: string): Outgoing {
   const headers: [string, string][] = [];
   const extra = error.options.headers;
-  if (extra) for (const name of Object.keys(extra)) pushHeader(headers, name, extra[name]!);
+  if (extra) {
+    for (const name of Object.keys(extra)) {
+      const lower = name.toLowerCase();
+      // A problem is problem+json, whatever the error's headers say.
+      if (!reservedHeaders.has(lower) && lower !== "content-type") pushHeader(headers, name, extra[name]!);
+    }
+  }
   headers.push(["content-type", "application/problem+json"]);
   return {
     status: error.status,

@@ -66,6 +66,20 @@ describe("an HttpError: its status, as an RFC 9457 problem", () => {
     expect(doc.errors).toEqual(errors);
   });
 
+  it("its framing, hop-by-hop and request-id headers are dropped, as a result's are; the rest sent", async () => {
+    const headers = { "Content-Length": "0", "transfer-encoding": "chunked", connection: "close", "x-request-id": "mine", "Retry-After": "1" };
+    const got = await throwing(new HttpError(429, "slow down", { headers })).send();
+    expectProblem(got, { status: 429, title: "Too Many Requests", detail: "slow down" });
+    for (const name of ["content-length", "transfer-encoding", "connection"]) expect(got.all(name), name).toEqual([]);
+    expect(got.all("x-request-id")).toHaveLength(1);
+    expect(got.header("retry-after")).toBe("1");
+  });
+
+  it("a problem has one content-type, problem+json", async () => {
+    const got = await throwing(new HttpError(406, "no", { headers: { "Content-Type": "text/html" } })).send();
+    expect(got.all("content-type")).toEqual(["application/problem+json"]);
+  });
+
   it("its headers are sent with the problem", async () => {
     const got = await throwing(new HttpError(429, "slow down", { headers: { "Retry-After": "120" } })).send();
     expectProblem(got, { status: 429, title: "Too Many Requests", detail: "slow down" });

@@ -270,3 +270,12 @@ describe("header values", () => {
     expect(got.headers.some(([name]) => name === "X-Custom-Thing")).toBe(false);
   });
 });
+
+describe("headers core keeps for itself", () => {
+  it("one x-request-id, core's, whatever the job's headers say", async () => {
+    const got = await answer({ body: "ok", headers: { "X-Request-Id": "mine", "x-kept": "yes" } });
+    expect(got.all("x-request-id")).toHaveLength(1);
+    expect(got.header("x-request-id")).not.toBe("mine");
+    expect(got.header("x-kept")).toBe("yes");
+  });
+});
