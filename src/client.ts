@@ -6,7 +6,8 @@
  * only types are taken from the server side: none of its code is bundled.
  */
 import type { InferInput } from "valibot";
-import { statusText, type FieldError } from "./core/http-error.js";
+import type { FieldError } from "./core/http-error.js";
+import { statusText } from "./core/status.js";
 import { pathParam } from "./core/path-param.js";
 import type { Responses, ReturnedStatus, Schema } from "./core/job.js";
 import type { Routes, RouteTable } from "./core/routes.js";

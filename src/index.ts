@@ -18,11 +18,12 @@ export type {
 } from "./core/job.js";
 export { routes } from "./core/routes.js";
 export type { App, RouteTable, Routes } from "./core/routes.js";
-export { HttpError, isHttpError, statusText } from "./core/http-error.js";
+export { HttpError, isHttpError } from "./core/http-error.js";
+export { statusText } from "./core/status.js";
 export type { FieldError, HttpErrorOptions } from "./core/http-error.js";
 export { handle, prepare, defaultBodyLimit } from "./core/handle.js";
 export type { AppOptions, Prepared } from "./core/handle.js";
 export { consoleSink, silentSink } from "./core/log.js";
-export { tooLarge } from "./core/parts.js";
+export { tooLarge } from "./core/problems.js";
 export { byteLength } from "./core/result.js";
 export type { BodyReader, Context, Env, Incoming, LogEntry, LogSink, Logger, Outgoing, OutgoingBody, Platform, Severity } from "./core/types.js";

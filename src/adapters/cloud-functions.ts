@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
-import { tooLarge } from "../core/parts.js";
+import { tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
 import type { BodyReader, Platform } from "../core/types.js";
 import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";

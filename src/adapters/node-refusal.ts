@@ -8,9 +8,10 @@
 // The limit on a request line and headers: 16 KiB unless --max-http-header-size says otherwise.
 import { maxHeaderSize } from "node:http";
 import type { Socket } from "node:net";
-import { HttpError, statusText } from "../core/http-error.js";
+import { HttpError } from "../core/http-error.js";
+import { statusText } from "../core/status.js";
 import { requestIdOf } from "../core/request-id.js";
-import { problemToOutgoing } from "../core/result.js";
+import { problemToOutgoing } from "../core/problems.js";
 import type { LogSink, Outgoing } from "../core/types.js";
 
 /**

@@ -2,9 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
-import { lastResort } from "../core/result.js";
 import { HttpError } from "../core/http-error.js";
-import { tooLarge } from "../core/parts.js";
+import { lastResort, tooLarge } from "../core/problems.js";
 import { requestIdOf } from "../core/request-id.js";
 import type { App } from "../core/routes.js";
 import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";

@@ -3,8 +3,7 @@
  * The `Request` is the input as the platform hands it over; nothing here imports Node.
  */
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
-import { tooLarge } from "../core/parts.js";
-import { lastResort } from "../core/result.js";
+import { lastResort, tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
 import type { Env, Incoming, Outgoing } from "../core/types.js";
 

@@ -1,4 +1,6 @@
-import { HttpError, type FieldError } from "./http-error.js";
+import { isHttpError, type FieldError } from "./http-error.js";
+import { acceptOf } from "./media-types.js";
+import { invalidRequest, unreadablePart } from "./problems.js";
 import type { AnyJob, BodyKind, Extractor, Schema } from "./job.js";
 import { decodeParams, parseQuery, readBody } from "./parts.js";
 import type { Context, Incoming } from "./types.js";
@@ -17,7 +19,6 @@ interface Plan {
   sync: boolean;
 }
 
-const defaultAccept: readonly BodyKind[] = ["json"];
 const partOrder: readonly Part[] = ["params", "query", "headers", "body"];
 const plans = new WeakMap<AnyJob, Plan>();
 
@@ -29,11 +30,10 @@ function planOf(job: AnyJob): Plan {
     .filter((name) => typeof spec[name] === "function")
     .map((name): [string, Extractor<unknown, unknown>] => [name, spec[name] as Extractor<unknown, unknown>]);
   const parts = partOrder.filter((name) => job.spec[name]).map((name): [Part, Schema] => [name, job.spec[name]!]);
-  const accept = job.options.accept ?? defaultAccept;
   plan = {
     extractors,
     parts,
-    accept: typeof accept === "string" ? [accept as BodyKind] : accept,
+    accept: acceptOf(job.options.accept),
     bodyLimit: job.options.bodyLimit,
     sync: extractors.length === 0 && parts.every(([name, schema]) => name !== "body" && !schema.async),
   };
@@ -47,10 +47,6 @@ function rawPart(name: Exclude<Part, "body">, params: Record<string, string>, in
   return incoming.headers;
 }
 
-function invalid(errors: FieldError[]): HttpError {
-  return new HttpError(400, `The request is invalid: ${errors.length} problem${errors.length > 1 ? "s" : ""}`, { errors });
-}
-
 /** Params, query and headers through their sync schemas: the common GET, with no promise in the way. */
 function extractNow(plan: Plan, params: Record<string, string>, incoming: Incoming): Record<string, unknown> {
   const input: Record<string, unknown> = {};
@@ -60,7 +56,7 @@ function extractNow(plan: Plan, params: Record<string, string>, incoming: Incomi
     if (checked.ok) input[name] = checked.value;
     else (errors ??= []).push(...checked.errors);
   }
-  if (errors) throw invalid(errors);
+  if (errors) throw invalidRequest(errors);
   return input;
 }
 
@@ -77,11 +73,9 @@ async function extractLater(
     try {
       input[name] = await extractor(incoming, ctx);
     } catch (error) {
-      if (error instanceof HttpError) throw error;
+      if (isHttpError(error)) throw error;
       ctx.log.warn(`extractor ${name} refused the request`, { error });
-      throw new HttpError(400, `The request's ${name} could not be read`, {
-        errors: [{ pointer: `/${name}`, detail: `could not read ${name}` }],
-      });
+      throw unreadablePart(name);
     }
   }
   const errors: FieldError[] = [];
@@ -92,7 +86,7 @@ async function extractLater(
     if (checked.ok) input[name] = checked.value;
     else errors.push(...checked.errors);
   }
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw invalidRequest(errors);
   return input;
 }
 

@@ -1,10 +1,11 @@
-import { HttpError, isHttpError, serverFault } from "./http-error.js";
+import { isHttpError, type HttpError } from "./http-error.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
 import { consoleSink, guardedSink, logger, silentSink } from "./log.js";
 import { checkPath } from "./parts.js";
 import { extractAndRun } from "./extract.js";
 import { requestIdOf } from "./request-id.js";
-import { byteLength, faultToOutgoing, isStream, problemToOutgoing, resultToOutgoing } from "./result.js";
+import { DeadlineExceeded, faultToOutgoing, noRoute, problemToOutgoing, serverFault, wrongMethod } from "./problems.js";
+import { byteLength, isStream, resultToOutgoing } from "./result.js";
 import { matcher, type App, type Matcher } from "./routes.js";
 import type { Context, Incoming, LogSink, Logger, Outgoing, Platform } from "./types.js";
 
@@ -46,12 +47,8 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   try {
     checkPath(incoming.path);
     const found = app.match(incoming.method, incoming.path);
-    if (found.kind === "no-route") throw new HttpError(404, `No route for ${incoming.method} ${incoming.path}`);
-    if (found.kind === "wrong-method") {
-      throw new HttpError(405, `${incoming.method} is not allowed here; try ${found.allow}`, {
-        headers: { allow: found.allow },
-      });
-    }
+    if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
+    if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
     const { job } = found;
     call.arm(job.options.timeout ?? app.timeout);
     // The deadline bounds the reading of the request too: an extractor's lookup or a slow
@@ -91,7 +88,6 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   return out;
 }
 
-class DeadlineExceeded extends HttpError {}
 
 /** The problem for a failure; if even that cannot be made (an HttpError with an unsafe header), the last resort's 500. */
 function answerFailure(call: Call, error: unknown): Outgoing {
@@ -172,7 +168,7 @@ class Call implements Context<never> {
       at: this.deadline,
       expire: () => {
         if (this.#work) this.#logLateFailure(this.#work);
-        this.#expired = new DeadlineExceeded(504, `The job did not answer within its deadline of ${budget} ms`);
+        this.#expired = new DeadlineExceeded(budget);
         this.#controller?.abort(this.#expired);
         this.#reject?.(this.#expired);
         this.#cut?.(this.#expired);

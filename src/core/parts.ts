@@ -1,14 +1,9 @@
-import { HttpError } from "./http-error.js";
 import type { BodyKind } from "./job.js";
+import { charsetOf, mediaKind, unsupported } from "./media-types.js";
+import { badEncoding, forbiddenKey, invalidText, malformedJson, nestedTooDeep, tooLarge, unsupportedCharset } from "./problems.js";
 import type { Incoming } from "./types.js";
 
 export type QueryValues = Record<string, string | string[]>;
-
-function badEncoding(part: string): HttpError {
-  return new HttpError(400, `The ${part} has malformed percent-encoding`, {
-    errors: [{ pointer: `/${part}`, detail: "malformed percent-encoding" }],
-  });
-}
 
 function decodeComponent(text: string, part: string, plus: boolean): string {
   if (plus && text.includes("+")) text = text.replaceAll("+", " ");
@@ -58,21 +53,6 @@ export function checkPath(path: string): void {
   }
 }
 
-function mediaKind(mediaType: string): BodyKind | undefined {
-  if (mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
-    return "json";
-  }
-  if (mediaType === "application/x-www-form-urlencoded") return "form";
-  if (mediaType.startsWith("text/")) return "text";
-  if (mediaType === "application/octet-stream") return "bytes";
-  return undefined;
-}
-
-function charsetOf(contentType: string): string {
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
-  return match ? match[1]!.toLowerCase() : "utf-8";
-}
-
 /** Made once: a decoder called without `stream` starts afresh on each call, and making one costs more than most decodes. */
 let utf8Decoder: TextDecoder | undefined;
 
@@ -93,33 +73,20 @@ function decodeText(bytes: Uint8Array, charset: string): string {
         ? (utf8Decoder ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }))
         : new TextDecoder(charset, { fatal: true, ignoreBOM: false });
   } catch {
-    throw new HttpError(415, `The charset ${JSON.stringify(charset)} is not supported`);
+    throw unsupportedCharset(charset);
   }
   try {
     return decoder.decode(bytes);
   } catch {
-    throw new HttpError(400, `The body is not valid ${charset}`, {
-      errors: [{ pointer: "/body", detail: `invalid ${charset}` }],
-    });
+    throw invalidText(charset);
   }
 }
-
-const mediaNames: Record<BodyKind, string> = {
-  json: "application/json",
-  form: "application/x-www-form-urlencoded",
-  text: "text/*",
-  bytes: "any media type",
-};
 
 /** The body, refused with 413 past `limit` before or while it is read. */
 function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string> | string {
   const length = incoming.headers["content-length"];
   if (length !== undefined && Number(length) > limit) throw tooLarge(limit);
   return incoming.body ? incoming.body(limit) : "";
-}
-
-export function tooLarge(limit: number): HttpError {
-  return new HttpError(413, `The body is larger than the limit of ${limit} bytes`);
 }
 
 /**
@@ -152,14 +119,6 @@ export async function readBody(incoming: Incoming, accept: readonly BodyKind[], 
   }
 }
 
-function unsupported(mediaType: string | undefined, accept: readonly BodyKind[]): HttpError {
-  const expected = accept.map((kind) => mediaNames[kind]).join(" or ");
-  const given = mediaType ? `a body of type ${mediaType}` : "a body with no content-type";
-  return new HttpError(415, `This endpoint reads ${expected}, not ${given}`, {
-    headers: { "accept-post": accept.filter((kind) => kind !== "bytes").map((kind) => mediaNames[kind]).join(", ") },
-  });
-}
-
 /**
  * Deepest nesting of arrays and objects a JSON body may have. Parsing is iterative, but what
  * receives the value (a recursive schema, JSON.stringify of an echo) may not be: past it, 400.
@@ -174,25 +133,19 @@ export const maxJsonDepth = 256;
 export function parseJson(text: string): unknown {
   // A body needs two characters a level: shorter ones cannot be too deep.
   if (text.length > 2 * maxJsonDepth && nestedDeeper(text, maxJsonDepth)) {
-    throw new HttpError(400, `The body is nested deeper than ${maxJsonDepth} levels`, {
-      errors: [{ pointer: "/body", detail: `nested deeper than ${maxJsonDepth} levels` }],
-    });
+    throw nestedTooDeep(maxJsonDepth);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "The body is not valid JSON", { errors: [{ pointer: "/body", detail: "malformed JSON" }] });
+    throw malformedJson();
   }
   // Keys are compared once parsed, so escapes are already resolved; a text with none of the
   // words and no escape cannot hold them.
   if (text.includes("__proto__") || text.includes("constructor") || text.includes("\\u")) {
     const pointer = poisonedKey(value);
-    if (pointer) {
-      throw new HttpError(400, "The body has a forbidden key", {
-        errors: [{ pointer, detail: "forbidden key: it could reach an object's prototype" }],
-      });
-    }
+    if (pointer) throw forbiddenKey(pointer);
   }
   return value;
 }

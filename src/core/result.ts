@@ -1,6 +1,5 @@
-import { HttpError, isHttpError, problemOf, serverFault } from "./http-error.js";
 import type { JobResult } from "./job.js";
-import type { LogSink, Outgoing, OutgoingBody } from "./types.js";
+import type { Outgoing, OutgoingBody } from "./types.js";
 
 const unsafeHeaderValue = /[\r\n\0]/;
 /**
@@ -8,10 +7,11 @@ const unsafeHeaderValue = /[\r\n\0]/;
  * the body it sends (a job's own could disagree with it: response splitting), and the request id
  * is core's, sent once.
  */
-const reservedHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "x-request-id"]);
+export const reservedHeaders = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "x-request-id"]);
 const headerName = /^[!#$%&'*+.^_`|~\w-]+$/;
 
-function pushHeader(headers: [string, string][], name: string, value: string | number): void {
+/** Appends a header a job or an HttpError gave, refusing what would split the response. */
+export function pushHeader(headers: [string, string][], name: string, value: string | number): void {
   const text = String(value);
   if (!headerName.test(name) || unsafeHeaderValue.test(text)) {
     throw new TypeError(`invalid response header ${JSON.stringify(name)}`);
@@ -69,47 +69,6 @@ export function resultToOutgoing(result: JobResult | undefined | void): Outgoing
   if (out !== null && (status === 204 || status === 304)) throw new TypeError(`a ${status} response has no body`);
   if (type && !hasType) headers.push(["content-type", type]);
   return { status, headers, body: out };
-}
-
-/** The RFC 9457 `application/problem+json` response for an HttpError. */
-export function problemToOutgoing(error: HttpError, requestId: string): Outgoing {
-  const headers: [string, string][] = [];
-  const extra = error.options.headers;
-  if (extra) {
-    for (const name of Object.keys(extra)) {
-      const lower = name.toLowerCase();
-      // A problem is problem+json, whatever the error's headers say.
-      if (!reservedHeaders.has(lower) && lower !== "content-type") pushHeader(headers, name, extra[name]!);
-    }
-  }
-  headers.push(["content-type", "application/problem+json"]);
-  return {
-    status: error.status,
-    headers,
-    body: JSON.stringify(problemOf(error, undefined, requestId)),
-  };
-}
-
-/**
- * The answer when a response could not be made or sent whole: an HttpError's own problem (core
- * made and logged it: a stream cut at its deadline is a 504), else a 500 that says nothing of
- * the failure, which is logged.
- */
-export function faultToOutgoing(error: unknown, sink: LogSink, requestId: string): Outgoing {
-  if (isHttpError(error)) return problemToOutgoing(error, requestId);
-  sink({ severity: "ERROR", message: "jobwrap failed to answer", requestId, error });
-  return problemToOutgoing(serverFault(requestId), requestId);
-}
-
-/**
- * What every adapter answers when handle() or its own work failed (a bug, a stream that failed
- * while it was read whole): `faultToOutgoing`, with the request id header core adds to every
- * other answer, the id made here if the adapter never learnt it.
- */
-export function lastResort(error: unknown, sink: LogSink, requestId: string = crypto.randomUUID()): Outgoing {
-  const out = faultToOutgoing(error, sink, requestId);
-  out.headers.push(["x-request-id", requestId]);
-  return out;
 }
 
 /** UTF-8 length of a response body, for `content-length`; undefined for a stream. */

@@ -4,7 +4,8 @@
  * and the page's assets are loaded on the first docs request, so a server without docs (and
  * every bundle) carries none of it.
  */
-import { HttpError, problemOf } from "../core/http-error.js";
+import { HttpError } from "../core/http-error.js";
+import { problemToOutgoing } from "../core/problems.js";
 import { consoleSink } from "../core/log.js";
 import type { App } from "../core/routes.js";
 import type { LogSink, Outgoing } from "../core/types.js";
@@ -79,6 +80,7 @@ export function docsRoutes(app: App, settings: true | DocsOptions, server: Serve
   };
 }
 
+/** Answered outside core's pipeline, so without a request id. */
 function unavailable(detail: string): Outgoing {
-  return { status: 500, headers: [["content-type", "application/problem+json"]], body: JSON.stringify(problemOf(new HttpError(500, detail))) };
+  return problemToOutgoing(new HttpError(500, detail));
 }

@@ -1,17 +1,11 @@
-import type { AnyJob, BodyKind, Schema } from "../core/job.js";
+import type { AnyJob, Schema } from "../core/job.js";
+import { acceptOf, bodyKinds } from "../core/media-types.js";
+import { statusText } from "../core/status.js";
 import type { JsonSchema, SchemaConverter } from "./json-schema.js";
 import { acceptsNothing } from "./json-schema.js";
 import { problemRef, problemResponse } from "./problems.js";
 import type { TemplatedPath } from "./path.js";
 
-const bodyMediaTypes: Record<BodyKind, string> = {
-  json: "application/json",
-  form: "application/x-www-form-urlencoded",
-  text: "text/plain",
-  bytes: "application/octet-stream",
-};
-
-const successPhrases: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content" };
 
 // OpenAPI ignores header parameters by these names: content negotiation and security say them.
 const reservedHeaders = new Set(["accept", "content-type", "authorization"]);
@@ -78,12 +72,10 @@ function objectParts(schema: JsonSchema): { properties: Record<string, JsonSchem
 
 /** The body in each media type the job reads (its `accept` option; JSON by default). */
 function requestBody(job: AnyJob, schema: Schema, convert: SchemaConverter) {
-  const accept = job.options.accept ?? "json";
-  const kinds = typeof accept === "string" ? [accept] : accept;
   const typed = convert.convert(schema);
   const content: Record<string, { schema?: JsonSchema }> = {};
   // Bytes reach the job as they came: OpenAPI 3.1 says so by giving no schema.
-  for (const kind of kinds) content[bodyMediaTypes[kind]] = kind === "bytes" ? {} : { schema: typed };
+  for (const kind of acceptOf(job.options.accept)) content[bodyKinds[kind].mediaType] = kind === "bytes" ? {} : { schema: typed };
   return { required: !acceptsNothing(schema), content };
 }
 
@@ -100,7 +92,7 @@ function responses(job: AnyJob, context: OperationContext) {
       continue;
     }
     success = true;
-    const description = successPhrases[status] ?? (status < 300 ? "Success" : "Redirect");
+    const description = statusText(status) || (status < 300 ? "Success" : "Redirect");
     if (!schema) {
       out[key] = { description };
       continue;

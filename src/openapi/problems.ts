@@ -1,4 +1,6 @@
-import { HttpError, problemOf, statusText } from "../core/http-error.js";
+import { HttpError } from "../core/http-error.js";
+import { problemMediaType, problemOf } from "../core/problems.js";
+import { statusText } from "../core/status.js";
 import type { JsonSchema } from "./json-schema.js";
 
 /** The RFC 9457 document every error answers with, as `problemOf` in core writes it. */
@@ -27,8 +29,6 @@ export const problemSchema: JsonSchema = {
   },
   required: ["type", "title", "status"],
 };
-
-export const problemMediaType = "application/problem+json";
 
 /** What core answers by itself, whatever the job: the responses every operation may get. */
 const standard: Record<number, string> = {

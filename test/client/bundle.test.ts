@@ -17,7 +17,7 @@ describe("jobwrap/client bundled for the browser", () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((file) => /node_modules|node:/.test(file))).toEqual([]);
-    expect(inputs.sort()).toEqual(["src/client.ts", "src/core/http-error.ts", "src/core/path-param.ts"]);
+    expect(inputs.sort()).toEqual(["src/client.ts", "src/core/path-param.ts", "src/core/status.ts"]);
     const code = result.outputFiles[0]!.text;
     expect(code).not.toContain("node:");
     expect(code.length).toBeLessThan(6000);

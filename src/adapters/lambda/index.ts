@@ -8,7 +8,7 @@
  * ```
  */
 import { prepare } from "../../core/handle.js";
-import { lastResort } from "../../core/result.js";
+import { lastResort } from "../../core/problems.js";
 import type { App } from "../../core/routes.js";
 import type { Outgoing } from "../../core/types.js";
 import { resultAlb } from "./alb.js";

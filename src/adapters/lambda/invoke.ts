@@ -1,7 +1,7 @@
 /** One invocation: the event to `Incoming`, Lambda's context to core's `Platform`, and the answer when that fails. */
 import { handle, type AppOptions, type Prepared } from "../../core/handle.js";
 import { requestIdOf } from "../../core/request-id.js";
-import { lastResort } from "../../core/result.js";
+import { lastResort } from "../../core/problems.js";
 import type { Incoming, LogSink, Outgoing, Platform } from "../../core/types.js";
 import { incomingAlb, isMultiValue } from "./alb.js";
 import { kindOf, type EventKind, type LambdaContext } from "./events.js";

@@ -1,6 +1,6 @@
 /** What every event kind needs to become core's `Incoming`: headers, path, query and body. */
 import { HttpError } from "../../core/http-error.js";
-import { tooLarge } from "../../core/parts.js";
+import { tooLarge } from "../../core/problems.js";
 import type { BodyReader } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
 import { entries, entry, fields, texts } from "./fields.js";

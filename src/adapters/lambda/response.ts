@@ -1,5 +1,5 @@
 /** What every event kind needs to turn core's `Outgoing` into its result: the body, encoded. */
-import { statusText } from "../../core/http-error.js";
+import { statusText } from "../../core/status.js";
 import type { Outgoing } from "../../core/types.js";
 
 /** A response whose body is text, bytes or nothing: a stream has been read whole. */
@@ -60,27 +60,7 @@ export async function buffer(out: Outgoing): Promise<Buffered> {
   return { ...out, body: bytes };
 }
 
-const phrases: Record<number, string> = {
-  100: "Continue",
-  101: "Switching Protocols",
-  200: "OK",
-  201: "Created",
-  202: "Accepted",
-  203: "Non-Authoritative Information",
-  204: "No Content",
-  205: "Reset Content",
-  206: "Partial Content",
-  207: "Multi-Status",
-  300: "Multiple Choices",
-  301: "Moved Permanently",
-  302: "Found",
-  303: "See Other",
-  304: "Not Modified",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-};
-
 /** `200 OK`, `404 Not Found`: the status line ALB writes from `statusDescription`. */
 export function statusDescription(status: number): string {
-  return `${status} ${status >= 400 ? statusText(status) : (phrases[status] ?? "")}`.trimEnd();
+  return `${status} ${statusText(status)}`.trimEnd();
 }

@@ -1,0 +1,42 @@
+/** Which media types a job's body kinds stand for: read by core, listed by the 415 and the OpenAPI document. */
+import type { BodyKind } from "./job.js";
+import { unsupportedMediaType } from "./problems.js";
+
+/** Each body kind: the media type a document names it by, and how a 415 describes it to people. */
+export const bodyKinds: Record<BodyKind, { mediaType: string; described: string }> = {
+  json: { mediaType: "application/json", described: "application/json" },
+  form: { mediaType: "application/x-www-form-urlencoded", described: "application/x-www-form-urlencoded" },
+  text: { mediaType: "text/plain", described: "text/*" },
+  bytes: { mediaType: "application/octet-stream", described: "any media type" },
+};
+
+const defaultAccept: readonly BodyKind[] = ["json"];
+
+/** A job's `accept` option as a list: JSON when unset. */
+export function acceptOf(accept: BodyKind | readonly BodyKind[] | undefined): readonly BodyKind[] {
+  if (accept === undefined) return defaultAccept;
+  return typeof accept === "string" ? [accept] : accept;
+}
+
+/** The body kind a (lower-case, parameter-free) media type is read as, if any. */
+export function mediaKind(mediaType: string): BodyKind | undefined {
+  if (mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
+    return "json";
+  }
+  if (mediaType === "application/x-www-form-urlencoded") return "form";
+  if (mediaType.startsWith("text/")) return "text";
+  if (mediaType === "application/octet-stream") return "bytes";
+  return undefined;
+}
+
+export function charsetOf(contentType: string): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
+  return match ? match[1]!.toLowerCase() : "utf-8";
+}
+
+/** The 415 for a body the job does not read, naming what it does read. */
+export function unsupported(mediaType: string | undefined, accept: readonly BodyKind[]): ReturnType<typeof unsupportedMediaType> {
+  const expected = accept.map((kind) => bodyKinds[kind].described).join(" or ");
+  const acceptPost = accept.filter((kind) => kind !== "bytes").map((kind) => bodyKinds[kind].described).join(", ");
+  return unsupportedMediaType(mediaType, expected, acceptPost);
+}
