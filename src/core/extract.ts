@@ -8,37 +8,40 @@ import { check, type Checked } from "./validate.js";
 
 type Part = "params" | "query" | "headers" | "body";
 
-/** What a job reads, worked out once per job rather than on every request. */
-interface Plan {
+/**
+ * What a job reads and the limits it runs under, its options and the app's defaults resolved:
+ * worked out once per job and app (`prepare` keeps them) rather than on every request.
+ */
+export interface Plan {
+  job: AnyJob;
   extractors: [string, Extractor<unknown, unknown>][];
   /** In the order their issues are listed: params, query, headers, body. */
   parts: [Part, Schema][];
   accept: readonly BodyKind[];
-  bodyLimit: number | undefined;
+  bodyLimit: number;
+  /** Milliseconds before the job answers 504, if it has a deadline of its own or the app's. */
+  timeout: number | undefined;
   /** No extractor, no body, no async schema: the input is ready without awaiting anything. */
   sync: boolean;
 }
 
 const partOrder: readonly Part[] = ["params", "query", "headers", "body"];
-const plans = new WeakMap<AnyJob, Plan>();
 
-function planOf(job: AnyJob): Plan {
-  let plan = plans.get(job);
-  if (plan) return plan;
+export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: number | undefined }): Plan {
   const spec = job.spec as Record<string, unknown>;
   const extractors = Object.keys(spec)
     .filter((name) => typeof spec[name] === "function")
     .map((name): [string, Extractor<unknown, unknown>] => [name, spec[name] as Extractor<unknown, unknown>]);
   const parts = partOrder.filter((name) => job.spec[name]).map((name): [Part, Schema] => [name, job.spec[name]!]);
-  plan = {
+  return {
+    job,
     extractors,
     parts,
     accept: acceptOf(job.options.accept),
-    bodyLimit: job.options.bodyLimit,
+    bodyLimit: job.options.bodyLimit ?? defaults.bodyLimit,
+    timeout: job.options.timeout ?? defaults.timeout,
     sync: extractors.length === 0 && parts.every(([name, schema]) => name !== "body" && !schema.async),
   };
-  plans.set(job, plan);
-  return plan;
 }
 
 function rawPart(name: Exclude<Part, "body">, params: Record<string, string>, incoming: Incoming): unknown {
@@ -65,7 +68,6 @@ async function extractLater(
   params: Record<string, string>,
   incoming: Incoming,
   ctx: Context,
-  appLimit: number,
 ): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
   // Extractors first: who is asking (a token, a tenant) is judged before what they sent.
@@ -80,7 +82,7 @@ async function extractLater(
   }
   const errors: FieldError[] = [];
   for (const [name, schema] of plan.parts) {
-    const raw = name === "body" ? await readBody(incoming, plan.accept, plan.bodyLimit ?? appLimit) : rawPart(name, params, incoming);
+    const raw = name === "body" ? await readBody(incoming, plan.accept, plan.bodyLimit) : rawPart(name, params, incoming);
     let checked = check(schema, raw, name);
     if (checked instanceof Promise) checked = await checked;
     if (checked.ok) input[name] = checked.value;
@@ -95,13 +97,12 @@ async function extractLater(
  * job reads nothing that must be awaited; every failure is an HttpError (or the job's own).
  */
 export function extractAndRun(
-  job: AnyJob,
+  plan: Plan,
   params: Record<string, string>,
   incoming: Incoming,
   ctx: Context,
-  appLimit: number,
 ): ReturnType<AnyJob["run"]> | Promise<Awaited<ReturnType<AnyJob["run"]>>> {
-  const plan = planOf(job);
+  const { job } = plan;
   if (plan.sync) return job.run(extractNow(plan, params, incoming), ctx);
-  return extractLater(plan, params, incoming, ctx, appLimit).then((input) => job.run(input, ctx));
+  return extractLater(plan, params, incoming, ctx).then((input) => job.run(input, ctx));
 }

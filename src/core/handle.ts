@@ -2,7 +2,8 @@ import { isHttpError, type HttpError } from "./http-error.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
 import { consoleSink, guardedSink, logger, silentSink } from "./log.js";
 import { checkPath } from "./parts.js";
-import { extractAndRun } from "./extract.js";
+import { extractAndRun, planJob, type Plan } from "./extract.js";
+import type { AnyJob } from "./job.js";
 import { requestIdOf } from "./request-id.js";
 import { DeadlineExceeded, faultToOutgoing, noRoute, problemToOutgoing, serverFault, wrongMethod } from "./problems.js";
 import { byteLength, isStream, resultToOutgoing } from "./result.js";
@@ -20,20 +21,29 @@ export interface AppOptions {
 
 export const defaultBodyLimit = 1024 * 1024;
 
-/** An app made ready to answer: routes compiled once, options settled. */
+/** An app made ready to answer: routes compiled once, options settled, each job's plan made on its first request. */
 export interface Prepared {
   match: Matcher;
+  /** The app's body limit, for adapters that refuse a body before any job is known. */
   bodyLimit: number;
+  /** The app's timeout, for the OpenAPI document's 504. */
   timeout: number | undefined;
   sink: LogSink;
+  plan(job: AnyJob): Plan;
 }
 
 export function prepare(app: App, options: AppOptions = {}): Prepared {
+  const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout };
+  const plans = new WeakMap<AnyJob, Plan>();
   return {
     match: matcher(app),
-    bodyLimit: options.bodyLimit ?? defaultBodyLimit,
-    timeout: options.timeout,
+    ...defaults,
     sink: options.log === false ? silentSink : guardedSink(options.log ?? consoleSink),
+    plan: (job) => {
+      let plan = plans.get(job);
+      if (!plan) plans.set(job, (plan = planJob(job, defaults)));
+      return plan;
+    },
   };
 }
 
@@ -49,11 +59,11 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     const found = app.match(incoming.method, incoming.path);
     if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
     if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
-    const { job } = found;
-    call.arm(job.options.timeout ?? app.timeout);
+    const plan = app.plan(found.job);
+    call.arm(plan.timeout);
     // The deadline bounds the reading of the request too: an extractor's lookup or a slow
     // upload that outlives it answers 504 like a slow job, rather than holding the request.
-    out = resultToOutgoing(await call.race(extractAndRun(job, found.params, incoming, call, app.bodyLimit)));
+    out = resultToOutgoing(await call.race(extractAndRun(plan, found.params, incoming, call)));
     if (isStream(out.body) && incoming.method !== "HEAD") {
       out.body = await call.streamBody(out.body);
       // The deadline now bounds the rest of the stream; the stream disarms it when it ends.
