@@ -3,7 +3,8 @@
  * The `Request` is the input as the platform hands it over; nothing here imports Node.
  */
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
-import { lastResort, tooLarge } from "../core/problems.js";
+import { lastResort } from "../core/problems.js";
+import { readWhole } from "../core/read-whole.js";
 import type { App } from "../core/routes.js";
 import type { Env, Incoming, Outgoing } from "../core/types.js";
 
@@ -39,25 +40,6 @@ function headersOf(headers: Headers): Record<string, string> {
   return record;
 }
 
-/** Reads the body stream, refusing it with 413 as soon as it passes `limit`: never held whole. */
-async function readLimited(stream: ReadableStream<Uint8Array<ArrayBuffer>>, limit: number): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array<ArrayBuffer>[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      // Stop reading: what the client still sends is dropped by the runtime.
-      void reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? chunks[0]! : new Uint8Array(await new Blob(chunks).arrayBuffer());
-}
-
 /**
  * Maps the `Request` to core's `Incoming`; core checks `content-length` before reading.
  * `request.url` is already a serialized URL, so parsing it again changes nothing: the path
@@ -71,7 +53,7 @@ export function incomingOf(request: Request): Incoming {
     path: url.pathname,
     query: url.search.slice(1),
     headers: headersOf(request.headers),
-    body: body ? (limit) => readLimited(body, limit) : undefined,
+    body: body ? (limit) => readWhole(body, limit) : undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 /** What every event kind needs to turn core's `Outgoing` into its result: the body, encoded. */
 import { statusText } from "../../core/status.js";
+import { readWhole } from "../../core/read-whole.js";
 import type { Outgoing } from "../../core/types.js";
 
 /** A response whose body is text, bytes or nothing: a stream has been read whole. */
@@ -37,17 +38,7 @@ export function isBuffered(out: Outgoing): out is Buffered {
  */
 export async function buffer(out: Outgoing): Promise<Buffered> {
   if (isBuffered(out)) return out;
-  const body = out.body as ReadableStream<Uint8Array>;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  const bytes = Buffer.concat(chunks, size);
+  const bytes = await readWhole(out.body as ReadableStream<Uint8Array>);
   let type: string | undefined;
   for (const [name, value] of out.headers) if (name === "content-type") type = value;
   if (type !== undefined && textual.test(type)) {
