@@ -7,8 +7,8 @@ export type Schema = GenericSchema | GenericSchemaAsync;
 export type RequestView = Omit<Incoming, "body">;
 
 /**
- * The heir of varhandler's `HTTPX(r) (X, error)`: reads one typed argument from the
- * request. A throw answers 400, or the status of a thrown HttpError.
+ * Reads one typed argument of the job from the request (a token, a tenant), before the
+ * schemas run. A throw answers 400, or the status of a thrown HttpError.
  */
 export type Extractor<T = unknown, E = Env> = (req: RequestView, ctx: Context<E>) => T | Promise<T>;
 
