@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Command } from "../main.js";
+import type { Command } from "../command.js";
 import { parseK8sArgs, usage } from "../../deploy/k8s/flags.js";
 import { generate, manifestsFolder } from "../../deploy/k8s/generate.js";
 import { InvalidK8sInput, resolveOptions } from "../../deploy/k8s/options.js";
