@@ -35,7 +35,7 @@ export function kindOf(event: unknown): EventKind | undefined {
 }
 
 /** What is known of an event before it is read: its source's processor, and the result shape its answer must take. */
-export interface Source {
+interface Source {
   processor: Processor;
   reply: ResultShaper;
 }

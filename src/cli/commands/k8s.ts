@@ -16,7 +16,7 @@ function gitSha(): string | undefined {
 }
 
 /** Writes the files, and removes the autoscaler an earlier run wrote when it is no longer asked for. */
-export function writeGenerated(out: string, files: Record<string, string>): void {
+function writeGenerated(out: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
     writeFileSync(join(out, path), text);

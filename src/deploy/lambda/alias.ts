@@ -17,7 +17,7 @@ export function getAlias(ctx: DeployContext, functionName: string, alias: string
 }
 
 /** The newest version the alias sends traffic to: its canary if it has one, else its version. */
-export function aliasTarget(alias: AliasConfiguration): string | undefined {
+function aliasTarget(alias: AliasConfiguration): string | undefined {
   return canaryOf(alias)?.version ?? alias.FunctionVersion;
 }
 
@@ -28,7 +28,7 @@ export function canaryOf(alias: AliasConfiguration): { version: string; weight: 
 }
 
 /** Where the alias should point: all traffic to one version, or a share to a second one. */
-export interface Routing {
+interface Routing {
   version: string;
   canary?: { version: string; weight: number } | undefined;
 }

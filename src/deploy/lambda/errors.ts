@@ -78,13 +78,13 @@ export async function retryOnConflict<T>(
   }
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   attempts?: number;
   firstDelayMs?: number;
   onRetry?: (attempt: number, delayMs: number) => void;
 }
 
-export function isConflict(error: unknown): boolean {
+function isConflict(error: unknown): boolean {
   return error instanceof Error && error.name === "ResourceConflictException";
 }
 

@@ -71,7 +71,7 @@ export async function ensureFunctionUrl(
  * lambda:InvokedViaFunctionUrl condition, to calls that come through a Function URL).
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
  */
-export function publicUrlStatements(alias: string): Statement[] {
+function publicUrlStatements(alias: string): Statement[] {
   return [
     {
       StatementId: `jobwrap-url-public-${alias}`,
@@ -89,7 +89,7 @@ export function publicUrlStatements(alias: string): Statement[] {
 }
 
 /** Adds the statements the policy lacks (found by their statement id). */
-export async function ensureStatements(ctx: DeployContext, target: Target, statements: Statement[]): Promise<void> {
+async function ensureStatements(ctx: DeployContext, target: Target, statements: Statement[]): Promise<void> {
   const present = await statementIds(ctx, target);
   const missing = statements.filter((statement) => !present.has(statement.StatementId));
   if (missing.length === 0) ctx.progress("public access permissions already in place");
@@ -100,7 +100,7 @@ export async function ensureStatements(ctx: DeployContext, target: Target, state
 }
 
 /** Removes those of the statements the policy has. */
-export async function removeStatements(ctx: DeployContext, target: Target, statements: Statement[]): Promise<void> {
+async function removeStatements(ctx: DeployContext, target: Target, statements: Statement[]): Promise<void> {
   const present = await statementIds(ctx, target);
   for (const { StatementId, Action } of statements.filter((statement) => present.has(statement.StatementId))) {
     ctx.progress(`removing public ${Action} from ${target.FunctionName}:${target.Qualifier}`);
