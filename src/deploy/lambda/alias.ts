@@ -43,51 +43,56 @@ export function routingFor(current: AliasConfiguration | undefined, version: str
   return { version: stable, canary: { version, weight: canaryPercent / 100 } };
 }
 
-/** Creates the alias or moves it to `routing`, or leaves it when it already routes so. */
-export async function routeAlias(
+/**
+ * Creates the alias or moves it to `routing`, or leaves it when it already routes so; retried
+ * whole on a conflict, so each try says again what it does.
+ */
+export function routeAlias(
   ctx: DeployContext,
   functionName: string,
   aliasName: string,
   current: AliasConfiguration | undefined,
   routing: Routing,
 ): Promise<void> {
-  const weights = routing.canary ? { [routing.canary.version]: routing.canary.weight } : {};
-  const describe = routing.canary
-    ? `${Math.round(routing.canary.weight * 1000) / 10}% to version ${routing.canary.version}, the rest to version ${routing.version}`
-    : `all traffic to version ${routing.version}`;
-  if (!current) {
-    ctx.progress(`creating alias ${aliasName}: ${describe}`);
+  return retryOnConflict(async () => {
+    const weights = routing.canary ? { [routing.canary.version]: routing.canary.weight } : {};
+    const describe = routing.canary
+      ? `${Math.round(routing.canary.weight * 1000) / 10}% to version ${routing.canary.version}, the rest to version ${routing.version}`
+      : `all traffic to version ${routing.version}`;
+    if (!current) {
+      ctx.progress(`creating alias ${aliasName}: ${describe}`);
+      await ctx.client.send(
+        new CreateAliasCommand({
+          FunctionName: functionName,
+          Name: aliasName,
+          FunctionVersion: routing.version,
+          ...(routing.canary && { RoutingConfig: { AdditionalVersionWeights: weights } }),
+        }),
+      );
+      return;
+    }
+    const canary = canaryOf(current);
+    const same =
+      current.FunctionVersion === routing.version &&
+      canary?.version === routing.canary?.version &&
+      canary?.weight === routing.canary?.weight;
+    if (same) {
+      ctx.progress(`alias ${aliasName} already sends ${describe}`);
+      return;
+    }
+    ctx.progress(`moving alias ${aliasName}: ${describe}`);
     await ctx.client.send(
-      new CreateAliasCommand({
+      new UpdateAliasCommand({
         FunctionName: functionName,
         Name: aliasName,
         FunctionVersion: routing.version,
-        ...(routing.canary && { RoutingConfig: { AdditionalVersionWeights: weights } }),
+        // An empty map is how Lambda is told to drop the weights.
+        RoutingConfig: { AdditionalVersionWeights: weights },
+        // Refuses the move if someone else moved the alias since we read it.
+        RevisionId: current.RevisionId,
       }),
     );
-    return;
-  }
-  const canary = canaryOf(current);
-  const same =
-    current.FunctionVersion === routing.version &&
-    canary?.version === routing.canary?.version &&
-    canary?.weight === routing.canary?.weight;
-  if (same) {
-    ctx.progress(`alias ${aliasName} already sends ${describe}`);
-    return;
-  }
-  ctx.progress(`moving alias ${aliasName}: ${describe}`);
-  await ctx.client.send(
-    new UpdateAliasCommand({
-      FunctionName: functionName,
-      Name: aliasName,
-      FunctionVersion: routing.version,
-      // An empty map is how Lambda is told to drop the weights.
-      RoutingConfig: { AdditionalVersionWeights: weights },
-      // Refuses the move if someone else moved the alias since we read it.
-      RevisionId: current.RevisionId,
-    }),
-  );
+  }, conflictRetryFor(ctx));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { canaryOf, getAlias, routeAlias, routingFor, versionToRoute } from "./alias.js";
 import { connect, realPacing, type ClientOptions, type DeployContext, type Pacing } from "./context.js";
-import { conflictRetryFor, DeployError, retryOnConflict } from "./errors.js";
+import { DeployError } from "./errors.js";
 import { ensureFunction } from "./function.js";
 import { ensureFunctionUrl } from "./function-url.js";
 import type { LambdaDeployOptions, Progress } from "./options.js";
@@ -30,7 +30,7 @@ export async function deployLambda(
     if (options.canary !== undefined && !routing.canary) {
       progress(`no earlier version behind alias ${options.alias} to share traffic with: sending it all to version ${version}`);
     }
-    await retryOnConflict(() => routeAlias(ctx, options.name, options.alias, alias, routing), conflictRetryFor(ctx));
+    await routeAlias(ctx, options.name, options.alias, alias, routing);
     const url = await ensureFunctionUrl(ctx, options.name, options.alias, options.url);
     return { version, url };
   });
@@ -51,10 +51,7 @@ export async function promoteCanary(
       progress(`alias ${target.alias} has no canary: it sends all traffic to version ${alias.FunctionVersion}`);
       return { version: alias.FunctionVersion! };
     }
-    await retryOnConflict(
-      () => routeAlias(ctx, target.name, target.alias, alias, { version: canary.version }),
-      conflictRetryFor(ctx),
-    );
+    await routeAlias(ctx, target.name, target.alias, alias, { version: canary.version });
     return { version: canary.version };
   });
 }
