@@ -36,7 +36,10 @@ export async function deployLambda(
   });
 }
 
-/** Ends a canary: the alias sends all its traffic to the version that had the canary's share. */
+/**
+ * Ends a canary: the alias sends all its traffic to the version that had the canary's share.
+ * Its connection, progress and pacing parameters repeat `deployLambda`'s: the CLI hands either the same ones.
+ */
 export async function promoteCanary(
   target: { name: string; alias: string },
   connection: ClientOptions,
