@@ -1,7 +1,7 @@
 /**
- * The HTTP events Lambda hands a function, as far as jobwrap reads them, and the results each
- * source accepts. Declared here rather than taken from `@types/aws-lambda`, so the published
- * types need no extra package.
+ * The HTTP events Lambda hands a function, as far as jobwrap reads them, the results each
+ * source accepts, and the processor each source has for both. Declared here rather than taken
+ * from `@types/aws-lambda`, so the published types need no extra package.
  */
 import type { Incoming } from "../../core/types.js";
 import type { Fields } from "./fields.js";

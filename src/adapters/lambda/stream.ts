@@ -84,7 +84,7 @@ async function writeBody(stream: ResponseStream, body: OutgoingBody, started: ()
  * the rejection, which the runtime sends as an error trailer, can tell it the body was cut short.
  */
 export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHandler {
-  // Made once a handler, as `wrap`'s are: the same three lines, each handler keeping its own.
+  // Set up once per handler; `wrap` repeats these three lines because each handler keeps its own.
   const prepared = prepare(app, options);
   const settings = pathSettings(options);
   const { safetyMargin } = options;
