@@ -5,11 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-
-export interface Command {
-  /** Runs with the arguments after the command's name; resolves to the exit code. */
-  run(args: string[]): Promise<number>;
-}
+import type { Command } from "./command.js";
 
 interface Entry {
   /** One line for `jobwrap help`, known without loading the command and its tools. */

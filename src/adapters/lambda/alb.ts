@@ -1,22 +1,22 @@
 /** Application Load Balancer targets, in single-value or multi-value header mode. */
 import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
-import type { AlbResult } from "./events.js";
+import type { AlbResult, DroppedCookies, Processor } from "./events.js";
 import { flag, text, type Fields } from "./fields.js";
-import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
+import { addHeaders, addMultiHeaders, bodyReaderOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
 import { encodeBody, statusDescription, type Buffered } from "./response.js";
-import type { Settings } from "./settings.js";
+import type { PathSettings } from "./options.js";
 
 /**
  * The target group's mode shows in the event: ALB reads the response's matching field only.
  * Decided by presence alone, so a malformed map is still answered in the mode it came in.
  */
-export function isMultiValue(event: Fields): boolean {
+function isMultiValue(event: Fields): boolean {
   return event.multiValueHeaders !== undefined && event.multiValueHeaders !== null;
 }
 
 /** Reads an ALB event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
-export function incomingAlb(event: Fields, settings: Settings): Incoming {
+function incomingOfAlbEvent(event: Fields, settings: PathSettings): Incoming {
   const multi = isMultiValue(event);
   const headers = headerMap();
   if (multi) addMultiHeaders(headers, event.multiValueHeaders, "/multiValueHeaders");
@@ -29,7 +29,7 @@ export function incomingAlb(event: Fields, settings: Settings): Incoming {
       ? queryOf(event.multiValueQueryStringParameters, event.queryStringParameters, false)
       : queryOf(undefined, event.queryStringParameters, false),
     headers,
-    body: bodyOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
+    body: bodyReaderOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
   };
 }
 
@@ -38,7 +38,7 @@ export function incomingAlb(event: Fields, settings: Settings): Incoming {
  * are joined with commas, except `set-cookie`, which cannot be joined; the last one is sent
  * (as ALB itself keeps the last of a repeated request header) and `lost` is told of the rest.
  */
-export function resultAlb(out: Buffered, multiValue: boolean, lost: (dropped: number) => void): AlbResult {
+function resultAlb(out: Buffered, multiValue: boolean, lost: DroppedCookies): AlbResult {
   const { body, isBase64Encoded } = encodeBody(out.body);
   const result: AlbResult = { statusCode: out.status, statusDescription: statusDescription(out.status), body, isBase64Encoded };
   if (multiValue) {
@@ -61,3 +61,11 @@ export function resultAlb(out: Buffered, multiValue: boolean, lost: (dropped: nu
   result.headers = headers;
   return result;
 }
+
+const multiValueResult = (out: Buffered, lost: DroppedCookies): AlbResult => resultAlb(out, true, lost);
+const singleValueResult = (out: Buffered, lost: DroppedCookies): AlbResult => resultAlb(out, false, lost);
+
+export const albProcessor: Processor = {
+  incoming: incomingOfAlbEvent,
+  result: (event) => (isMultiValue(event) ? multiValueResult : singleValueResult),
+};

@@ -1,9 +1,12 @@
 /**
- * The HTTP events Lambda hands a function, as far as jobwrap reads them, and the results each
- * source accepts. Declared here rather than taken from `@types/aws-lambda`, so the published
- * types need no extra package.
+ * The HTTP events Lambda hands a function, as far as jobwrap reads them, the results each
+ * source accepts, and the processor each source has for both. Declared here rather than taken
+ * from `@types/aws-lambda`, so the published types need no extra package.
  */
-import { isFields } from "./fields.js";
+import type { Incoming } from "../../core/types.js";
+import type { Fields } from "./fields.js";
+import type { PathSettings } from "./options.js";
+import type { Buffered } from "./response.js";
 
 type Strings = Record<string, string | undefined>;
 type StringLists = Record<string, string[] | undefined>;
@@ -96,20 +99,16 @@ export interface LambdaContext {
 
 export type EventKind = "v1" | "v2" | "alb";
 
-/**
- * Tells the source from the event's structure, never from one field's presence alone: a REST API
- * behind a custom domain's base path mapping also carries a `rawPath`, and only payload 2.0 has
- * a `requestContext.http` object. Field types are not judged here: an event shaped like an HTTP
- * event with a wrong type inside is still one, answered 400 by the reader.
- */
-export function kindOf(event: unknown): EventKind | undefined {
-  if (!isFields(event)) return undefined;
-  const context = isFields(event.requestContext) ? event.requestContext : undefined;
-  if (context?.elb !== undefined) return "alb";
-  if (isFields(context?.http)) return "v2";
-  if (event.httpMethod !== undefined) return "v1";
-  // No `http` object and no `httpMethod`: payload 2.0 by what it says of itself, its
-  // `requestContext` missing or malformed (a 400 once read).
-  if (event.version === "2.0" || event.rawPath !== undefined) return "v2";
-  return undefined;
+/** Told how many `set-cookie` headers a result shape could not carry (ALB's single-value mode takes one). */
+export type DroppedCookies = (dropped: number) => void;
+
+/** Shapes core's answer, its stream already read whole, as one source's result. */
+export type ResultShaper = (out: Buffered, lost: DroppedCookies) => LambdaHttpResult;
+
+/** One event source: how its event is read, and which result shape it accepts. */
+export interface Processor {
+  /** The event as core's `Incoming`, read by the types its source sends: a wrong type throws `MalformedEvent`. */
+  incoming(event: Fields, settings: PathSettings): Incoming;
+  /** The result shape for this event, chosen before the event is read so that a failure is answered in it too. */
+  result(event: Fields): ResultShaper;
 }

@@ -45,12 +45,17 @@ export function fields(value: unknown, pointer: string): Fields | undefined {
   return value;
 }
 
+/** A list of strings, or absent; `expected` names the type in the 400. */
+function stringList(value: unknown, pointer: string, expected: string): readonly string[] | undefined {
+  if (absent(value)) return undefined;
+  if (!Array.isArray(value)) throw malformed(pointer, expected);
+  for (const item of value) if (typeof item !== "string") throw malformed(pointer, expected);
+  return value as string[];
+}
+
 /** A list of strings (payload 2.0's `cookies`). */
 export function texts(value: unknown, pointer: string): readonly string[] | undefined {
-  if (absent(value)) return undefined;
-  if (!Array.isArray(value)) throw malformed(pointer, "a list of strings");
-  for (const item of value) if (typeof item !== "string") throw malformed(pointer, "a list of strings");
-  return value as string[];
+  return stringList(value, pointer, "a list of strings");
 }
 
 /**
@@ -65,8 +70,5 @@ export function entry(value: unknown, map: string): string | undefined {
 
 /** A multi-value map's entry: a list of strings, or absent. */
 export function entries(value: unknown, map: string): readonly string[] | undefined {
-  if (absent(value)) return undefined;
-  if (!Array.isArray(value)) throw malformed(map, "an object of lists of strings");
-  for (const item of value) if (typeof item !== "string") throw malformed(map, "an object of lists of strings");
-  return value as string[];
+  return stringList(value, map, "an object of lists of strings");
 }

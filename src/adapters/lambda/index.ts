@@ -11,16 +11,12 @@ import { prepare } from "../../core/handle.js";
 import { lastResort } from "../../core/problems.js";
 import type { App } from "../../core/routes.js";
 import type { Outgoing } from "../../core/types.js";
-import { resultAlb } from "./alb.js";
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
-import { answerId, failureAnswer, Invocation, run, sourceOf, type LambdaOptions, type Source } from "./invoke.js";
+import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
+import { pathSettings, type LambdaOptions } from "./options.js";
 import { buffer, isBuffered, type Buffered } from "./response.js";
-import { settle } from "./settings.js";
-import { resultV1 } from "./v1.js";
-import { resultV2 } from "./v2.js";
 
-export type { LambdaOptions } from "./invoke.js";
-export type { PathOptions } from "./settings.js";
+export type { LambdaOptions, PathOptions } from "./options.js";
 export type {
   AlbEvent,
   AlbResult,
@@ -33,7 +29,7 @@ export type {
   LambdaHttpEvent,
   LambdaHttpResult,
 } from "./events.js";
-export { kindOf } from "./events.js";
+export { kindOf } from "./invoke.js";
 export { wrapStream, type ResponseStream, type StreamingHandler } from "./stream.js";
 
 export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) => Promise<LambdaHttpResult>;
@@ -49,7 +45,7 @@ export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) =>
  */
 export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
   const prepared = prepare(app, options);
-  const settings = settle(options);
+  const settings = pathSettings(options);
   const { safetyMargin } = options;
   let warned = false;
   const lost = (dropped: number) => {
@@ -60,27 +56,23 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
       message: `an ALB target group in single-value header mode takes one set-cookie a response; ${dropped} more were dropped. Turn on multi-value headers for the target group.`,
     });
   };
-  /** The result shape the event's source accepts, chosen before anything can fail, so a failure is answered in it too. */
-  const replyFor = ({ kind, multiValue }: Source) => (out: Buffered): LambdaHttpResult =>
-    kind === "v2" ? resultV2(out) : kind === "v1" ? resultV1(out) : resultAlb(out, multiValue, lost);
   /** A stream that fails while it is read whole (core logged why): nothing has been sent yet, so a problem can still go. */
   const streamFailed = (answered: Outgoing, error: unknown): Buffered => {
     const requestId = answered.headers.find(([name]) => name === "x-request-id")?.[1];
     return lastResort(error, prepared.sink, requestId) as Buffered;
   };
   return async (event, context) => {
-    const source = sourceOf(event);
-    const reply = replyFor(source);
+    const { processor, reply } = sourceOf(event);
     const invocation = new Invocation(context, safetyMargin);
     let result: LambdaHttpResult;
     try {
-      const answered = await run(prepared, source.kind, event, settings, invocation);
+      const answered = await run(prepared, processor, event, settings, invocation);
       const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
-      result = reply(out);
+      result = reply(out, lost);
     } catch (error) {
-      result = reply(failureAnswer(prepared.sink, error, answerId(invocation)) as Buffered);
+      result = reply(failureAnswer(prepared.sink, error, answerId(invocation)) as Buffered, lost);
     }
-    if (invocation.waiting) await invocation.settle();
+    if (invocation.waiting) await invocation.awaitWork();
     return result;
   };
 }

@@ -1,40 +1,43 @@
-/** One invocation: the event to `Incoming`, Lambda's context to core's `Platform`, and the answer when that fails. */
-import { handle, type AppOptions, type Prepared } from "../../core/handle.js";
+/** One invocation: the event's source told once, its context as core's `Platform`, and the answer when that fails. */
+import { handle, type Prepared } from "../../core/handle.js";
 import { requestIdOf } from "../../core/request-id.js";
 import { lastResort } from "../../core/problems.js";
-import type { Incoming, LogSink, Outgoing, Platform } from "../../core/types.js";
-import { incomingAlb, isMultiValue } from "./alb.js";
-import { kindOf, type EventKind, type LambdaContext } from "./events.js";
-import { MalformedEvent, type Fields } from "./fields.js";
-import type { Settings } from "./settings.js";
-import { incomingV1 } from "./v1.js";
-import { incomingV2 } from "./v2.js";
+import type { LogSink, Outgoing, Platform } from "../../core/types.js";
+import { albProcessor } from "./alb.js";
+import type { EventKind, LambdaContext, Processor, ResultShaper } from "./events.js";
+import { isFields, MalformedEvent, type Fields } from "./fields.js";
+import type { PathSettings } from "./options.js";
+import { v1Processor } from "./v1.js";
+import { v2Processor } from "./v2.js";
 
-export interface LambdaOptions extends AppOptions {
-  /** See `PathOptions`. */
-  basePath?: string;
-  stripStage?: boolean;
-  /**
-   * Milliseconds kept back from the time Lambda gives the invocation, so a job past its
-   * deadline still answers 504 before Lambda ends it. Default 500, or a quarter of the time
-   * left when that is less.
-   */
-  safetyMargin?: number;
+/**
+ * Every event source by kind: the one place the kind is told from the event, and the processor
+ * found there both reads the event and shapes the result (`wrapStream` reads with it only).
+ */
+const processors: { readonly [K in EventKind]: Processor } = { v1: v1Processor, v2: v2Processor, alb: albProcessor };
+
+/**
+ * Tells the source from the event's structure, never from one field's presence alone: a REST API
+ * behind a custom domain's base path mapping also carries a `rawPath`, and only payload 2.0 has
+ * a `requestContext.http` object. Field types are not judged here: an event shaped like an HTTP
+ * event with a wrong type inside is still one, answered 400 by the reader.
+ */
+export function kindOf(event: unknown): EventKind | undefined {
+  if (!isFields(event)) return undefined;
+  const context = isFields(event.requestContext) ? event.requestContext : undefined;
+  if (context?.elb !== undefined) return "alb";
+  if (isFields(context?.http)) return "v2";
+  if (event.httpMethod !== undefined) return "v1";
+  // No `http` object and no `httpMethod`: payload 2.0 by what it says of itself, its
+  // `requestContext` missing or malformed (a 400 once read).
+  if (event.version === "2.0" || event.rawPath !== undefined) return "v2";
+  return undefined;
 }
 
-export const defaultSafetyMargin = 500;
-
-/** The event as core's `Incoming`, read by the types its source sends: a wrong type throws `MalformedEvent`. */
-export function incomingOf(kind: EventKind, event: Fields, settings: Settings): Incoming {
-  if (kind === "v2") return incomingV2(event, settings);
-  if (kind === "v1") return incomingV1(event, settings);
-  return incomingAlb(event, settings);
-}
-
-/** What is known of an event before it is read: its source, and for ALB the header mode its answer must use. */
-export interface Source {
-  kind: EventKind;
-  multiValue: boolean;
+/** What is known of an event before it is read: its source's processor, and the result shape its answer must take. */
+interface Source {
+  processor: Processor;
+  reply: ResultShaper;
 }
 
 /**
@@ -42,21 +45,23 @@ export interface Source {
  * invocation's error: no HTTP client waits on an event that is no HTTP request.
  */
 export function sourceOf(event: unknown): Source {
-  let kind: EventKind | undefined;
-  let multiValue = false;
+  let source: Source | undefined;
   try {
-    kind = kindOf(event);
-    multiValue = kind === "alb" && isMultiValue(event as Fields);
+    const kind = kindOf(event);
+    if (kind !== undefined) {
+      const processor = processors[kind];
+      source = { processor, reply: processor.result(event as Fields) };
+    }
   } catch {
     // Its properties throw when read (a Proxy, a getter): no source sends such an event.
-    kind = undefined;
+    source = undefined;
   }
-  if (kind === undefined) {
+  if (source === undefined) {
     throw new TypeError(
       `jobwrap/lambda: the event is not an HTTP request from API Gateway (REST or HTTP API), an Application Load Balancer or a Function URL; it is ${descriptionOf(event)}`,
     );
   }
-  return { kind, multiValue };
+  return source;
 }
 
 const listedKeys = 10;
@@ -80,6 +85,8 @@ function descriptionOf(value: unknown): string {
     return "a value that cannot be inspected";
   }
 }
+
+const defaultSafetyMargin = 500;
 
 /**
  * What core needs to know of one invocation: its request id, its deadline, and the work handed
@@ -110,8 +117,8 @@ export class Invocation implements Platform {
     return this.#work !== undefined && this.#work.length > 0;
   }
 
-  async settle(): Promise<void> {
-    // Work may add more work while it runs.
+  /** Awaits every piece of `waitUntil` work, including work added while it runs. */
+  async awaitWork(): Promise<void> {
     while (this.#work !== undefined && this.#work.length > 0) {
       const batch = this.#work;
       this.#work = [];
@@ -120,9 +127,9 @@ export class Invocation implements Platform {
   }
 }
 
-/** Runs one event through core. */
-export function run(app: Prepared, kind: EventKind, event: unknown, settings: Settings, platform: Platform): Promise<Outgoing> {
-  return handle(app, incomingOf(kind, event as Fields, settings), platform);
+/** Runs one event through core, read by its source's processor. */
+export function run(app: Prepared, processor: Processor, event: unknown, settings: PathSettings, platform: Platform): Promise<Outgoing> {
+  return handle(app, processor.incoming(event as Fields, settings), platform);
 }
 
 /** The id an answer made outside core carries: the awsRequestId when it is safe to echo, as core would pick it. */

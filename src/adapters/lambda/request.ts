@@ -5,7 +5,7 @@ import type { BodyReader } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
 import { entries, entry, fields, texts } from "./fields.js";
 
-export type Headers = Record<string, string | undefined>;
+type Headers = Record<string, string | undefined>;
 
 export function headerMap(): Headers {
   return bareRecord<string | undefined>();
@@ -97,12 +97,13 @@ export function addCookies(into: Headers, list: unknown, pointer: string): void 
 /** A character that can never stand literally in a percent-encoded path. */
 const unsafeInPath = /[^\x21-\x7e]+|[?#]|%(?![\da-fA-F]{2})/g;
 
-function escapeRun(run: string): string {
+/** Percent-encodes text for a path or a query; used for both, since they fail on the same input. */
+function encodeComponent(text: string): string {
   try {
-    return encodeURIComponent(run);
+    return encodeURIComponent(text);
   } catch {
     // A lone surrogate: no UTF-8 for it, so it stands as U+FFFD, as a browser sends it.
-    return encodeURIComponent(run.replace(/[\ud800-\udfff]/g, "\ufffd"));
+    return encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\ufffd"));
   }
 }
 
@@ -117,7 +118,7 @@ export function encodedPath(path: string | undefined): string {
   unsafeInPath.lastIndex = 0;
   if (unsafeInPath.test(path)) {
     unsafeInPath.lastIndex = 0;
-    path = path.replace(unsafeInPath, escapeRun);
+    path = path.replace(unsafeInPath, encodeComponent);
   }
   return path.charCodeAt(0) === 47 /* / */ ? path : "/" + path;
 }
@@ -127,22 +128,6 @@ export function stripPrefix(path: string, prefix: string | undefined): string {
   if (!prefix || !path.startsWith(prefix)) return path;
   if (path.length === prefix.length) return "/";
   return path.charCodeAt(prefix.length) === 47 ? path.slice(prefix.length) : path;
-}
-
-/** `api/v1/` → `/api/v1`; empty or `/` means none. */
-export function normalBasePath(basePath: string | undefined): string | undefined {
-  if (!basePath) return undefined;
-  let base = basePath.startsWith("/") ? basePath : "/" + basePath;
-  while (base.endsWith("/")) base = base.slice(0, -1);
-  return base === "" ? undefined : base;
-}
-
-function encodeComponent(text: string): string {
-  try {
-    return encodeURIComponent(text);
-  } catch {
-    return encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\ufffd"));
-  }
 }
 
 /**
@@ -191,7 +176,7 @@ function decodeBase64(text: string): Buffer {
  * Reads the event's body: base64 decoded when the source says so, and `null`, a missing body
  * and an empty one all alike (no reader: core sees no body). Decoded only when a job reads it.
  */
-export function bodyOf(body: string | undefined, base64: boolean | undefined): BodyReader | undefined {
+export function bodyReaderOf(body: string | undefined, base64: boolean | undefined): BodyReader | undefined {
   if (body === undefined || body === "") return undefined;
   return (limit) => {
     // Every UTF-8 or base64 byte needs at least 1 or 4/3 characters: a cheap refusal first.

@@ -8,7 +8,7 @@ export interface Buffered extends Outgoing {
   body: string | Uint8Array | null;
 }
 
-export interface EncodedBody {
+interface EncodedBody {
   body: string;
   isBase64Encoded: boolean;
 }

@@ -7,8 +7,8 @@ import { prepare } from "../../core/handle.js";
 import type { App } from "../../core/routes.js";
 import type { Outgoing, OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
-import { answerId, failureAnswer, Invocation, run, sourceOf, type LambdaOptions } from "./invoke.js";
-import { settle } from "./settings.js";
+import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
+import { pathSettings, type LambdaOptions } from "./options.js";
 import { headV2, type V2Head } from "./v2.js";
 
 /** The writable Lambda's Node runtime hands a streaming handler. */
@@ -84,26 +84,28 @@ async function writeBody(stream: ResponseStream, body: OutgoingBody, started: ()
  * the rejection, which the runtime sends as an error trailer, can tell it the body was cut short.
  */
 export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHandler {
+  // Set up once per handler; `wrap` repeats these three lines because each handler keeps its own.
   const prepared = prepare(app, options);
-  const settings = settle(options);
+  const settings = pathSettings(options);
   const { safetyMargin } = options;
   const handler: StreamingHandler = async (event, responseStream, context) => {
     const awslambda = runtime();
     if (!awslambda) {
       throw new Error("jobwrap/lambda: wrapStream needs the Lambda Node.js runtime's awslambda global (HttpResponseStream)");
     }
-    const { kind } = sourceOf(event);
+    // Every answer goes out in payload 2.0's streaming prelude: only the reading is the source's.
+    const { processor } = sourceOf(event);
     const invocation = new Invocation(context, safetyMargin);
     let started = false;
     const send = (out: Outgoing) =>
       writeBody(awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers)), out.body, () => (started = true));
     try {
-      await send(await run(prepared, kind, event, settings, invocation));
+      await send(await run(prepared, processor, event, settings, invocation));
     } catch (error) {
       if (started) throw error;
       await send(failureAnswer(prepared.sink, error, answerId(invocation)));
     } finally {
-      await invocation.settle();
+      await invocation.awaitWork();
     }
   };
   const awslambda = runtime();

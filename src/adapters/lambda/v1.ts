@@ -1,14 +1,14 @@
 /** API Gateway REST APIs, Lambda proxy integration (payload format 1.0). */
 import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
-import type { ApiGatewayV1Result } from "./events.js";
+import type { ApiGatewayV1Result, Processor } from "./events.js";
 import { fields, flag, text, type Fields } from "./fields.js";
-import { addHeaders, addMultiHeaders, bodyOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
+import { addHeaders, addMultiHeaders, bodyReaderOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
 import { encodeBody, type Buffered } from "./response.js";
-import type { Settings } from "./settings.js";
+import type { PathSettings } from "./options.js";
 
 /** Reads a REST API event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
-export function incomingV1(event: Fields, settings: Settings): Incoming {
+function incomingOfV1Event(event: Fields, settings: PathSettings): Incoming {
   // `multiValueHeaders` holds every value, `headers` only the last of each; an event written by
   // hand (a test, a console template) may fill only `headers`.
   const headers = headerMap();
@@ -25,12 +25,12 @@ export function incomingV1(event: Fields, settings: Settings): Incoming {
     // API Gateway decodes the parameters: encoded again, for core to decode once.
     query: queryOf(event.multiValueQueryStringParameters, event.queryStringParameters, true),
     headers,
-    body: bodyOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
+    body: bodyReaderOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
   };
 }
 
 /** Headers that repeat go in `multiValueHeaders` (API Gateway merges it with `headers`). */
-export function resultV1(out: Buffered): ApiGatewayV1Result {
+function resultV1(out: Buffered): ApiGatewayV1Result {
   const headers = bareRecord<string>();
   let multi: Record<string, string[]> | undefined;
   for (const [name, value] of out.headers) {
@@ -48,3 +48,5 @@ export function resultV1(out: Buffered): ApiGatewayV1Result {
   if (multi) result.multiValueHeaders = multi;
   return result;
 }
+
+export const v1Processor: Processor = { incoming: incomingOfV1Event, result: () => resultV1 };

@@ -1,14 +1,14 @@
 /** API Gateway HTTP APIs (payload format 2.0) and Lambda Function URLs, which share it. */
 import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
-import type { ApiGatewayV2Result } from "./events.js";
+import type { ApiGatewayV2Result, Processor } from "./events.js";
 import { fields, flag, text, type Fields } from "./fields.js";
-import { addCookies, addHeaders, bodyOf, encodedPath, headerMap, stripPrefix } from "./request.js";
+import { addCookies, addHeaders, bodyReaderOf, encodedPath, headerMap, stripPrefix } from "./request.js";
 import { encodeBody, type Buffered } from "./response.js";
-import type { Settings } from "./settings.js";
+import type { PathSettings } from "./options.js";
 
 /** Reads a payload 2.0 event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
-export function incomingV2(event: Fields, settings: Settings): Incoming {
+function incomingOfV2Event(event: Fields, settings: PathSettings): Incoming {
   const headers = addHeaders(headerMap(), event.headers, "/headers");
   addCookies(headers, event.cookies, "/cookies");
   const context = fields(event.requestContext, "/requestContext");
@@ -23,7 +23,7 @@ export function incomingV2(event: Fields, settings: Settings): Incoming {
     // Kept as the client sent it: core decodes it once.
     query: text(event.rawQueryString, "/rawQueryString") ?? "",
     headers,
-    body: bodyOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
+    body: bodyReaderOf(text(event.body, "/body"), flag(event.isBase64Encoded, "/isBase64Encoded")),
   };
 }
 
@@ -49,10 +49,12 @@ export function headV2(status: number, pairs: readonly [string, string][]): V2He
   return head;
 }
 
-export function resultV2(out: Buffered): ApiGatewayV2Result {
+function resultV2(out: Buffered): ApiGatewayV2Result {
   const result = headV2(out.status, out.headers) as ApiGatewayV2Result;
   const { body, isBase64Encoded } = encodeBody(out.body);
   result.body = body;
   result.isBase64Encoded = isBase64Encoded;
   return result;
 }
+
+export const v2Processor: Processor = { incoming: incomingOfV2Event, result: () => resultV2 };

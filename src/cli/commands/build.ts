@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import type { Command } from "../main.js";
+import { consoleIo, type Command, type Io } from "../command.js";
 import { BuildError, buildLambda, defaultOutDir } from "../../deploy/lambda/build.js";
 
 const usage = `usage: jobwrap build lambda <entry> [--out DIR]
@@ -12,14 +12,6 @@ const usage = `usage: jobwrap build lambda <entry> [--out DIR]
 Bundles the handler with esbuild into one ESM file (target node22, minified, @aws-sdk/* left
 to the runtime) and writes the deployment zip; the function's handler is index.handler.`;
 
-/** Where the command writes; tests pass their own. */
-export interface BuildIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleIo: BuildIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
-
 export const command: Command = {
   run: (args) => runBuild(args, consoleIo),
 };
@@ -28,7 +20,7 @@ function size(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-export async function runBuild(args: string[], io: BuildIo): Promise<number> {
+export async function runBuild(args: string[], io: Io): Promise<number> {
   const [platform, ...rest] = args;
   if (platform === "--help" || platform === "-h" || rest.includes("--help") || rest.includes("-h")) {
     io.out(usage);

@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { Command } from "../main.js";
+import { consoleIo, type Command, type Io } from "../command.js";
 import { defaults, type FunctionUrlMode } from "../../deploy/lambda/options.js";
 import type { Pacing } from "../../deploy/lambda/context.js";
 import { DeployError } from "../../deploy/lambda/errors.js";
+import { buildLambda, defaultOutDir } from "../../deploy/lambda/build.js";
 
 const usage = `usage: jobwrap deploy lambda <entry.ts> | --zip <file.zip>  --name <function> [options]
 
   --name NAME          the function's name (required)
   --zip FILE           deploy this zip instead of building <entry> with \`jobwrap build lambda\`
-  --out DIR            where the build goes (default .jobwrap/lambda)
+  --out DIR            where the build goes (default ${defaultOutDir})
   --handler H          the handler inside the zip (default ${defaults.handler})
   --role ARN           execution role; required when the function does not exist yet
   --region R           AWS region (default: AWS_REGION or the profile's)
@@ -26,15 +27,11 @@ const usage = `usage: jobwrap deploy lambda <entry.ts> | --zip <file.zip>  --nam
 
 Credentials come from the standard AWS chain: AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO, roles.`;
 
-/** Where the command writes: the URL to `out` (for scripts), progress and errors to `err`. */
-export interface DeployIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
+/** The URL goes to `out` (for scripts), progress and errors to `err`. */
+interface DeployIo extends Io {
   /** Waiting between polls and retries; tests shorten it. */
   pacing?: Pacing;
 }
-
-const consoleIo: DeployIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 export const command: Command = {
   run: (args) => runDeploy(args, consoleIo),
@@ -127,7 +124,7 @@ function readFlags(args: string[]) {
     name: values.name,
     entry,
     zipPath: values.zip,
-    outDir: values.out ?? ".jobwrap/lambda",
+    outDir: values.out ?? defaultOutDir,
     handler: values.handler,
     role: values.role,
     region: values.region,
@@ -175,7 +172,6 @@ async function deploymentZip(
     return { zip, handler: defaults.handler };
   }
   progress(`building ${flags.entry} (as \`jobwrap build lambda\` does)`);
-  const { buildLambda } = await import("../../deploy/lambda/build.js");
   const built = await buildLambda({ entry: flags.entry!, outDir: flags.outDir }).catch((error: Error) => {
     throw new DeployError(`build failed: ${error.message}`);
   });

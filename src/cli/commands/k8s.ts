@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Command } from "../main.js";
+import type { Command } from "../command.js";
 import { parseK8sArgs, usage } from "../../deploy/k8s/flags.js";
 import { generate, manifestsFolder } from "../../deploy/k8s/generate.js";
 import { InvalidK8sInput, resolveOptions } from "../../deploy/k8s/options.js";
@@ -16,7 +16,7 @@ function gitSha(): string | undefined {
 }
 
 /** Writes the files, and removes the autoscaler an earlier run wrote when it is no longer asked for. */
-export function writeGenerated(out: string, files: Record<string, string>): void {
+function writeGenerated(out: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
     writeFileSync(join(out, path), text);

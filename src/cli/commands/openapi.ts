@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { isJob, type Schema } from "../../core/job.js";
 import type { App } from "../../core/routes.js";
 import { openapi } from "../../openapi/index.js";
-import type { Command } from "../main.js";
+import { consoleIo, type Command, type Io } from "../command.js";
 
 const usage = `usage: jobwrap openapi <module> [--export NAME] [--title T] [--version V] [--server URL] [--out FILE]
 
@@ -18,13 +18,6 @@ const usage = `usage: jobwrap openapi <module> [--export NAME] [--title T] [--ve
 
 Prints the OpenAPI 3.1 document (JSON) of the app. Every valibot schema the module exports
 becomes a named component (\`export const User = v.object(...)\` → #/components/schemas/User).`;
-
-export interface OpenApiIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const consoleIo: OpenApiIo = { out: (text) => console.log(text), err: (text) => console.error(text) };
 
 export const command: Command = {
   run: (args) => runOpenApi(args, consoleIo),
@@ -46,7 +39,7 @@ function isSchema(value: unknown): value is Schema {
   return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "schema";
 }
 
-export async function runOpenApi(args: string[], io: OpenApiIo): Promise<number> {
+export async function runOpenApi(args: string[], io: Io): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

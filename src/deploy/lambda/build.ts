@@ -7,14 +7,14 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export interface BuildLambdaOptions {
+interface BuildLambdaOptions {
   /** The module exporting `handler` (TypeScript or JavaScript). */
   entry: string;
   /** Where `index.mjs` and `function.zip` go. Default `.jobwrap/lambda`. */
   outDir?: string;
 }
 
-export interface BuiltLambda {
+interface BuiltLambda {
   /** The bundle, `<outDir>/index.mjs`. */
   bundle: string;
   /** The deployment package, `<outDir>/function.zip`. */

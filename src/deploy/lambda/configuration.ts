@@ -1,5 +1,17 @@
-import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+/** The function's code and settings: what the options ask for, and what differs from what Lambda holds. */
+import { createHash } from "node:crypto";
+import { Runtime, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { LambdaDeployOptions } from "./options.js";
+
+/** The SDK's Node runtimes from nodejs22.x on: Node 20 is past its end of life. */
+export function nodeRuntimes(): Runtime[] {
+  return Object.values(Runtime).filter((runtime) => Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1] ?? 0) >= 22);
+}
+
+/** Lambda's `CodeSha256`: the base64 SHA-256 of the zip as uploaded, so equal means same code. */
+export function codeSha256(zip: Uint8Array): string {
+  return createHash("sha256").update(zip).digest("base64");
+}
 
 /** The settings UpdateFunctionConfiguration sets, as the options want them. */
 export function desiredConfiguration(options: LambdaDeployOptions, current?: FunctionConfiguration) {

@@ -1,12 +1,9 @@
-import { canaryOf, getAlias, routeAlias, routingFor } from "./alias.js";
-import { connect, type ClientOptions } from "./client.js";
-import { realPacing, type DeployContext, type Pacing } from "./context.js";
+import { canaryOf, getAlias, routeAlias, routingFor, versionToRoute } from "./alias.js";
+import { connect, realPacing, type ClientOptions, type DeployContext, type Pacing } from "./context.js";
 import { DeployError } from "./errors.js";
 import { ensureFunction } from "./function.js";
 import { ensureFunctionUrl } from "./function-url.js";
 import type { LambdaDeployOptions, Progress } from "./options.js";
-import { conflictRetryFor, retryOnConflict } from "./retry.js";
-import { versionToRoute } from "./version.js";
 
 export interface DeployResult {
   /** The version the alias now sends (all, or with a canary the new share of) traffic to. */
@@ -25,8 +22,7 @@ export async function deployLambda(
   progress: Progress,
   pacing: Pacing = realPacing,
 ): Promise<DeployResult> {
-  const ctx: DeployContext = { client: await connect(connection, progress), progress, pacing };
-  try {
+  return withContext(connection, progress, pacing, async (ctx) => {
     const { changed } = await ensureFunction(ctx, options);
     const alias = await getAlias(ctx, options.name, options.alias);
     const version = await versionToRoute(ctx, options, changed, alias);
@@ -34,23 +30,23 @@ export async function deployLambda(
     if (options.canary !== undefined && !routing.canary) {
       progress(`no earlier version behind alias ${options.alias} to share traffic with: sending it all to version ${version}`);
     }
-    await retryOnConflict(() => routeAlias(ctx, options.name, options.alias, alias, routing), conflictRetryFor(ctx));
+    await routeAlias(ctx, options.name, options.alias, alias, routing);
     const url = await ensureFunctionUrl(ctx, options.name, options.alias, options.url);
     return { version, url };
-  } finally {
-    ctx.client.destroy();
-  }
+  });
 }
 
-/** Ends a canary: the alias sends all its traffic to the version that had the canary's share. */
+/**
+ * Ends a canary: the alias sends all its traffic to the version that had the canary's share.
+ * Its connection, progress and pacing parameters repeat `deployLambda`'s: the CLI hands either the same ones.
+ */
 export async function promoteCanary(
   target: { name: string; alias: string },
   connection: ClientOptions,
   progress: Progress,
   pacing: Pacing = realPacing,
 ): Promise<DeployResult> {
-  const ctx: DeployContext = { client: await connect(connection, progress), progress, pacing };
-  try {
+  return withContext(connection, progress, pacing, async (ctx) => {
     const alias = await getAlias(ctx, target.name, target.alias);
     if (!alias) throw new DeployError(`alias ${target.alias} of ${target.name} does not exist: deploy first`);
     const canary = canaryOf(alias);
@@ -58,11 +54,21 @@ export async function promoteCanary(
       progress(`alias ${target.alias} has no canary: it sends all traffic to version ${alias.FunctionVersion}`);
       return { version: alias.FunctionVersion! };
     }
-    await retryOnConflict(
-      () => routeAlias(ctx, target.name, target.alias, alias, { version: canary.version }),
-      conflictRetryFor(ctx),
-    );
+    await routeAlias(ctx, target.name, target.alias, alias, { version: canary.version });
     return { version: canary.version };
+  });
+}
+
+/** Runs `steps` with a connected client, closed afterwards whatever happens. */
+async function withContext<T>(
+  connection: ClientOptions,
+  progress: Progress,
+  pacing: Pacing,
+  steps: (ctx: DeployContext) => Promise<T>,
+): Promise<T> {
+  const ctx: DeployContext = { client: await connect(connection, progress), progress, pacing };
+  try {
+    return await steps(ctx);
   } finally {
     ctx.client.destroy();
   }

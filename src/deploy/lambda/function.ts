@@ -1,18 +1,18 @@
+/** $LATEST: created or updated to the options, and waited for until Lambda has applied each change. */
 import {
   CreateFunctionCommand,
   GetFunctionCommand,
+  GetFunctionConfigurationCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
 } from "@aws-sdk/client-lambda";
-import { codeSha256 } from "./code-sha256.js";
-import { codeChanges, configurationChanges, desiredConfiguration } from "./configuration.js";
+import { codeChanges, codeSha256, configurationChanges, desiredConfiguration } from "./configuration.js";
 import type { DeployContext } from "./context.js";
-import { DeployError } from "./errors.js";
-import { notFoundAsUndefined } from "./not-found.js";
+import { conflictRetryFor, DeployError, notFoundAsUndefined, retryOnConflict } from "./errors.js";
 import type { LambdaDeployOptions } from "./options.js";
-import { conflictRetryFor, retryOnConflict } from "./retry.js";
-import { untilActive, untilUpdated } from "./wait.js";
 
 /**
  * Makes $LATEST hold the options' code and settings: creates the function, or updates its code
@@ -65,4 +65,30 @@ export async function ensureFunction(ctx: DeployContext, options: LambdaDeployOp
   const changed = code.length + settings.length > 0;
   if (!changed) progress(`function ${name}: code and configuration unchanged`);
   return { changed };
+}
+
+/** Until a new function's State is Active (Lambda creates it Pending). */
+function untilActive(ctx: DeployContext, name: string): Promise<void> {
+  return awaitState(ctx, name, "creation", waitUntilFunctionActiveV2);
+}
+
+/** Until LastUpdateStatus is Successful: Lambda refuses the next change while one is InProgress. */
+function untilUpdated(ctx: DeployContext, name: string): Promise<void> {
+  return awaitState(ctx, name, "update", waitUntilFunctionUpdatedV2);
+}
+
+type Waiter = typeof waitUntilFunctionUpdatedV2;
+
+/** Polls with the SDK waiter until the function leaves its pending state; a failed state is a DeployError with Lambda's reason. */
+async function awaitState(ctx: DeployContext, name: string, what: string, waiter: Waiter): Promise<void> {
+  ctx.progress(`waiting for the ${what} of ${name} to finish`);
+  const { pollSeconds } = ctx.pacing;
+  try {
+    await waiter({ client: ctx.client, minDelay: pollSeconds, maxDelay: 30 * pollSeconds, maxWaitTime: 600 }, { FunctionName: name });
+  } catch (error) {
+    // The waiter's own error is a JSON dump; Lambda's reason for a failed state says more.
+    const config = await ctx.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const reason = config.LastUpdateStatusReason ?? config.StateReason ?? (error as Error).name;
+    throw new DeployError(`the ${what} of ${name} did not finish (State ${config.State}, LastUpdateStatus ${config.LastUpdateStatus}): ${reason}`);
+  }
 }

@@ -4,6 +4,6 @@
  */
 export { deployLambda, promoteCanary, type DeployResult } from "./deploy.js";
 export { describeDeployError } from "./errors.js";
-export { nodeRuntimes } from "./runtimes.js";
+export { nodeRuntimes } from "./configuration.js";
 export { realPacing, type Pacing } from "./context.js";
 export { defaults, type LambdaDeployOptions, type FunctionUrlMode } from "./options.js";
