@@ -8,6 +8,16 @@ import type { LogSink } from "../core/types.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 import { incomingOf, NodeHttpPlatform, readLimited, respond, send } from "./node-http.js";
 import { answerAndClose, clientErrorListener, problemAnswer, wireAnswer } from "./node-refusal.js";
+import {
+  defaultDrainDelayMs,
+  defaultDrainTimeoutMs,
+  defaultHealthPath,
+  defaultPort,
+  defaultReadyPath,
+  drainDelayEnv,
+  drainTimeoutEnv,
+  portEnv,
+} from "./node-settings.js";
 
 export interface NodeOptions extends AppOptions {
   /**
@@ -196,8 +206,8 @@ class Answers {
 
 /** Serves the app over HTTP for Heroku, App Engine and Kubernetes, with health checks and a graceful drain. */
 export function serve(app: App, options: ServeOptions = {}): Served {
-  const healthPath = options.healthPath ?? "/healthz";
-  const readyPath = options.readyPath ?? "/readyz";
+  const healthPath = options.healthPath ?? defaultHealthPath;
+  const readyPath = options.readyPath ?? defaultReadyPath;
   const prepared = prepareNode(app, options);
   const docs = options.docs ? docsRoutes(app, options.docs, { log: options.log, timeout: prepared.timeout }) : undefined;
   if (app.kind === "routes") {
@@ -208,9 +218,9 @@ export function serve(app: App, options: ServeOptions = {}): Served {
       }
     }
   }
-  const drainTimeout = options.drainTimeout ?? envNumber("JOBWRAP_DRAIN_TIMEOUT_MS") ?? 10_000;
-  const drainDelay = options.drainDelay ?? envNumber("JOBWRAP_DRAIN_DELAY_MS") ?? 0;
-  const port = options.port ?? envNumber("PORT") ?? 8080;
+  const drainTimeout = options.drainTimeout ?? envNumber(drainTimeoutEnv) ?? defaultDrainTimeoutMs;
+  const drainDelay = options.drainDelay ?? envNumber(drainDelayEnv) ?? defaultDrainDelayMs;
+  const port = options.port ?? envNumber(portEnv) ?? defaultPort;
   const { sink } = prepared;
   const life: Lifecycle = { unready: false, pending: new Set() };
   const closing = () => life.unready;

@@ -1,3 +1,4 @@
+import { defaultDrainTimeoutMs, defaultPort } from "../../adapters/node-settings.js";
 import { parseQuantity } from "./quantity.js";
 
 export type ServiceType = "LoadBalancer" | "ClusterIP" | "NodePort";
@@ -69,7 +70,7 @@ function defaultName(entry: string): string {
  */
 export function resolveOptions(input: K8sInput, known: string[] = []): K8sOptions {
   const name = input.name ?? defaultName(input.entry);
-  const drainTimeoutMs = input.drainTimeoutMs ?? 10_000;
+  const drainTimeoutMs = input.drainTimeoutMs ?? defaultDrainTimeoutMs;
   const drainDelayMs = input.drainDelayMs ?? 2000;
   const preStopSeconds = input.preStopSeconds ?? 5;
   const options: K8sOptions = {
@@ -82,7 +83,7 @@ export function resolveOptions(input: K8sInput, known: string[] = []): K8sOption
     cpuLimit: input.cpuLimit ?? "1",
     memoryRequest: input.memoryRequest ?? "128Mi",
     memoryLimit: input.memoryLimit ?? "256Mi",
-    port: input.port ?? 8080,
+    port: input.port ?? defaultPort,
     drainTimeoutMs,
     drainDelayMs,
     preStopSeconds,
