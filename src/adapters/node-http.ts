@@ -11,7 +11,7 @@ import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
 import { lastResort } from "../core/result.js";
 import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";
-import { answerAndClose, isRefused, wireAnswer } from "./node-refusal.js";
+import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
 
 /** The request as core reads it; by default the body is read from the request's stream. */
 export function incomingOf(req: IncomingMessage, body: BodyReader = (limit) => readLimited(req, limit)): Incoming {
