@@ -19,7 +19,7 @@ export interface Lifecycle {
   pending: Set<Promise<unknown>>;
 }
 
-export interface DrainTimes {
+interface DrainTimes {
   /** Milliseconds between the signal and closing the listener, unready but still serving. */
   delay: number;
   /** Most milliseconds to wait for in-flight requests and pending work before closing every connection. */

@@ -127,7 +127,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     headersTimeout,
     requestTimeout,
     connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout),
-    // A request with no Host is refused by installRefusals, as a problem like every other refusal, not by Node's bare 400.
+    // A request with no Host is refused by installRefusals with a problem, as every other refusal is, not by Node's bare 400.
     requireHostHeader: false,
   });
   server.keepAliveTimeout = options.keepAliveTimeout ?? 620_000;

@@ -2,8 +2,8 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { defaultHealthPath, defaultReadyPath, drainDelayEnv, drainTimeoutEnv, portEnv } from "../../adapters/node-settings.js";
 import type { K8sOptions } from "./options.js";
 
-/** The labels every object of the app carries; the selector uses `app` alone, as it never changes. */
-export function labelsOf(o: K8sOptions): Record<string, string> {
+/** The Deployment's and its pods' labels; the selector uses `app` alone, as it never changes. */
+function labelsOf(o: K8sOptions): Record<string, string> {
   return { app: o.name, version: o.tag };
 }
 

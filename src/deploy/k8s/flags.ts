@@ -23,7 +23,7 @@ const flags = {
   "node-image": { key: "nodeImage", kind: "string", help: "runtime base image, a build argument (default node:22-slim)" },
 } as const;
 
-export interface K8sCommandLine {
+interface K8sCommandLine {
   /** `tag` is absent when not given: the command then asks git. */
   input: Omit<K8sInput, "tag"> & { tag?: string };
   out: string;

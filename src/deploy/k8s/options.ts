@@ -1,7 +1,8 @@
 import { defaultDrainTimeoutMs, defaultPort } from "../../adapters/node-settings.js";
 import { parseQuantity } from "./quantity.js";
 
-export type ServiceType = "LoadBalancer" | "ClusterIP" | "NodePort";
+const serviceTypes = ["LoadBalancer", "ClusterIP", "NodePort"] as const;
+type ServiceType = (typeof serviceTypes)[number];
 
 /** What a user may choose; every field has a default but the entry. */
 export interface K8sInput {
@@ -142,7 +143,7 @@ function check(o: K8sOptions): string[] {
         `mid-drain; raise the grace period or shorten the drain`,
     );
   }
-  if (!["LoadBalancer", "ClusterIP", "NodePort"].includes(o.serviceType)) {
+  if (!(serviceTypes as readonly string[]).includes(o.serviceType)) {
     problems.push(`service type ${JSON.stringify(o.serviceType)} must be LoadBalancer, ClusterIP or NodePort`);
   }
   if (!/^[\w./-]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(o.nodeImage)) problems.push(`node image ${JSON.stringify(o.nodeImage)} is not an image reference`);
