@@ -5,9 +5,8 @@
  * Node's own answers there are bare, or missing; these are the same problems every other
  * refusal gets, and nothing of the request goes into them.
  */
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-// The limit on a request line and headers: 16 KiB unless --max-http-header-size says otherwise.
-import { maxHeaderSize } from "node:http";
+// maxHeaderSize: the limit on a request line and headers, 16 KiB unless --max-http-header-size says otherwise.
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { HttpError } from "../core/http-error.js";
 import { requestIdOf } from "../core/request-id.js";
@@ -76,36 +75,6 @@ function isRequestError(error: NodeJS.ErrnoException): boolean {
   return error.code !== undefined && (error.code.startsWith("HPE_") || error.code === "ERR_HTTP_REQUEST_TIMEOUT");
 }
 
-interface ClientErrorOptions {
-  sink: LogSink;
-  /** Whether an answer on this socket has begun: a refusal written now would corrupt it. */
-  answering(socket: Socket): boolean;
-}
-
-/**
- * The server's `clientError` listener: a request Node's parser refused (or that did not arrive
- * in time) is answered with a problem and the connection closed, as Node does but with a body.
- * Nothing of the request is read into the answer or the log: its bytes are not to be trusted.
- */
-function clientErrorListener(options: ClientErrorOptions): (error: NodeJS.ErrnoException, socket: Socket) => void {
-  return (error, socket) => {
-    if (isRefused(socket)) {
-      // The parser, finishing after the client closed, finds its request incomplete: already answered.
-      destroyWhenFlushed(socket);
-      return;
-    }
-    if (!isRequestError(error) || !socket.writable || options.answering(socket)) {
-      socket.destroy();
-      return;
-    }
-    const { status, detail } = clientErrorAnswer(error);
-    const requestId = requestIdOf({});
-    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(status, detail), requestId)));
-    // The code is Node's name for what was wrong, never the request's bytes. The sink is core's guarded one.
-    options.sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
-  };
-}
-
 /**
  * The responses of each connection, so that a parser error on it is answered only when no
  * answer has begun there: a refusal written into a response under way would corrupt it.
@@ -122,10 +91,35 @@ class Answers {
     answers.add(res);
   }
 
+  /** Whether an answer on this socket has begun: a refusal written now would corrupt it. */
   started(socket: Socket): boolean {
     for (const res of this.#bySocket.get(socket) ?? []) if (res.headersSent && !res.writableEnded) return true;
     return false;
   }
+}
+
+/**
+ * The server's `clientError` listener: a request Node's parser refused (or that did not arrive
+ * in time) is answered with a problem and the connection closed, as Node does but with a body.
+ * Nothing of the request is read into the answer or the log: its bytes are not to be trusted.
+ */
+function clientErrorListener(sink: LogSink, answers: Answers): (error: NodeJS.ErrnoException, socket: Socket) => void {
+  return (error, socket) => {
+    if (isRefused(socket)) {
+      // The parser, finishing after the client closed, finds its request incomplete: already answered.
+      destroyWhenFlushed(socket);
+      return;
+    }
+    if (!isRequestError(error) || !socket.writable || answers.started(socket)) {
+      socket.destroy();
+      return;
+    }
+    const { status, detail } = clientErrorAnswer(error);
+    const requestId = requestIdOf({});
+    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(status, detail), requestId)));
+    // The code is Node's name for what was wrong, never the request's bytes. The sink is core's guarded one.
+    sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
+  };
 }
 
 /** More header fields than this are refused with 431, rather than dropped by Node past its count. */
@@ -181,7 +175,7 @@ export function installRefusals(server: Server, sink: LogSink, unreadLimit: numb
     const refusal = headerRefusal(req) ?? new HttpError(417, "The only expectation this server meets is 100-continue");
     refuse(req, res, refusal, sink, unreadLimit);
   });
-  server.on("clientError", clientErrorListener({ sink, answering: (socket) => answers.started(socket) }));
+  server.on("clientError", clientErrorListener(sink, answers));
   // Node drops a CONNECT it has no listener for without a word. Its target names another host: not logged.
   server.on("connect", (_req: IncomingMessage, socket: Socket) => {
     const requestId = requestIdOf({});
