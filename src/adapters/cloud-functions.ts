@@ -62,7 +62,8 @@ function bodyOf(req: CloudFunctionsRequest): BodyReader {
   };
 }
 
-const never = () => false;
+/** A function has no drain of its own to announce: only a refused or unread body closes its connection (send). */
+const neverClosing = () => false;
 
 function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpFunction {
   const functionTimeout = options.functionTimeout ?? timeoutFromEnv() ?? defaultFunctionTimeout;
@@ -72,8 +73,9 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     const trace = traceOf(req.headers);
     // Google's front end gives every request a trace: the id its log lines are filed under.
     const logFields = trace && traceLogFields(trace, projectId);
-    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, Date.now() + budget, logFields);
-    respond(res, handle(prepared, incomingOf(req, bodyOf(req)), platform), never, prepared.sink);
+    const deadline = Date.now() + budget;
+    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields);
+    respond(res, handle(prepared, incomingOf(req, bodyOf(req)), platform), neverClosing, prepared.sink);
   };
 }
 
