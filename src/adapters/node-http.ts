@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { HttpError } from "../core/http-error.js";
 import { tooLarge } from "../core/parts.js";
 import { lastResort } from "../core/result.js";
-import type { BodyReader, Incoming, LogSink, Outgoing, Platform } from "../core/types.js";
+import type { BodyReader, Incoming, LogSink, Outgoing, OutgoingBody, Platform } from "../core/types.js";
 import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
 
 /** The request as core reads it; by default the body is read from the request's stream. */
@@ -69,6 +69,11 @@ function leavesBodyUnread(req: IncomingMessage, status: number, unreadLimit: num
   return declared === undefined ? req.headers["transfer-encoding"] !== undefined : Number(declared) > unreadLimit;
 }
 
+/** A body held whole, written at once; the rest are streams, written as they come. */
+function isWhole(body: OutgoingBody): body is string | Uint8Array | null {
+  return body === null || typeof body === "string" || body instanceof Uint8Array;
+}
+
 /**
  * Writes the answer on the socket and closes the connection with the body unread.
  * False when this response is not the one the socket is writing (it waits behind a pipelined
@@ -76,8 +81,7 @@ function leavesBodyUnread(req: IncomingMessage, status: number, unreadLimit: num
  */
 function refuseUnread(res: ServerResponse, out: Outgoing): boolean {
   const { socket } = res;
-  const whole = out.body === null || typeof out.body === "string" || out.body instanceof Uint8Array;
-  if (!socket || res.headersSent || !whole) return false;
+  if (!socket || res.headersSent || !isWhole(out.body)) return false;
   return answerAndClose(socket as Socket, wireAnswer(out));
 }
 
@@ -105,7 +109,7 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean, unrea
     res.shouldKeepAlive = false;
   }
   res.writeHead(out.status, flat);
-  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
+  if (isWhole(body)) {
     res.end(body ?? undefined);
     return;
   }
