@@ -72,6 +72,8 @@ function defaultName(entry: string): string {
 export function resolveOptions(input: K8sInput, known: string[] = []): K8sOptions {
   const name = input.name ?? defaultName(input.entry);
   const drainTimeoutMs = input.drainTimeoutMs ?? defaultDrainTimeoutMs;
+  // Not the server's default of 0: the preStop pause moves new connections off the pod, but only
+  // this delay's `connection: close` answers move its keep-alive clients.
   const drainDelayMs = input.drainDelayMs ?? 2000;
   const preStopSeconds = input.preStopSeconds ?? 5;
   const options: K8sOptions = {
