@@ -1,17 +1,17 @@
 /**
  * Google Cloud Functions (Cloud Run functions): an HTTP function `(req, res)` for
  * `@google-cloud/functions-framework`. The framework is Express on node:http, so the request
- * and response are Node's own and the Node adapter's native reading and writing serve here
- * too; what differs is the body, which the framework's body parser has already read.
+ * and response are Node's own and the Node server's native reading and writing (node-http)
+ * serve here too; what differs is the body, which the framework's body parser has already read.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
-import type { BodyReader, Platform } from "../core/types.js";
+import type { BodyReader } from "../core/types.js";
 import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";
-import { clientGone, incomingOf, readLimited, respond } from "./node.js";
+import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
 
 /** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
 export interface CloudFunctionsRequest extends IncomingMessage {
@@ -49,51 +49,21 @@ function marginOf(functionTimeout: number): number {
  * The body the framework already read, held to `limit`. It parses every body that has a
  * content-type and keeps its bytes as `rawBody`; one without a content-type is still unread.
  */
-function bodyOf(req: CloudFunctionsRequest, res: ServerResponse): BodyReader {
+function bodyOf(req: CloudFunctionsRequest): BodyReader {
   return async (limit) => {
     const raw = req.rawBody;
     if (raw !== undefined) {
       if (raw.length > limit) throw tooLarge(limit);
       return raw;
     }
-    if (!req.readableEnded) return readLimited(req, res, limit);
+    if (!req.readableEnded) return readLimited(req, limit);
     // Someone read the stream and kept no copy (an Express app's own body parser, say).
     throw new Error("the request body was read before jobwrap and not kept as req.rawBody");
   };
 }
 
-/**
- * One request's platform. A class, not an object literal with `get signal()`: V8 gives each
- * such literal a shape of its own, which on the Node server cost a third of a small request's
- * time under load (bench/FINDINGS.md).
- */
-class FunctionPlatform implements Platform {
-  readonly name = "cloud-functions";
-  readonly env = process.env;
-  readonly requestId: string | undefined;
-  readonly deadline: number;
-  readonly logFields: Record<string, unknown> | undefined;
-  #res: ServerResponse;
-  #signal: AbortSignal | undefined;
-
-  constructor(
-    res: ServerResponse,
-    requestId: string | undefined,
-    deadline: number,
-    logFields: Record<string, unknown> | undefined,
-  ) {
-    this.#res = res;
-    this.requestId = requestId;
-    this.deadline = deadline;
-    this.logFields = logFields;
-  }
-
-  get signal(): AbortSignal {
-    return (this.#signal ??= clientGone(this.#res));
-  }
-}
-
-const never = () => false;
+/** A function has no drain of its own to announce: only a refused or unread body closes its connection (send). */
+const neverClosing = () => false;
 
 function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpFunction {
   const functionTimeout = options.functionTimeout ?? timeoutFromEnv() ?? defaultFunctionTimeout;
@@ -103,8 +73,9 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     const trace = traceOf(req.headers);
     // Google's front end gives every request a trace: the id its log lines are filed under.
     const logFields = trace && traceLogFields(trace, projectId);
-    const platform = new FunctionPlatform(res, trace?.traceId, Date.now() + budget, logFields);
-    respond(res, handle(prepared, incomingOf(req, res, bodyOf(req, res)), platform), never, prepared.sink);
+    const deadline = Date.now() + budget;
+    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields);
+    respond(res, handle(prepared, incomingOf(req, bodyOf(req)), platform), neverClosing, prepared.sink);
   };
 }
 

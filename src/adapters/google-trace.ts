@@ -4,7 +4,7 @@
  * Google's front end sends `traceparent` (W3C) and `X-Cloud-Trace-Context` on every request
  * to Cloud Functions, Cloud Run and App Engine; the two name the same trace.
  */
-export interface GoogleTrace {
+interface GoogleTrace {
   /** 32 lower-case hex digits. */
   traceId: string;
   /** 16 lower-case hex digits, as Cloud Logging wants it; absent when the header names none. */

@@ -1,88 +1,19 @@
 /**
- * Answers the Node server gives on the socket itself, for requests it will not read to their
- * end: a body refused (413, 417), or a request Node's parser refused (`clientError`). Node's own
- * answers there are bare (no body) and, for a refused body, keep the connection and read all of
- * the body just to discard it. Here the answer is core's problem document, and the connection
- * closes after a bounded linger instead.
+ * What the Node server refuses before the pipeline, each answered with core's problem document
+ * and the connection closed: a request Node's parser refused (`clientError`), what Node's parser
+ * lets through but HTTP/1.1 refuses, an expectation other than `100-continue`, and CONNECT.
+ * Node's own answers there are bare, or missing; these are the same problems every other
+ * refusal gets, and nothing of the request goes into them.
  */
-// The limit on a request line and headers: 16 KiB unless --max-http-header-size says otherwise.
-import { maxHeaderSize } from "node:http";
+// maxHeaderSize: the limit on a request line and headers, 16 KiB unless --max-http-header-size says otherwise.
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { HttpError } from "../core/http-error.js";
-import { statusText } from "../core/status.js";
 import { requestIdOf } from "../core/request-id.js";
 import { problemToOutgoing } from "../core/problems.js";
 import type { LogSink, Outgoing } from "../core/types.js";
-
-/**
- * After a refusal is written, the server half-closes and reads on — discarding — at most this
- * many bytes, then stops reading. Closing with unread bytes sends a TCP reset, and a client still
- * uploading may lose the answer to it; a short linger lets it read the answer first. A whole
- * refusal, linger included, measured 9 ms of CPU; reading a 2 GiB body to its end, 1.6 to 5.5 s.
- */
-export const lingerBytes = 1024 * 1024;
-/** The socket is destroyed at the latest this many milliseconds after the refusal, or as soon as the client closes its side. */
-export const lingerMs = 2000;
-
-/** Sockets answered here: no other answer may be written on them, and they are closing. */
-const refused = new WeakSet<Socket>();
-
-/** Whether the socket carries a refusal already: nothing else may be written on it. */
-export function isRefused(socket: Socket): boolean {
-  return refused.has(socket);
-}
-
-/** The answer as HTTP/1.1 bytes, for a socket no ServerResponse writes on. Streams are never refusals. */
-export function wireAnswer(out: Outgoing): Buffer {
-  const body = out.body === null ? undefined : Buffer.from(out.body as string | Uint8Array);
-  let head = `HTTP/1.1 ${out.status} ${statusText(out.status)}\r\n`;
-  let framed = false;
-  for (const [name, value] of out.headers) {
-    // A HEAD answer carries the length of the body it leaves out.
-    if (name === "content-length") framed = true;
-    head += `${name}: ${value}\r\n`;
-  }
-  if (!framed) head += `content-length: ${body?.length ?? 0}\r\n`;
-  head += `date: ${new Date().toUTCString()}\r\nconnection: close\r\n\r\n`;
-  const bytes = Buffer.from(head, "latin1");
-  return body ? Buffer.concat([bytes, body]) : bytes;
-}
-
-/** Destroys the socket once what was written is flushed: a reset before then would lose the answer. */
-function destroyWhenFlushed(socket: Socket): void {
-  if (socket.writableFinished) socket.destroy();
-  else socket.once("finish", () => socket.destroy());
-}
-
-/**
- * Writes `answer` and closes the connection without parsing another byte of it: the HTTP parser
- * loses the read side, the answer goes out with a FIN, then at most `lingerBytes` are read and
- * dropped, and the socket is destroyed when the client closes or `lingerMs` pass.
- * Returns false, writing nothing, if the socket is closing already.
- */
-export function answerAndClose(socket: Socket, answer: Buffer): boolean {
-  if (refused.has(socket) || !socket.writable) return false;
-  refused.add(socket);
-  // Node's own listener parses what arrives; removing it and adding ours also stops the parser's
-  // native read (node:http unconsumes the socket when someone listens for its data).
-  socket.removeAllListeners("data");
-  let left = lingerBytes;
-  socket.on("data", (chunk: Buffer) => {
-    left -= chunk.length;
-    // Enough read: stop reading (no more work) but keep the socket until the deadline, so the
-    // client's writes block rather than fail before it has read the answer.
-    if (left <= 0) socket.pause();
-  });
-  socket.once("end", () => destroyWhenFlushed(socket));
-  // A CONNECT's socket has no listener of Node's left: a reset during the linger must not throw.
-  socket.on("error", () => socket.destroy());
-  const deadline = setTimeout(() => socket.destroy(), lingerMs);
-  deadline.unref();
-  socket.once("close", () => clearTimeout(deadline));
-  socket.end(answer);
-  socket.resume();
-  return true;
-}
+import { send } from "./node-http.js";
+import { answerAndClose, destroyWhenFlushed, isRefused, wireAnswer } from "./node-socket-answer.js";
 
 /** What Node's parser error means for the client: a status and a detail naming no byte it sent. */
 interface ClientErrorAnswer {
@@ -133,7 +64,7 @@ function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
 }
 
 /** A problem answer with its request id header, as core writes one. */
-export function problemAnswer(error: HttpError, requestId: string): Outgoing {
+function problemAnswer(error: HttpError, requestId: string): Outgoing {
   const out = problemToOutgoing(error, requestId);
   out.headers.push(["x-request-id", requestId]);
   return out;
@@ -144,10 +75,27 @@ function isRequestError(error: NodeJS.ErrnoException): boolean {
   return error.code !== undefined && (error.code.startsWith("HPE_") || error.code === "ERR_HTTP_REQUEST_TIMEOUT");
 }
 
-export interface ClientErrorOptions {
-  sink: LogSink;
+/**
+ * The responses of each connection, so that a parser error on it is answered only when no
+ * answer has begun there: a refusal written into a response under way would corrupt it.
+ */
+class Answers {
+  #bySocket = new WeakMap<Socket, Set<ServerResponse>>();
+
+  add(res: ServerResponse): void {
+    const socket = res.req.socket;
+    let answers = this.#bySocket.get(socket);
+    if (!answers) this.#bySocket.set(socket, (answers = new Set()));
+    // Those already written are done with; a keep-alive connection's set stays small.
+    for (const earlier of answers) if (earlier.writableEnded) answers.delete(earlier);
+    answers.add(res);
+  }
+
   /** Whether an answer on this socket has begun: a refusal written now would corrupt it. */
-  answering(socket: Socket): boolean;
+  started(socket: Socket): boolean {
+    for (const res of this.#bySocket.get(socket) ?? []) if (res.headersSent && !res.writableEnded) return true;
+    return false;
+  }
 }
 
 /**
@@ -155,14 +103,14 @@ export interface ClientErrorOptions {
  * in time) is answered with a problem and the connection closed, as Node does but with a body.
  * Nothing of the request is read into the answer or the log: its bytes are not to be trusted.
  */
-export function clientErrorListener(options: ClientErrorOptions): (error: NodeJS.ErrnoException, socket: Socket) => void {
+function clientErrorListener(sink: LogSink, answers: Answers): (error: NodeJS.ErrnoException, socket: Socket) => void {
   return (error, socket) => {
-    if (refused.has(socket)) {
+    if (isRefused(socket)) {
       // The parser, finishing after the client closed, finds its request incomplete: already answered.
       destroyWhenFlushed(socket);
       return;
     }
-    if (!isRequestError(error) || !socket.writable || options.answering(socket)) {
+    if (!isRequestError(error) || !socket.writable || answers.started(socket)) {
       socket.destroy();
       return;
     }
@@ -170,6 +118,75 @@ export function clientErrorListener(options: ClientErrorOptions): (error: NodeJS
     const requestId = requestIdOf({});
     answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(status, detail), requestId)));
     // The code is Node's name for what was wrong, never the request's bytes. The sink is core's guarded one.
-    options.sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
+    sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
+  };
+}
+
+/** More header fields than this are refused with 431, rather than dropped by Node past its count. */
+const maxHeaderFields = 1000;
+
+/**
+ * What Node's parser lets through but HTTP/1.1 refuses: a missing or repeated Host (RFC 9112
+ * §3.2), a version other than 1.x, and more header fields than `maxHeaderFields`.
+ */
+function headerRefusal(req: IncomingMessage): HttpError | undefined {
+  if (req.httpVersionMajor !== 1) return new HttpError(505, "This server speaks HTTP/1.0 and HTTP/1.1");
+  const raw = req.rawHeaders;
+  if (raw.length > 2 * maxHeaderFields) return new HttpError(431, `The request has more than ${maxHeaderFields} header fields`);
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === "host") hosts++;
+  if (hosts > 1) return new HttpError(400, "The request has more than one Host header field");
+  if (hosts === 0 && req.httpVersionMinor === 1) return new HttpError(400, "An HTTP/1.1 request must have a Host header field");
+  return undefined;
+}
+
+/** One access line for a request refused before the pipeline, as core writes for the rest. */
+function logRefusal(sink: LogSink, req: IncomingMessage, status: number, requestId: string): void {
+  const path = req.url?.split("?", 1)[0] ?? "";
+  sink({ severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
+}
+
+/** Answers a parsed request that is refused before the pipeline, and closes the connection. */
+function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, sink: LogSink, unreadLimit: number): void {
+  const requestId = requestIdOf(req.headers as Record<string, string | undefined>);
+  const out = problemAnswer(error, requestId);
+  if (req.method === "HEAD") {
+    // As core answers HEAD: the length of the body, not the body (the refusal may go out on the socket itself).
+    out.headers.push(["content-length", String(Buffer.byteLength(out.body as string))]);
+    out.body = null;
+  }
+  send(res, out, true, unreadLimit);
+  logRefusal(sink, req, error.status, requestId);
+}
+
+/**
+ * Makes `server` refuse, with problems, what Node's parser refuses, expectations other than
+ * `100-continue` and CONNECT. Returns the check every other request passes first: true when it
+ * refused (and answered) the request, which then goes no further. `unreadLimit` is the app's
+ * body limit: how much unread body a refusal may still read and drop.
+ */
+export function installRefusals(server: Server, sink: LogSink, unreadLimit: number): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const answers = new Answers();
+  // One more than are allowed, so that a request past the limit shows it (Node drops the rest unsaid).
+  server.maxHeadersCount = maxHeaderFields + 1;
+  // Without this listener Node answers a bare 417 and keeps the connection, reading the body.
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    answers.add(res);
+    const refusal = headerRefusal(req) ?? new HttpError(417, "The only expectation this server meets is 100-continue");
+    refuse(req, res, refusal, sink, unreadLimit);
+  });
+  server.on("clientError", clientErrorListener(sink, answers));
+  // Node drops a CONNECT it has no listener for without a word. Its target names another host: not logged.
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    const requestId = requestIdOf({});
+    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(501, "This server is no proxy: it does not serve CONNECT"), requestId)));
+    sink({ severity: "INFO", message: "refused a CONNECT: 501", method: "CONNECT", status: 501, requestId, platform: "node" });
+  });
+  return (req, res) => {
+    answers.add(res);
+    const refusal = headerRefusal(req);
+    if (!refusal) return false;
+    refuse(req, res, refusal, sink, unreadLimit);
+    return true;
   };
 }

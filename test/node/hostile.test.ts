@@ -12,7 +12,7 @@ import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { job, routes, statusText, type LogEntry } from "jobwrap";
 import { serve, wrap, type Served } from "jobwrap/node";
-import { lingerBytes, lingerMs } from "../../src/adapters/node-refusal.js";
+import { lingerBytes, lingerMs } from "../../src/adapters/node-socket-answer.js";
 import { contractApp } from "../contract/app.js";
 
 /** In every hostile request, where a byte of it can carry it; never in an answer or a log line. */

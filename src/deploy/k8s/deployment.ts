@@ -1,8 +1,9 @@
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { defaultHealthPath, defaultReadyPath, drainDelayEnv, drainTimeoutEnv, portEnv } from "../../adapters/node-settings.js";
 import type { K8sOptions } from "./options.js";
 
-/** The labels every object of the app carries; the selector uses `app` alone, as it never changes. */
-export function labelsOf(o: K8sOptions): Record<string, string> {
+/** The Deployment's and its pods' labels; the selector uses `app` alone, as it never changes. */
+function labelsOf(o: K8sOptions): Record<string, string> {
   return { app: o.name, version: o.tag };
 }
 
@@ -45,9 +46,9 @@ export function deploymentOf(o: K8sOptions): Deployment {
               imagePullPolicy: "IfNotPresent",
               ports: [{ name: "http", containerPort: o.port, protocol: "TCP" }],
               env: [
-                { name: "PORT", value: String(o.port) },
-                { name: "JOBWRAP_DRAIN_DELAY_MS", value: String(o.drainDelayMs) },
-                { name: "JOBWRAP_DRAIN_TIMEOUT_MS", value: String(o.drainTimeoutMs) },
+                { name: portEnv, value: String(o.port) },
+                { name: drainDelayEnv, value: String(o.drainDelayMs) },
+                { name: drainTimeoutEnv, value: String(o.drainTimeoutMs) },
                 { name: "NODE_ENV", value: "production" },
               ],
               resources: {
@@ -56,7 +57,7 @@ export function deploymentOf(o: K8sOptions): Deployment {
               },
               // Out of rotation within ~2 failed checks; back in on the first success.
               readinessProbe: {
-                httpGet: { path: "/readyz", port: "http" },
+                httpGet: { path: defaultReadyPath, port: "http" },
                 periodSeconds: 2,
                 timeoutSeconds: 1,
                 failureThreshold: 2,
@@ -64,7 +65,7 @@ export function deploymentOf(o: K8sOptions): Deployment {
               },
               // Restart only a server that stays unresponsive for 30 s; never during a slow start.
               livenessProbe: {
-                httpGet: { path: "/healthz", port: "http" },
+                httpGet: { path: defaultHealthPath, port: "http" },
                 initialDelaySeconds: 10,
                 periodSeconds: 10,
                 timeoutSeconds: 2,

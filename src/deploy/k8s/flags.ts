@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { defaultDrainTimeoutMs, defaultPort } from "../../adapters/node-settings.js";
 import { resolveOptions, InvalidK8sInput, type K8sInput, type K8sOptions } from "./options.js";
 
 /** Each flag of `jobwrap k8s`, the option it sets, and its help line. */
@@ -11,8 +12,8 @@ const flags = {
   "cpu-limit": { key: "cpuLimit", kind: "string", help: "cpu limit (default 1)" },
   "memory-request": { key: "memoryRequest", kind: "string", help: "memory request (default 128Mi)" },
   "memory-limit": { key: "memoryLimit", kind: "string", help: "memory limit (default 256Mi)" },
-  port: { key: "port", kind: "integer", help: "container port, the server's PORT (default 8080)" },
-  "drain-timeout-ms": { key: "drainTimeoutMs", kind: "integer", help: "most ms the drain waits for in-flight requests (default 10000)" },
+  port: { key: "port", kind: "integer", help: `container port, the server's PORT (default ${defaultPort})` },
+  "drain-timeout-ms": { key: "drainTimeoutMs", kind: "integer", help: `most ms the drain waits for in-flight requests (default ${defaultDrainTimeoutMs})` },
   "drain-delay-ms": { key: "drainDelayMs", kind: "integer", help: "ms after SIGTERM still serving, telling keep-alive clients to reconnect (default 2000)" },
   "prestop-seconds": { key: "preStopSeconds", kind: "integer", help: "pause before SIGTERM while endpoints forget the pod (default 5)" },
   "grace-period": { key: "gracePeriodSeconds", kind: "integer", help: "seconds before SIGKILL (default: preStop + drain delay + drain timeout + 5)" },
@@ -22,7 +23,7 @@ const flags = {
   "node-image": { key: "nodeImage", kind: "string", help: "runtime base image, a build argument (default node:22-slim)" },
 } as const;
 
-export interface K8sCommandLine {
+interface K8sCommandLine {
   /** `tag` is absent when not given: the command then asks git. */
   input: Omit<K8sInput, "tag"> & { tag?: string };
   out: string;

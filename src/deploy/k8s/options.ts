@@ -1,6 +1,8 @@
+import { defaultDrainTimeoutMs, defaultPort } from "../../adapters/node-settings.js";
 import { parseQuantity } from "./quantity.js";
 
-export type ServiceType = "LoadBalancer" | "ClusterIP" | "NodePort";
+const serviceTypes = ["LoadBalancer", "ClusterIP", "NodePort"] as const;
+type ServiceType = (typeof serviceTypes)[number];
 
 /** What a user may choose; every field has a default but the entry. */
 export interface K8sInput {
@@ -69,7 +71,9 @@ function defaultName(entry: string): string {
  */
 export function resolveOptions(input: K8sInput, known: string[] = []): K8sOptions {
   const name = input.name ?? defaultName(input.entry);
-  const drainTimeoutMs = input.drainTimeoutMs ?? 10_000;
+  const drainTimeoutMs = input.drainTimeoutMs ?? defaultDrainTimeoutMs;
+  // Not the server's default of 0: the preStop pause moves new connections off the pod, but only
+  // this delay's `connection: close` answers move its keep-alive clients.
   const drainDelayMs = input.drainDelayMs ?? 2000;
   const preStopSeconds = input.preStopSeconds ?? 5;
   const options: K8sOptions = {
@@ -82,7 +86,7 @@ export function resolveOptions(input: K8sInput, known: string[] = []): K8sOption
     cpuLimit: input.cpuLimit ?? "1",
     memoryRequest: input.memoryRequest ?? "128Mi",
     memoryLimit: input.memoryLimit ?? "256Mi",
-    port: input.port ?? 8080,
+    port: input.port ?? defaultPort,
     drainTimeoutMs,
     drainDelayMs,
     preStopSeconds,
@@ -141,7 +145,7 @@ function check(o: K8sOptions): string[] {
         `mid-drain; raise the grace period or shorten the drain`,
     );
   }
-  if (!["LoadBalancer", "ClusterIP", "NodePort"].includes(o.serviceType)) {
+  if (!(serviceTypes as readonly string[]).includes(o.serviceType)) {
     problems.push(`service type ${JSON.stringify(o.serviceType)} must be LoadBalancer, ClusterIP or NodePort`);
   }
   if (!/^[\w./-]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(o.nodeImage)) problems.push(`node image ${JSON.stringify(o.nodeImage)} is not an image reference`);

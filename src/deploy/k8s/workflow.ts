@@ -1,7 +1,7 @@
 import type { K8sOptions } from "./options.js";
 
 /** The registry an image repository names: its first part when that is a host, else Docker Hub. */
-export function registryOf(image: string): string {
+function registryOf(image: string): string {
   const first = image.split("/")[0]!;
   return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
 }
@@ -26,9 +26,10 @@ export function workflowSecrets(o: K8sOptions): string[] {
 }
 
 /**
- * A GitHub Actions workflow, the seed's flow: tests on every push; on a push to main (a
- * merge), the tests once more on the merged code, then the image tagged by the commit's SHA,
- * pushed, and a rolling update to it that must finish, or is rolled back.
+ * A GitHub Actions workflow: tests on every push; on a push to main (a merge), the tests once
+ * more on the merged code, since passing on the branch says nothing of the merge; then the image
+ * tagged by the commit's SHA, pushed, and a rolling update to it that must finish, or is rolled
+ * back, so that main is what runs or the rollout failed loudly.
  *
  * The manifests are written again in CI with `--tag $GITHUB_SHA`, so what is applied is
  * exactly what the flags say, with the image just built.

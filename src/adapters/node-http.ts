@@ -1,0 +1,189 @@
+/**
+ * Core's pipeline on `node:http`'s own request and response, for the two adapters that run
+ * there: the Node server and Google Cloud Functions, whose framework is Express on node:http.
+ * Requests are read and responses written natively, with no WHATWG objects on the hot path.
+ * Private to those adapters: no package export.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { Readable } from "node:stream";
+import { cutShort, lastResort, tooLarge } from "../core/problems.js";
+import type { BodyReader, Incoming, LogSink, Outgoing, OutgoingBody, Platform } from "../core/types.js";
+import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
+
+/** The request as core reads it; by default the body is read from the request's stream. */
+export function incomingOf(req: IncomingMessage, body: BodyReader = (limit) => readLimited(req, limit)): Incoming {
+  let url = req.url ?? "/";
+  if (url[0] !== "/" && URL.canParse(url)) {
+    // The absolute form (`GET http://host/path`), as sent to proxies.
+    const absolute = new URL(url);
+    url = absolute.pathname + absolute.search;
+  }
+  const mark = url.indexOf("?");
+  return {
+    method: req.method ?? "GET",
+    path: mark < 0 ? url : url.slice(0, mark),
+    query: mark < 0 ? "" : url.slice(mark + 1),
+    headers: req.headers as Record<string, string | undefined>,
+    body,
+  };
+}
+
+/** Reads the body, refusing it with 413 as soon as it passes `limit`: never held whole. */
+export function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Past the limit: read no further. The 413 closes the connection without reading the rest
+      // (send); resuming here would read all the client sends, however much that is.
+      req.off("data", onData);
+      req.pause();
+      chunks.length = 0;
+      reject(tooLarge(limit));
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    // The client went away mid-body: its doing, not a failed job, so a 400 (logged as such)
+    // rather than a 500 with an ERROR line for every dropped upload.
+    req.once("error", () => reject(cutShort()));
+  });
+}
+
+/**
+ * Whether answering now leaves a body unread that Node would then read to its end only to
+ * discard it, keeping the connection: a refused one (413, 417), one of unknown length, or one
+ * declared longer than `unreadLimit`.
+ */
+function leavesBodyUnread(req: IncomingMessage, status: number, unreadLimit: number): boolean {
+  if (req.complete) return false;
+  if (status === 413 || status === 417) return true;
+  const declared = req.headers["content-length"];
+  return declared === undefined ? req.headers["transfer-encoding"] !== undefined : Number(declared) > unreadLimit;
+}
+
+/** A body held whole, written at once; the rest are streams, written as they come. */
+function isWhole(body: OutgoingBody): body is string | Uint8Array | null {
+  return body === null || typeof body === "string" || body instanceof Uint8Array;
+}
+
+/**
+ * Writes the answer on the socket and closes the connection with the body unread.
+ * False when this response is not the one the socket is writing (it waits behind a pipelined
+ * one) or streams: Node writes those, and closes after.
+ */
+function refuseUnread(res: ServerResponse, out: Outgoing): boolean {
+  const { socket } = res;
+  if (!socket || res.headersSent || !isWhole(out.body)) return false;
+  return answerAndClose(socket as Socket, wireAnswer(out));
+}
+
+/**
+ * Writes the response natively: status, header pairs (repeated set-cookie kept), body; streams
+ * streamed. An answer that leaves a large or refused body unread closes the connection without
+ * reading it (Node would read all of it to keep the connection); `unreadLimit` is how much
+ * unread body may still be read and dropped for that, the app's body limit on the server.
+ */
+export function send(res: ServerResponse, out: Outgoing, closing: boolean, unreadLimit = Infinity): void {
+  if (res.socket && isRefused(res.socket as Socket)) return;
+  if (leavesBodyUnread(res.req, out.status, unreadLimit)) {
+    if (refuseUnread(res, out)) return;
+    closing = true;
+  }
+  // Even read to its end, a body over the limit says the client may send more such: not on this connection.
+  if (out.status === 413) closing = true;
+  const flat: string[] = [];
+  for (const [name, value] of out.headers) flat.push(name, value);
+  const { body } = out;
+  if (typeof body === "string") flat.push("content-length", String(Buffer.byteLength(body)));
+  else if (body instanceof Uint8Array) flat.push("content-length", String(body.length));
+  if (closing) {
+    flat.push("connection", "close");
+    res.shouldKeepAlive = false;
+  }
+  res.writeHead(out.status, flat);
+  if (isWhole(body)) {
+    res.end(body ?? undefined);
+    return;
+  }
+  const stream = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+  stream.on("error", () => res.destroy());
+  res.once("close", () => stream.destroy());
+  stream.pipe(res);
+}
+
+/**
+ * Writes what `outcome` resolves to; if it fails, or writing does (a bug in jobwrap), the client
+ * still gets core's last-resort problem (or a closed socket once headers went), and the process
+ * lives on: an unhandled rejection would end it and every request in it.
+ */
+export function respond(
+  res: ServerResponse,
+  outcome: Promise<Outgoing>,
+  closing: () => boolean,
+  sink: LogSink,
+  unreadLimit = Infinity,
+): void {
+  outcome
+    .then((out) => send(res, out, closing(), unreadLimit))
+    .catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else send(res, lastResort(error, sink), true);
+    });
+}
+
+/** Aborted when the client goes away before its answer is written. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => {
+    if (!res.writableFinished) controller.abort(new Error("the client went away"));
+  };
+  if (res.destroyed) abort();
+  else res.once("close", abort);
+  return controller.signal;
+}
+
+/**
+ * One request's platform on node:http. A class, not an object literal with `get signal()`: V8
+ * gives each such literal a shape of its own, which cost a third of a small request's time
+ * under load (bench/FINDINGS.md). Every field is set in the constructor, those a platform lacks
+ * to undefined, so that both adapters' platforms share one shape.
+ */
+export class NodeHttpPlatform implements Platform {
+  readonly name: string;
+  readonly env: unknown;
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+  readonly requestId: string | undefined;
+  readonly deadline: number | undefined;
+  readonly logFields: Record<string, unknown> | undefined;
+  #res: ServerResponse;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    name: string,
+    env: unknown,
+    res: ServerResponse,
+    waitUntil: ((promise: Promise<unknown>) => void) | undefined,
+    requestId?: string,
+    deadline?: number,
+    logFields?: Record<string, unknown>,
+  ) {
+    this.name = name;
+    this.env = env;
+    this.#res = res;
+    this.waitUntil = waitUntil;
+    this.requestId = requestId;
+    this.deadline = deadline;
+    this.logFields = logFields;
+  }
+
+  /** Made on first use: most jobs never look. */
+  get signal(): AbortSignal {
+    return (this.#signal ??= clientGone(this.#res));
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The request listener that runs the app on the Node server: what `wrap` returns, and what
+ * `serve` hands every request that is not a health check, the docs or refused early.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import type { App } from "../core/routes.js";
+import type { Lifecycle } from "./node-drain.js";
+import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
+
+export interface NodeOptions extends AppOptions {
+  /**
+   * Milliseconds a job may take before it answers 504 and its `ctx.signal` aborts, unless the job
+   * sets its own. Default 28 s: the answer then comes before the routers in front give up on it
+   * (Heroku's after 30 s, with a bare 503).
+   */
+  timeout?: number;
+}
+
+export const defaultNodeTimeout = 28_000;
+
+/** The app made ready on the Node server: its options, with the default deadline. */
+export function prepareNode(app: App, options: NodeOptions): Prepared {
+  return prepare(app, { ...options, timeout: options.timeout ?? defaultNodeTimeout });
+}
+
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Runs the app on each request; `life` is the server's, absent on a server jobwrap does not own. */
+export function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined): Listener {
+  const waitUntil = (promise: Promise<unknown>) => {
+    if (!life) return;
+    life.pending.add(promise);
+    void promise.finally(() => life.pending.delete(promise));
+  };
+  const closing = () => life?.unready === true;
+  return (req, res) => {
+    const incoming = incomingOf(req, (limit) => readBody(req, res, limit));
+    const platform = new NodeHttpPlatform("node", env, res, waitUntil);
+    respond(res, handle(prepared, incoming, platform), closing, prepared.sink, prepared.bodyLimit);
+  };
+}
+
+/** Requests whose client waits for `100 Continue` before it sends the body. */
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/** Marks a request whose client waits for `100 Continue` (serve's `checkContinue`): it gets one when its body is read. */
+export function continueOnRead(req: IncomingMessage): void {
+  awaitingContinue.add(req);
+}
+
+/**
+ * Reads the body. A client waiting for `100 Continue` gets it only now: core asks for the body
+ * once the route, the extractors, the media type and the declared length against the job's own
+ * limit have passed, so any refusal before (404, 401, 413…) is answered without a 100 and
+ * without the body ever being sent.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+  if (awaitingContinue.delete(req)) res.writeContinue();
+  return readLimited(req, limit);
+}
