@@ -4,6 +4,8 @@
  * Google's front end sends `traceparent` (W3C) and `X-Cloud-Trace-Context` on every request
  * to Cloud Functions, Cloud Run and App Engine; the two name the same trace.
  */
+import { parseTraceparent } from "../core/request-id.js";
+
 interface GoogleTrace {
   /** 32 lower-case hex digits. */
   traceId: string;
@@ -12,7 +14,6 @@ interface GoogleTrace {
   sampled: boolean;
 }
 
-const traceparent = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
 /** `TRACE_ID/SPAN_ID;o=OPTIONS`, the span id in decimal; only the trace id is required. */
 const cloudTraceContext = /^([\da-f]{32})(?:\/(\d{1,20}))?(?:;o=(\d+))?$/i;
 const zeros = /^0+$/;
@@ -20,14 +21,7 @@ const maxSpan = 2n ** 64n - 1n;
 
 /** The trace of a request, from `traceparent`, else `X-Cloud-Trace-Context`; undefined when neither is valid. */
 export function traceOf(headers: Readonly<Record<string, string | string[] | undefined>>): GoogleTrace | undefined {
-  return fromTraceparent(headers["traceparent"]) ?? fromCloudTraceContext(headers["x-cloud-trace-context"]);
-}
-
-function fromTraceparent(header: string | string[] | undefined): GoogleTrace | undefined {
-  if (typeof header !== "string") return undefined;
-  const match = traceparent.exec(header.trim());
-  if (!match || match[1] === "ff" || zeros.test(match[2]!) || zeros.test(match[3]!)) return undefined;
-  return { traceId: match[2]!, spanId: match[3]!, sampled: (parseInt(match[4]!, 16) & 1) === 1 };
+  return parseTraceparent(headers["traceparent"]) ?? fromCloudTraceContext(headers["x-cloud-trace-context"]);
 }
 
 function fromCloudTraceContext(header: string | string[] | undefined): GoogleTrace | undefined {

@@ -1,6 +1,15 @@
 /** Visible ASCII without quotes or backslashes, short enough for a log line and a header. */
 const safeId = /^[\w.:@+=/-]{1,128}$/;
-const traceparent = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+const traceparent = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})$/;
+const zeros = /^0+$/;
+
+/** A W3C `traceparent`: its trace and parent span ids and the sampled flag; undefined when it is not valid. */
+export function parseTraceparent(header: string | string[] | undefined): { traceId: string; spanId: string; sampled: boolean } | undefined {
+  if (typeof header !== "string") return undefined;
+  const match = traceparent.exec(header.trim());
+  if (!match || match[1] === "ff" || zeros.test(match[2]!) || zeros.test(match[3]!)) return undefined;
+  return { traceId: match[2]!, spanId: match[3]!, sampled: (parseInt(match[4]!, 16) & 1) === 1 };
+}
 
 /**
  * The platform's own id when it has one, else the caller's `x-request-id`, else the W3C
@@ -10,8 +19,5 @@ export function requestIdOf(headers: Readonly<Record<string, string | undefined>
   if (platformId && safeId.test(platformId)) return platformId;
   const given = headers["x-request-id"];
   if (given !== undefined && safeId.test(given)) return given;
-  const trace = headers["traceparent"];
-  const match = trace === undefined ? null : traceparent.exec(trace.trim());
-  if (match && match[1] !== "00000000000000000000000000000000") return match[1]!;
-  return crypto.randomUUID();
+  return parseTraceparent(headers["traceparent"])?.traceId ?? crypto.randomUUID();
 }
