@@ -49,7 +49,7 @@ function marginOf(functionTimeout: number): number {
  * The body the framework already read, held to `limit`. It parses every body that has a
  * content-type and keeps its bytes as `rawBody`; one without a content-type is still unread.
  */
-function bodyOf(req: CloudFunctionsRequest): BodyReader {
+function bodyReaderOf(req: CloudFunctionsRequest): BodyReader {
   return async (limit) => {
     const raw = req.rawBody;
     if (raw !== undefined) {
@@ -75,7 +75,7 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     const logFields = trace && traceLogFields(trace, projectId);
     const deadline = Date.now() + budget;
     const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields);
-    respond(res, handle(prepared, incomingOf(req, bodyOf(req)), platform), neverClosing, prepared.sink);
+    respond(res, handle(prepared, incomingOf(req, bodyReaderOf(req)), platform), neverClosing, prepared.sink);
   };
 }
 
