@@ -10,8 +10,8 @@ import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse }
 import type { Socket } from "node:net";
 import { HttpError } from "../core/http-error.js";
 import { requestIdOf } from "../core/request-id.js";
-import { problemToOutgoing } from "../core/problems.js";
-import type { LogSink, Outgoing } from "../core/types.js";
+import { problemAnswer } from "../core/problems.js";
+import type { LogSink } from "../core/types.js";
 import { send } from "./node-http.js";
 import { answerAndClose, destroyWhenFlushed, isRefused, wireAnswer } from "./node-socket-answer.js";
 
@@ -61,13 +61,6 @@ function clientErrorAnswer(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
     default:
       return { status: 400, detail: parseErrorDetails[error.code ?? ""] ?? "The request is not valid HTTP/1.1" };
   }
-}
-
-/** A problem answer with its request id header, as core writes one. */
-function problemAnswer(error: HttpError, requestId: string): Outgoing {
-  const out = problemToOutgoing(error, requestId);
-  out.headers.push(["x-request-id", requestId]);
-  return out;
 }
 
 /** Whether the error is one of the request's bytes or its time (the client's fault), not of a socket already gone. */

@@ -136,7 +136,15 @@ export function faultToOutgoing(error: unknown, sink: LogSink, requestId: string
  * other answer, the id made here if the adapter never learnt it.
  */
 export function lastResort(error: unknown, sink: LogSink, requestId: string = crypto.randomUUID()): Outgoing {
-  const out = faultToOutgoing(error, sink, requestId);
+  return withRequestId(faultToOutgoing(error, sink, requestId), requestId);
+}
+
+/** An HttpError's problem answered outside the pipeline (a refusal before it), with the request id header core adds to every answer. */
+export function problemAnswer(error: HttpError, requestId: string): Outgoing {
+  return withRequestId(problemToOutgoing(error, requestId), requestId);
+}
+
+function withRequestId(out: Outgoing, requestId: string): Outgoing {
   out.headers.push(["x-request-id", requestId]);
   return out;
 }
