@@ -70,7 +70,10 @@ export function drainOf(
         server.closeAllConnections();
       }
       if (close) {
-        await close().catch((error: unknown) => sink({ severity: "WARNING", message: "closing the backend failed", error }));
+        await close().then(
+          () => sink({ severity: "INFO", message: "backend closed" }),
+          (error: unknown) => sink({ severity: "WARNING", message: "closing the backend failed", error }),
+        );
       }
       sink({ severity: "INFO", message: "drained", durationMs: Date.now() - started });
     })());

@@ -5,25 +5,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
+import { freePort } from "../support/ports.js";
 import { frameworkAnswers } from "./framework-answers.js";
 
 const folder = fileURLToPath(new URL("../../examples/cloud-functions/", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once the server answers; rejects if the process exits first. */
 async function answering(base: string, child: ChildProcess, output: () => string): Promise<void> {
