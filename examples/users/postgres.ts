@@ -50,15 +50,22 @@ export type PostgresStore = UserStore & Required<Backend>;
 export function postgresStore(url: string, options: PostgresOptions = {}): PostgresStore {
   const envMax = Number(process.env.DATABASE_POOL_MAX);
   const max = options.max ?? (envMax > 0 ? envMax : process.env.AWS_LAMBDA_FUNCTION_NAME ? 1 : 10);
-  const ssl = options.ssl ?? (new URL(url).searchParams.has("sslmode") ? undefined : process.env.PGSSLMODE);
+  const parsed = new URL(url);
+  const ssl = options.ssl ?? (parsed.searchParams.has("sslmode") ? undefined : process.env.PGSSLMODE);
+  // libpq's `?host=/folder`: a Unix socket, as Cloud SQL gives App Engine and Cloud Run
+  // (`/cloudsql/PROJECT:REGION:INSTANCE`). The driver takes the socket's path as an option.
+  const socketDir = parsed.searchParams.get("host");
+  const socket = socketDir?.startsWith("/") ? `${socketDir}/.s.PGSQL.${parsed.port || 5432}` : undefined;
+  if (socket) parsed.searchParams.delete("host");
   let pool: Promise<Sql> | undefined;
   let migrated: Promise<void> | undefined;
 
   // Loaded and connected on the first query, not at import: a cold start pays for neither.
   const sql = () =>
     (pool ??= import("postgres").then(({ default: postgres }) =>
-      postgres(url, {
+      postgres(parsed.href, {
         max,
+        ...(socket ? { path: socket } : {}),
         ...(ssl ? { ssl: ssl as "require" } : {}),
         connect_timeout: 5,
         // The driver's own backoff grows to 20 s between attempts to reconnect, and queries wait

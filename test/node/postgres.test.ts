@@ -56,6 +56,18 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
     expect((await send(base, { method: "POST", path: "/user", headers: json, body: '{"name":"Alice"}' })).status).toBe(409);
   });
 
+  it("connects through a Unix socket named as libpq and Cloud SQL do: ?host=/folder", async () => {
+    // The URL's host is one no network knows: only the socket can answer.
+    const bySocket = postgresStore(`postgres://postgres@no-such-host.invalid:${pg.port}/postgres?host=${pg.socketDir}`, { max: 1 });
+    try {
+      expect(await bySocket.ready()).toBe(true);
+      expect(await bySocket.create({ name: "Socket" })).toBe(true);
+      expect(await pg.sql`select name from users where name = 'Socket'`).toHaveLength(1);
+    } finally {
+      await bySocket.close();
+    }
+  });
+
   it("survives the database stopping mid-load: 503 problems, no hang, /readyz 503, /healthz 200; then recovers without a restart", async () => {
     expect((await send(base, { method: "GET", path: "/readyz" })).status).toBe(200);
     const answers: { status: number; ms: number; body: string; retryAfter?: string; requestId?: string; started: number }[] = [];

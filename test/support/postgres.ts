@@ -31,6 +31,8 @@ export function postgresBin(): string | undefined {
 export interface Postgres {
   url: string;
   port: number;
+  /** The folder of its Unix socket. */
+  socketDir: string;
   /** A connection of the test's own, for what it checks in the database (a new one after each start). */
   readonly sql: Sql;
   /** `pg_ctl stop -m fast`: sessions are ended (their queries fail) and new connections refused. */
@@ -65,6 +67,7 @@ export async function startPostgres(): Promise<Postgres> {
   return {
     url,
     port,
+    socketDir: folder,
     get sql() {
       return sql;
     },
