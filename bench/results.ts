@@ -2,6 +2,7 @@
 import type { LambdaResults } from "./lambda/part.js";
 import type { Machine } from "./machine.js";
 import type { NodeResults, NodeSettings } from "./node/part.js";
+import type { PostgresResults } from "./node/postgres-part.js";
 import { fmt, ratio } from "./stats.js";
 import type { WorkersResults } from "./workers/part.js";
 import type { LambdaSettings } from "./lambda/part.js";
@@ -13,6 +14,7 @@ export interface Run {
   loads: string[];
   minutes: number;
   node?: { settings: NodeSettings; results: NodeResults };
+  nodePostgres?: { settings: NodeSettings; results: PostgresResults };
   lambda?: { settings: LambdaSettings; results: LambdaResults };
   workers?: WorkersResults;
   findings: string;
@@ -111,6 +113,31 @@ ${table(["contestant", "POST req/s", "POST p99 ms", "POST CPU µs", "jobwrap ÷ 
 `;
 }
 
+function nodePostgresSection(run: NonNullable<Run["nodePostgres"]>): string {
+  const { settings, results } = run;
+  const j = results.jobwrap;
+  const rows = Object.entries(results).map(([name, r]) => [
+    name,
+    fmt(r.post.rps),
+    fmt(r.post.p99),
+    name === "jobwrap" ? "" : ratio(j.post.rps, r.post.rps),
+    fmt(r.get.rps),
+    fmt(r.get.p99),
+    name === "jobwrap" ? "" : ratio(j.get.rps, r.get.rps),
+  ]);
+  return `## Node HTTP on PostgreSQL
+
+The same users service with its users in a real PostgreSQL server on the same machine (started by the bench in
+a temporary folder, durability off): every contestant calls the example's own store (\`examples/users/postgres.ts\`:
+the \`postgres\` driver, a pool of 10, one INSERT per POST, one SELECT per GET). Each server starts on an empty
+database and runs the migration itself. ${settings.rounds} round(s), warmed ${settings.warmSeconds} s, loaded ${settings.seconds} s per route,
+${settings.connections} connections; medians. The database shares the server's core and the machine, so the framework's part is the
+difference between the rows, not the rows themselves.
+
+${table(["contestant", "POST req/s", "POST p99 ms", "jobwrap ÷ it", "GET req/s", "GET p99 ms", "jobwrap ÷ it"], rows)}
+`;
+}
+
 const kindsOrder = ["v2 POST", "v2 GET", "v1 POST", "v1 GET"];
 
 function lambdaSection(run: NonNullable<Run["lambda"]>): string {
@@ -183,6 +210,7 @@ Written by \`npm run bench${run.quick ? " -- --quick" : ""}\` (bench/run.ts) on 
 ${table(["measure", "target", "this run", "verdict"], targets(run).map((t) => [t.measure, t.target, times(t.value), verdict(t)]))}
 `,
     run.node ? nodeSection(run.node) : "",
+    run.nodePostgres ? nodePostgresSection(run.nodePostgres) : "",
     run.lambda ? lambdaSection(run.lambda) : "",
     run.workers ? workersSection(run.workers) : "",
     run.findings,
