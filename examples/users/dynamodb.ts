@@ -1,8 +1,7 @@
 // The users store on DynamoDB, for the Lambda example: one client per execution environment,
 // made on the first call and reused by every invocation after it.
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { backendUnavailable } from "jobwrap";
-import { useStore } from "./index.js";
+import { createdUnlessTaken, failureOf, useStoreFromEnv } from "./backend.js";
 import type { User, UserStore } from "./store.js";
 
 // What the table cannot do now, as opposed to a request that is wrong: throttling, capacity,
@@ -47,27 +46,22 @@ export function dynamoStore(table: string): UserStore {
       const { db, sdk } = await connect();
       return await send(db, sdk);
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (isUnavailable(error)) throw backendUnavailable(error);
-      throw error;
+      throw failureOf(error, signal, isUnavailable);
     }
   }
 
   return {
-    async create(user, signal) {
-      try {
-        await call(signal, (db, { PutCommand }) =>
-          db.send(
-            new PutCommand({ TableName: table, Item: { name: user.name }, ConditionExpression: "attribute_not_exists(#name)", ExpressionAttributeNames: { "#name": "name" } }),
-            { abortSignal: signal },
+    create: (user, signal) =>
+      createdUnlessTaken(
+        () =>
+          call(signal, (db, { PutCommand }) =>
+            db.send(
+              new PutCommand({ TableName: table, Item: { name: user.name }, ConditionExpression: "attribute_not_exists(#name)", ExpressionAttributeNames: { "#name": "name" } }),
+              { abortSignal: signal },
+            ),
           ),
-        );
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === "ConditionalCheckFailedException") return false;
-        throw error;
-      }
-    },
+        (error) => (error as { name?: string }).name === "ConditionalCheckFailedException",
+      ),
     async get(name, signal) {
       const { Item } = await call(signal, (db, { GetCommand }) => db.send(new GetCommand({ TableName: table, Key: { name } }), { abortSignal: signal }));
       return Item ? { name: (Item as User).name } : undefined;
@@ -77,9 +71,5 @@ export function dynamoStore(table: string): UserStore {
 
 /** With `USERS_TABLE` set, the DynamoDB store, chosen for every job of this execution environment; else the in-memory one stays. */
 export function dynamoFromEnv(): UserStore | undefined {
-  const table = process.env.USERS_TABLE;
-  if (!table) return undefined;
-  const store = dynamoStore(table);
-  useStore(store);
-  return store;
+  return useStoreFromEnv("USERS_TABLE", dynamoStore);
 }

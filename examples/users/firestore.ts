@@ -3,7 +3,7 @@
 // the emulator's address from FIRESTORE_EMULATOR_HOST).
 import type { Firestore } from "@google-cloud/firestore";
 import { backendUnavailable } from "jobwrap";
-import { useStore } from "./index.js";
+import { createdUnlessTaken, failureOf, useStoreFromEnv } from "./backend.js";
 import type { User, UserStore } from "./store.js";
 
 // gRPC status codes: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE.
@@ -29,9 +29,7 @@ async function bounded<T>(signal: AbortSignal | undefined, limit: number, call: 
   try {
     return await Promise.race([call(), stopped]);
   } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    if (unavailableCodes.has(codeOf(error) as number)) throw backendUnavailable(error);
-    throw error;
+    throw failureOf(error, signal, (failed) => unavailableCodes.has(codeOf(failed) as number));
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", abort);
@@ -45,16 +43,12 @@ export function firestoreStore(collection: string, { callTimeout = 10_000 } = {}
   const doc = async (name: string) => (await db()).collection(collection).doc(name);
 
   return {
-    async create(user, signal) {
-      try {
-        // create() fails when the document exists: the check and the write are one operation.
-        await bounded(signal, callTimeout, async () => (await doc(user.name)).create({ name: user.name }));
-        return true;
-      } catch (error) {
-        if (codeOf(error) === alreadyExists) return false;
-        throw error;
-      }
-    },
+    // create() fails when the document exists: the check and the write are one operation.
+    create: (user, signal) =>
+      createdUnlessTaken(
+        () => bounded(signal, callTimeout, async () => (await doc(user.name)).create({ name: user.name })),
+        (error) => codeOf(error) === alreadyExists,
+      ),
     async get(name, signal) {
       const snapshot = await bounded(signal, callTimeout, async () => (await doc(name)).get());
       return snapshot.exists ? { name: (snapshot.data() as User).name } : undefined;
@@ -64,9 +58,5 @@ export function firestoreStore(collection: string, { callTimeout = 10_000 } = {}
 
 /** With `USERS_COLLECTION` set, the Firestore store, chosen for every job of this instance; else the in-memory one stays. */
 export function firestoreFromEnv(): UserStore | undefined {
-  const collection = process.env.USERS_COLLECTION;
-  if (!collection) return undefined;
-  const store = firestoreStore(collection);
-  useStore(store);
-  return store;
+  return useStoreFromEnv("USERS_COLLECTION", (collection) => firestoreStore(collection));
 }

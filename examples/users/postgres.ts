@@ -1,9 +1,8 @@
 // The users store on PostgreSQL (Heroku Postgres, Cloud SQL, any Kubernetes Postgres) through
 // the `postgres` driver: one pool per process, opened on the first query, closed by the drain.
 import type { Sql } from "postgres";
-import { backendUnavailable } from "jobwrap";
 import type { Backend } from "jobwrap/node";
-import { useStore } from "./index.js";
+import { createdUnlessTaken, failureOf, useStoreFromEnv } from "./backend.js";
 import type { User, UserStore } from "./store.js";
 
 export interface PostgresOptions {
@@ -112,22 +111,17 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
         signal?.removeEventListener("abort", cancel);
       }
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (isUnavailable(error)) throw backendUnavailable(error);
-      throw error;
+      throw failureOf(error, signal, isUnavailable);
     }
   }
 
   return {
-    async create(user, signal) {
-      try {
-        await run(signal, (db) => db`insert into users (name) values (${user.name})`);
-        return true;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === "23505") return false;
-        throw error;
-      }
-    },
+    create: (user, signal) =>
+      createdUnlessTaken(
+        () => run(signal, (db) => db`insert into users (name) values (${user.name})`),
+        // unique_violation: the primary key already holds the name.
+        (error) => (error as { code?: unknown }).code === "23505",
+      ),
     async get(name, signal) {
       const rows = await run(signal, (db) => db<User[]>`select name from users where name = ${name}`);
       return rows[0] && { name: rows[0].name };
@@ -150,9 +144,5 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
  * it, undefined, and the jobs keep the in-memory store.
  */
 export function postgresFromEnv(): PostgresStore | undefined {
-  const url = process.env.DATABASE_URL;
-  if (!url) return undefined;
-  const store = postgresStore(url);
-  useStore(store);
-  return store;
+  return useStoreFromEnv("DATABASE_URL", (url) => postgresStore(url));
 }
