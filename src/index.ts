@@ -24,6 +24,6 @@ export type { FieldError, HttpErrorOptions } from "./core/http-error.js";
 export { handle, prepare, defaultBodyLimit } from "./core/handle.js";
 export type { AppOptions, Prepared } from "./core/handle.js";
 export { consoleSink, silentSink } from "./core/log.js";
-export { tooLarge } from "./core/problems.js";
+export { backendUnavailable, tooLarge } from "./core/problems.js";
 export { byteLength } from "./core/result.js";
 export type { BodyReader, Context, Env, Incoming, LogEntry, LogSink, Logger, Outgoing, OutgoingBody, Platform, Severity } from "./core/types.js";

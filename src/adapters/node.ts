@@ -6,7 +6,7 @@ import type { App } from "../core/routes.js";
 import { listener, prepareNode, type Listener, type NodeOptions } from "./node-listener.js";
 
 export { defaultNodeTimeout, type Listener, type NodeOptions } from "./node-listener.js";
-export { serve, type ServeOptions, type Served } from "./node-serve.js";
+export { serve, type Backend, type ServeOptions, type Served } from "./node-serve.js";
 
 /** A `(req, res)` listener for an existing `node:http` server. */
 export function wrap(app: App, options: NodeOptions = {}): Listener {

@@ -84,6 +84,18 @@ export class DeadlineExceeded extends HttpError {
   }
 }
 
+/**
+ * What a job throws when the backend it calls fails (refused, closed, overloaded, timed out): a
+ * 503 with `Retry-After`, so clients and load balancers try again rather than give up. The
+ * backend's own error is the `cause`: logged with the request id, never in the body.
+ */
+export function backendUnavailable(cause?: unknown, retryAfterSeconds = 1): HttpError {
+  return new HttpError(503, "A service this endpoint depends on is unavailable; try again shortly", {
+    headers: { "retry-after": String(retryAfterSeconds) },
+    cause,
+  });
+}
+
 /** The 500 of any failure that is not an HttpError: it says nothing of the failure, only how to quote it. */
 export function serverFault(requestId: string): HttpError {
   return new HttpError(500, `Something went wrong on our side. Quote request id ${requestId} when reporting it.`);

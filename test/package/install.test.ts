@@ -139,7 +139,7 @@ describe("examples/heroku, built as Heroku's Node buildpack builds it", () => {
   beforeAll(async () => {
     cpSync(join(root, "examples/heroku"), app, { recursive: true, filter: (from) => !/\/(dist|node_modules)$/.test(from) });
     cpSync(join(root, "examples/users"), join(app, "users"), { recursive: true });
-    writeFileSync(join(app, "server.ts"), readFileSync(join(app, "server.ts"), "utf8").replace('"../users/index.js"', '"./users/index.js"'));
+    writeFileSync(join(app, "server.ts"), readFileSync(join(app, "server.ts"), "utf8").replaceAll('"../users/', '"./users/'));
     // jobwrap from the tarball until it is on the registry; everything else as the app declares it.
     const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(manifest.dependencies.jobwrap).toBe(pkg.version);
@@ -159,7 +159,7 @@ describe("examples/heroku, built as Heroku's Node buildpack builds it", () => {
 
   it("is deployed as source: the repository holds no built dist/ of it", async () => {
     const tracked = await run("git", ["ls-files", "examples/heroku"], { cwd: root });
-    expect(tracked.stdout.split("\n").filter(Boolean).sort()).toEqual(["examples/heroku/Procfile", "examples/heroku/package.json", "examples/heroku/server.ts"]);
+    expect(tracked.stdout.split("\n").filter(Boolean).sort()).toEqual(["examples/heroku/Procfile", "examples/heroku/app.json", "examples/heroku/package.json", "examples/heroku/server.ts"]);
   });
 
   runContract({ platform: "heroku", rows: (row) => row.request.path.startsWith("/user") }, () => (request) => send(base, request));

@@ -12,12 +12,17 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const example = join(root, "examples/workers");
 const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
 
-/** What `npx wrangler deploy --dry-run --outdir` builds from the example, offline. */
-async function buildExample(outdir: string): Promise<void> {
-  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+/** Runs wrangler in the example's folder, offline, as its README does. */
+async function runWrangler(...args: string[]): Promise<void> {
+  await promisify(execFile)(process.execPath, [wrangler, ...args], {
     cwd: example,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
   });
+}
+
+/** What `npx wrangler deploy --dry-run --outdir` builds from the example, offline. */
+async function buildExample(outdir: string): Promise<void> {
+  await runWrangler("deploy", "--dry-run", "--outdir", outdir);
 }
 
 describe("examples/workers: the users service, built by wrangler, on KV in workerd", () => {
@@ -98,5 +103,64 @@ describe("examples/workers: the users service, built by wrangler, on KV in worke
     const read = await mf.dispatchFetch("http://localhost/user/Dave");
     expect(read.status).toBe(200);
     expect(await read.json()).toEqual({ name: "Dave" });
+  });
+});
+
+describe("examples/workers --env d1: the users service on D1, its table made by wrangler's migration, in workerd", () => {
+  let folder: string;
+  let mf: Miniflare;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), "jobwrap-d1-"));
+    const persist = join(folder, "state");
+    // As the README says: the migration applied by wrangler to the local database, then the worker on it.
+    await Promise.all([
+      runWrangler("d1", "migrations", "apply", "DB", "--local", "--env", "d1", "--persist-to", persist),
+      runWrangler("deploy", "--dry-run", "--env", "d1", "--outdir", join(folder, "out")),
+    ]);
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(example, "wrangler.jsonc"), "d1");
+    const { modulesRules: _built, ...config } = workerOptions as typeof workerOptions & { modulesRules?: unknown };
+    mf = new Miniflare({
+      ...config,
+      modules: [{ type: "ESModule", path: join(folder, "out", "index.js") }],
+      modulesRoot: join(folder, "out"),
+      d1Persist: join(persist, "v3", "d1"),
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.resume();
+        stderr.pipe(process.stderr);
+      },
+    });
+    await mf.ready;
+  }, 120_000);
+  afterAll(async () => {
+    await mf?.dispose();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  const post = (name: string) =>
+    mf.dispatchFetch("http://localhost/user", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+
+  it("creates, reads back and refuses a taken name (409 from the primary key) through D1", async () => {
+    const created = await post("Erin");
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual({ name: "Erin" });
+    const read = await mf.dispatchFetch("http://localhost/user/Erin");
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ name: "Erin" });
+    const again = await post("Erin");
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ title: "Conflict", detail: "a user named Erin exists already" });
+    const missing = await mf.dispatchFetch("http://localhost/user/Nobody");
+    expect(missing.status).toBe(404);
+    await missing.arrayBuffer();
+  });
+
+  it("keeps users as rows of the migrated table, and reads rows written there", async () => {
+    const db = await mf.getD1Database("DB");
+    expect(await db.prepare("select name from users where name = ?").bind("Erin").first()).toEqual({ name: "Erin" });
+    await db.prepare("insert into users (name) values (?)").bind("Frank").run();
+    const read = await mf.dispatchFetch("http://localhost/user/Frank");
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ name: "Frank" });
   });
 });
