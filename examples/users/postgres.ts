@@ -16,6 +16,11 @@ export interface PostgresOptions {
   ssl?: string;
   /** Server-side bound on one statement, in ms, behind the job's deadline. Default 30 s. */
   statementTimeout?: number;
+  /**
+   * How long a statement waits for a free connection when all `max` are busy, in ms, before it
+   * answers 503 (the pool is exhausted) rather than queueing until the deadline. Default 1 s.
+   */
+  queueTimeout?: number;
 }
 
 // SQLSTATE classes and codes that mean the server cannot serve now, not that the query is wrong:
@@ -24,6 +29,7 @@ export interface PostgresOptions {
 const unavailableStates = /^(08|53|57P0[1-3]$|57014$)/;
 // The driver's own codes for a connection that could not be made or was lost, and the sockets'.
 const unavailableCodes = new Set([
+  "POOL_EXHAUSTED",
   "CONNECT_TIMEOUT",
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
@@ -58,6 +64,7 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
   if (socket) parsed.searchParams.delete("host");
   let pool: Promise<Sql> | undefined;
   let migrated: Promise<void> | undefined;
+  const slots = connectionSlots(max, options.queueTimeout ?? 1_000);
 
   // Loaded and connected on the first query, not at import: a cold start pays for neither.
   const sql = () =>
@@ -102,6 +109,7 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
     try {
       signal?.throwIfAborted();
       await migrate();
+      const release = await slots.take(signal);
       const pending = query(await sql());
       const cancel = () => pending.cancel();
       signal?.addEventListener("abort", cancel, { once: true });
@@ -109,6 +117,7 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
         return await pending;
       } finally {
         signal?.removeEventListener("abort", cancel);
+        release();
       }
     } catch (error) {
       throw failureOf(error, signal, isUnavailable);
@@ -134,6 +143,54 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
       const open = pool;
       pool = migrated = undefined;
       if (open) await (await open).end({ timeout: 5 });
+    },
+  };
+}
+
+/** The pool is exhausted: every connection stayed busy for as long as a statement may wait. */
+export class PoolExhausted extends Error {
+  readonly code = "POOL_EXHAUSTED";
+  constructor(waited: number) {
+    super(`no free connection within ${waited} ms`);
+    this.name = "PoolExhausted";
+  }
+}
+
+/**
+ * At most `max` statements at once, one per connection; a statement that finds none free within
+ * `wait` ms fails with `PoolExhausted` (a 503), and one whose job's signal aborts leaves the queue.
+ */
+function connectionSlots(max: number, wait: number) {
+  let busy = 0;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else busy--;
+  };
+  return {
+    take(signal: AbortSignal | undefined): Promise<() => void> {
+      if (busy < max) {
+        busy++;
+        return Promise.resolve(release);
+      }
+      return new Promise((resolve, reject) => {
+        const leave = (error: unknown) => {
+          queue.splice(queue.indexOf(grant), 1);
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", aborted);
+          reject(error);
+        };
+        const grant = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", aborted);
+          resolve(release);
+        };
+        const aborted = () => leave(signal!.reason);
+        const timer = setTimeout(() => leave(new PoolExhausted(wait)), wait);
+        signal?.addEventListener("abort", aborted, { once: true });
+        queue.push(grant);
+      });
     },
   };
 }

@@ -96,7 +96,9 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
       }
     };
     const clients = Array.from({ length: 8 }, client);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Under load first: enough answers (however busy the machine) before the server stops.
+    const loading = Date.now();
+    while (answers.length <= 20 && Date.now() - loading < 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
     await pg.stop();
     const stoppedAt = Date.now();
     const downAt = answers.length;
@@ -139,6 +141,43 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
     expect((await send(base, { method: "POST", path: "/user", headers: json, body: '{"name":"Again"}' })).status).toBe(201);
     expect((await send(base, { method: "GET", path: "/user/Again" })).status).toBe(200);
   }, 30_000);
+
+  it("answers 503 with Retry-After when every connection of the pool stays busy, rather than queueing to the deadline", async () => {
+    // A pool of one, its connection held by an insert waiting on another session's lock.
+    const small = postgresStore(pg.url, { max: 1, queueTimeout: 200 });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const transaction = pg.sql.begin(async (tx) => {
+      await tx`lock table users in access exclusive mode`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    useStore(small);
+    try {
+      const first = send(base, { method: "POST", path: "/user", headers: json, body: '{"name":"Holder"}' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      const second = await send(base, { method: "GET", path: "/user/Alice" });
+      expect(second.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(deadline);
+      expect(second.headers["retry-after"]).toEqual(["1"]);
+      const body = new TextDecoder().decode(second.body);
+      expect(JSON.parse(body)).toMatchObject({ status: 503, title: "Service Unavailable" });
+      expect(body).not.toMatch(/pool|connection/i);
+      release();
+      expect((await first).status).toBe(201);
+      // The connection is free again: the next request is served.
+      expect((await send(base, { method: "GET", path: "/user/Holder" })).status).toBe(200);
+    } finally {
+      release();
+      await transaction;
+      useStore(store);
+      await small.close();
+    }
+  }, 20_000);
 
   it("cancels a query slower than the deadline: 504, and the query is gone from pg_stat_activity within a second", async () => {
     // Another session holds the table, so the job's insert waits on its lock until cancelled.
