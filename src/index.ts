@@ -27,3 +27,5 @@ export { consoleSink, silentSink } from "./core/log.js";
 export { tooLarge } from "./core/problems.js";
 export { byteLength } from "./core/result.js";
 export type { BodyReader, Context, Env, Incoming, LogEntry, LogSink, Logger, Outgoing, OutgoingBody, Platform, Severity } from "./core/types.js";
+export { cookie } from "./core/cookies.js";
+export type { CookieAttributes } from "./core/cookies.js";

@@ -1,3 +1,4 @@
+import { parseCookies } from "./cookies.js";
 import { isHttpError, type FieldError } from "./http-error.js";
 import { acceptOf } from "./media-types.js";
 import { invalidRequest, unreadablePart } from "./problems.js";
@@ -6,7 +7,7 @@ import { decodeParams, parseQuery, readBody } from "./parts.js";
 import type { Context, Incoming } from "./types.js";
 import { check, type Checked } from "./validate.js";
 
-type Part = "params" | "query" | "headers" | "body";
+type Part = "params" | "query" | "headers" | "cookies" | "body";
 
 /**
  * What a job reads and the limits it runs under, its options and the app's defaults resolved:
@@ -15,7 +16,7 @@ type Part = "params" | "query" | "headers" | "body";
 export interface Plan {
   job: AnyJob;
   extractors: [string, Extractor<unknown, unknown>][];
-  /** In the order their issues are listed: params, query, headers, body. */
+  /** In the order their issues are listed: params, query, headers, cookies, body. */
   parts: [Part, Schema][];
   accept: readonly BodyKind[];
   bodyLimit: number;
@@ -25,7 +26,7 @@ export interface Plan {
   sync: boolean;
 }
 
-const partOrder: readonly Part[] = ["params", "query", "headers", "body"];
+const partOrder: readonly Part[] = ["params", "query", "headers", "cookies", "body"];
 
 export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: number | undefined }): Plan {
   const spec = job.spec as Record<string, unknown>;
@@ -47,6 +48,7 @@ export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: num
 function rawPart(name: Exclude<Part, "body">, params: Record<string, string>, incoming: Incoming): unknown {
   if (name === "params") return decodeParams(params);
   if (name === "query") return parseQuery(incoming.query);
+  if (name === "cookies") return parseCookies(incoming.headers.cookie);
   return incoming.headers;
 }
 

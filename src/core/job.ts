@@ -22,11 +22,13 @@ export interface SpecParts {
   params?: Schema;
   query?: Schema;
   headers?: Schema;
+  /** The request's cookies by name (a `Cookie` header, Lambda's `cookies` array), each decoded once. */
+  cookies?: Schema;
   body?: Schema;
   responses?: Responses;
 }
 
-/** The four request parts as schemas, plus any custom extractors by name. */
+/** The request parts as schemas, plus any custom extractors by name. */
 export type Spec = SpecParts & {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly [name: string]: Schema | Extractor<any, any> | Responses | undefined;
@@ -119,7 +121,7 @@ export interface Job<S extends Spec = Spec, E = Env> {
 /** Any job, whatever its spec. Not `Job<any>`: that would erase the inference of `job()` inside a table. */
 export type AnyJob = Job<Spec, Env>;
 
-const partNames = new Set(["params", "query", "headers", "body"]);
+const partNames = new Set(["params", "query", "headers", "cookies", "body"]);
 
 /**
  * A typed job: `spec` names the valibot schemas of the request parts and any custom

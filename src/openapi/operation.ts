@@ -27,6 +27,7 @@ export function operation(job: AnyJob, path: TemplatedPath, id: string, context:
     ...pathParameters(job.spec.params, path, context.convert),
     ...namedParameters(job.spec.query, "query", context.convert),
     ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !reservedHeaders.has(p.name.toLowerCase())),
+    ...namedParameters(job.spec.cookies, "cookie", context.convert),
   ];
   if (parameters.length > 0) op.parameters = parameters;
   if (job.spec.body) op.requestBody = requestBody(job, job.spec.body, context.convert);
@@ -36,7 +37,7 @@ export function operation(job: AnyJob, path: TemplatedPath, id: string, context:
 
 interface Parameter {
   name: string;
-  in: "path" | "query" | "header";
+  in: "path" | "query" | "header" | "cookie";
   required: boolean;
   schema: JsonSchema;
   description?: string;
@@ -51,7 +52,7 @@ function pathParameters(schema: Schema | undefined, path: TemplatedPath, convert
   });
 }
 
-function namedParameters(schema: Schema | undefined, place: "query" | "header", convert: SchemaConverter): Parameter[] {
+function namedParameters(schema: Schema | undefined, place: "query" | "header" | "cookie", convert: SchemaConverter): Parameter[] {
   if (!schema) return [];
   const parts = objectParts(convert.resolve(convert.convert(schema)));
   if (!parts) return [];

@@ -3,7 +3,7 @@
  * Platform-free, so every adapter's test serves this same table on its own runtime.
  */
 import * as v from "valibot";
-import { HttpError, job, routes } from "jobwrap";
+import { cookie, HttpError, job, routes } from "jobwrap";
 import { userCreate, userGet } from "../../examples/users/index.js";
 
 /** Thrown by /boom; it must never reach a response body. */
@@ -70,6 +70,17 @@ export const contractApp = routes({
   "GET /cookies": job({}, () => ({
     headers: { "set-cookie": ["a=1; Path=/; HttpOnly", "b=2; Path=/; Secure"], "x-multi": "one" },
     body: { ok: true },
+  })),
+  "GET /cookie/read": job(
+    { cookies: v.object({ session: v.pipe(v.string(), v.minLength(3, "a session id has at least 3 characters")), theme: v.optional(v.string()) }) },
+    ({ cookies }) => ({ body: { session: cookies.session, theme: cookies.theme ?? null } }),
+  ),
+  "POST /cookie/set": job({}, () => ({
+    headers: { "set-cookie": cookie("sid", "a b;c", { httpOnly: true, secure: true, sameSite: "Strict", maxAge: 3600, path: "/", domain: "example.com" }) },
+  })),
+  "POST /cookie/swap": job({}, () => ({
+    headers: { "set-cookie": [cookie("sid", "new", { path: "/", httpOnly: true }), cookie("old", "", { path: "/", maxAge: 0, expires: new Date(0) })] },
+    body: { swapped: true },
   })),
   "GET /text": job({}, () => ({ body: "héllo wörld" })),
   "GET /bytes": job({}, () => ({ body: new Uint8Array([0, 1, 2, 253, 254, 255]) })),

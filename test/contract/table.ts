@@ -333,6 +333,33 @@ export const contract: ContractCase[] = [
     },
   },
   {
+    name: "a cookie read: the cookies part, each value decoded once, the first of a repeated name",
+    request: { method: "GET", path: "/cookie/read", headers: { cookie: "theme=dark; session=abc%20%2541; session=second" } },
+    expect: { status: 200, json: { session: "abc %41", theme: "dark" } },
+  },
+  {
+    name: "a cookie refused by its schema: 400 pointing into /cookies",
+    request: { method: "GET", path: "/cookie/read", headers: { cookie: "session=ab" } },
+    expect: {
+      status: 400,
+      problem: { title: "Bad Request", detail: "The request is invalid: 1 problem", errors: [{ pointer: "/cookies/session", detail: "a session id has at least 3 characters" }] },
+    },
+  },
+  {
+    name: "a cookie set with its attributes, the value percent-encoded",
+    request: { method: "POST", path: "/cookie/set" },
+    expect: { status: 204, headers: { "set-cookie": "sid=a%20b%3Bc; Max-Age=3600; Domain=example.com; Path=/; HttpOnly; Secure; SameSite=Strict" }, text: "" },
+  },
+  {
+    name: "two cookies set at once: two set-cookie lines",
+    request: { method: "POST", path: "/cookie/swap" },
+    expect: {
+      status: 200,
+      headers: { "set-cookie": ["sid=new; Path=/; HttpOnly", "old=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"] },
+      json: { swapped: true },
+    },
+  },
+  {
     name: "a string body is UTF-8 text",
     request: { method: "GET", path: "/text" },
     expect: { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, text: "héllo wörld" },
