@@ -17,7 +17,9 @@ export type {
   Spec,
 } from "./core/job.js";
 export { routes } from "./core/routes.js";
-export type { App, RouteTable, Routes } from "./core/routes.js";
+export type { App, RouteTable, Routes, RoutesOptions } from "./core/routes.js";
+export { cors } from "./core/cors.js";
+export type { Cors, CorsOptions } from "./core/cors.js";
 export { HttpError, isHttpError } from "./core/http-error.js";
 export { statusText } from "./core/status.js";
 export type { FieldError, HttpErrorOptions } from "./core/http-error.js";

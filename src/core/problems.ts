@@ -20,6 +20,11 @@ export function wrongMethod(method: string, allow: string): HttpError {
   return new HttpError(405, `${method} is not allowed here; try ${allow}`, { headers: { allow } });
 }
 
+/** A CORS preflight from an origin the app does not allow. */
+export function originRefused(): HttpError {
+  return new HttpError(403, "This origin may not call the service");
+}
+
 /** `part`: path, params, query or body. */
 export function badEncoding(part: string): HttpError {
   return new HttpError(400, `The ${part} has malformed percent-encoding`, {

@@ -1,12 +1,20 @@
 import { PatternRouter } from "hono/router/pattern-router";
+import type { Cors } from "./cors.js";
 import { isJob, type AnyJob } from "./job.js";
 
 /** A route table: `"METHOD /path/:param"` keys to jobs. `ALL /path` answers any method. */
 export type RouteTable = Record<string, AnyJob>;
 
+/** What a route table says for all its routes. */
+export interface RoutesOptions {
+  /** CORS for every route and preflight, `cors({ origin })`; `wrap`/`serve`'s own `cors` overrides it. */
+  cors?: Cors;
+}
+
 export interface Routes<T extends RouteTable = RouteTable> {
   readonly kind: "routes";
   readonly table: T;
+  readonly options: RoutesOptions;
 }
 
 /** What `wrap` and `serve` take: one job (answers on any path) or a route table. */
@@ -30,7 +38,7 @@ export function parseRouteKey(key: string): RouteKey {
 }
 
 /** A route table, checked once here rather than on the first request. */
-export function routes<const T extends RouteTable>(table: T): Routes<T> {
+export function routes<const T extends RouteTable>(table: T, options: RoutesOptions = {}): Routes<T> {
   const seen = new Set<string>();
   for (const [key, value] of Object.entries(table)) {
     const { method, path } = parseRouteKey(key);
@@ -39,7 +47,7 @@ export function routes<const T extends RouteTable>(table: T): Routes<T> {
     if (seen.has(normal)) throw new TypeError(`route "${key}" is declared twice`);
     seen.add(normal);
   }
-  return { kind: "routes", table };
+  return { kind: "routes", table, options };
 }
 
 export type Match =

@@ -3,7 +3,7 @@
  * Platform-free, so every adapter's test serves this same table on its own runtime.
  */
 import * as v from "valibot";
-import { cookie, HttpError, job, routes } from "jobwrap";
+import { cookie, cors, HttpError, job, routes } from "jobwrap";
 import { userCreate, userGet } from "../../examples/users/index.js";
 
 /** Thrown by /boom; it must never reach a response body. */
@@ -14,6 +14,9 @@ const bearer = (req: { headers: Readonly<Record<string, string | undefined>> }) 
   if (!auth?.startsWith("Bearer ")) throw new HttpError(401, "a bearer token is required", { headers: { "www-authenticate": "Bearer" } });
   return auth.slice(7);
 };
+
+/** The one web origin the contract app lets call it from a browser. */
+export const webOrigin = "https://app.example.com";
 
 export const contractApp = routes({
   "POST /user": userCreate,
@@ -131,4 +134,4 @@ export const contractApp = routes({
   "GET /context": job({}, (_input, ctx) => ({
     body: { platform: ctx.platform, requestId: ctx.requestId, hasSignal: ctx.signal instanceof AbortSignal },
   })),
-});
+}, { cors: cors({ origin: [webOrigin], credentials: true, allowHeaders: ["content-type", "authorization"], maxAge: 600 }) });

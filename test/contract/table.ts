@@ -3,7 +3,7 @@
  * every row of the README's error table ("Errors: one shape everywhere") included. Rows run in order (later ones read
  * what earlier ones wrote) against a fresh instance of `contractApp`.
  */
-import { secretMessage } from "./app.js";
+import { secretMessage, webOrigin } from "./app.js";
 
 export interface ContractRequest {
   method: string;
@@ -43,11 +43,56 @@ const json = { "content-type": "application/json" };
 const problemType = "application/problem+json";
 const pointers = (...list: string[]) => list.map((pointer) => ({ pointer }));
 
+const fromWeb = { origin: webOrigin };
+/** What every answer to the allowed origin carries, but a preflight's. */
+const corsHeaders = { "access-control-allow-origin": webOrigin, "access-control-allow-credentials": "true", "access-control-expose-headers": "x-request-id", vary: "Origin" };
+
 export const contract: ContractCase[] = [
+  {
+    name: "a CORS preflight from the allowed origin: 204 before routing, with what it allows",
+    request: { method: "OPTIONS", path: "/user", headers: { ...fromWeb, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } },
+    expect: {
+      status: 204,
+      headers: {
+        "access-control-allow-origin": webOrigin,
+        "access-control-allow-credentials": "true",
+        "access-control-allow-methods": "GET, HEAD, PUT, PATCH, POST, DELETE",
+        "access-control-allow-headers": "content-type, authorization",
+        "access-control-max-age": "600",
+        "access-control-expose-headers": null,
+        vary: "Origin",
+      },
+      text: "",
+    },
+  },
+  {
+    name: "a CORS preflight from another origin: 403 problem, no allow-origin",
+    request: { method: "OPTIONS", path: "/user", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } },
+    expect: {
+      status: 403,
+      headers: { "access-control-allow-origin": null, "access-control-allow-methods": null, vary: "Origin" },
+      problem: { title: "Forbidden", detail: "This origin may not call the service" },
+    },
+  },
   {
     name: "creates a user: 201 with the user as JSON",
     request: { method: "POST", path: "/user", headers: json, body: '{"name":"Alice"}' },
     expect: { status: 201, headers: { "content-type": "application/json" }, json: { name: "Alice" } },
+  },
+  {
+    name: "CORS headers on a 201 for the allowed origin",
+    request: { method: "POST", path: "/user", headers: { ...json, ...fromWeb }, body: '{"name":"Corsica"}' },
+    expect: { status: 201, headers: corsHeaders, json: { name: "Corsica" } },
+  },
+  {
+    name: "CORS headers on a 400 problem for the allowed origin",
+    request: { method: "GET", path: "/user/b0", headers: fromWeb },
+    expect: { status: 400, headers: { ...corsHeaders, "content-type": problemType } },
+  },
+  {
+    name: "another origin's request is answered without CORS headers, which the browser then refuses to show",
+    request: { method: "GET", path: "/user/Alice", headers: { origin: "https://evil.example" } },
+    expect: { status: 200, headers: { "access-control-allow-origin": null, "access-control-allow-credentials": null, vary: "Origin" }, json: { name: "Alice" } },
   },
   {
     name: "reads the user back: 200",
