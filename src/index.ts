@@ -19,6 +19,10 @@ export type {
 export { routes } from "./core/routes.js";
 export type { App, RouteTable, Routes, RoutesOptions } from "./core/routes.js";
 export { cors } from "./core/cors.js";
+export { use } from "./core/use.js";
+export type { Extractors, Use } from "./core/use.js";
+export { bearer, secured } from "./core/bearer.js";
+export type { SecuredExtractor, SecurityScheme } from "./core/bearer.js";
 export type { Cors, CorsOptions } from "./core/cors.js";
 export { HttpError, isHttpError } from "./core/http-error.js";
 export { statusText } from "./core/status.js";

@@ -69,8 +69,10 @@ export function cors(options: CorsOptions): Cors {
     },
     decorate(headers, origin) {
       // "*" answers alike whatever the Origin; anything else depends on it, and says so to caches.
-      if (!any) addVary(headers, "Origin");
-      if (origin === undefined || !allowed(origin)) return;
+      if (!any) {
+        addVary(headers, "Origin");
+        if (origin === undefined || !allowed(origin)) return;
+      }
       headers.push(["access-control-allow-origin", any ? "*" : origin]);
       if (options.credentials) headers.push(["access-control-allow-credentials", "true"]);
       // A preflight's answer is read by the browser, not by a script: nothing there to expose.

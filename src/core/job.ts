@@ -100,6 +100,8 @@ export interface JobOptions {
   bodyLimit?: number;
   /** Milliseconds the job may run before it answers 504; overrides the app's. */
   timeout?: number;
+  /** Skips the extractors a route table runs for every route (`routes(table, { use })`): a health route. */
+  public?: boolean;
   /** For the docs: a one-line summary and a longer description. */
   summary?: string;
   description?: string;

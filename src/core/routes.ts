@@ -1,5 +1,6 @@
 import { PatternRouter } from "hono/router/pattern-router";
 import type { Cors } from "./cors.js";
+import type { Extractors, Use } from "./use.js";
 import { isJob, type AnyJob } from "./job.js";
 
 /** A route table: `"METHOD /path/:param"` keys to jobs. `ALL /path` answers any method. */
@@ -9,6 +10,8 @@ export type RouteTable = Record<string, AnyJob>;
 export interface RoutesOptions {
   /** CORS for every route and preflight, `cors({ origin })`; `wrap`/`serve`'s own `cors` overrides it. */
   cors?: Cors;
+  /** Extractors run for every route (`use({ token: bearer(check) })`), but a job's with `public: true`. */
+  use?: Use<Extractors>;
 }
 
 export interface Routes<T extends RouteTable = RouteTable> {
@@ -47,7 +50,18 @@ export function routes<const T extends RouteTable>(table: T, options: RoutesOpti
     if (seen.has(normal)) throw new TypeError(`route "${key}" is declared twice`);
     seen.add(normal);
   }
-  return { kind: "routes", table, options };
+  return { kind: "routes", table: options.use ? withUse(table, options.use.extractors) : table, options };
+}
+
+/** Each job of the table with the shared extractors first, but those that opt out or name them already (made by `use().job`). */
+function withUse<T extends RouteTable>(table: T, extractors: Extractors): T {
+  const out: RouteTable = {};
+  for (const [key, job] of Object.entries(table)) {
+    const spec = job.spec as Record<string, unknown>;
+    const has = Object.keys(extractors).every((name) => spec[name] === extractors[name]);
+    out[key] = job.options.public || has ? job : { ...job, spec: { ...extractors, ...job.spec } };
+  }
+  return out as T;
 }
 
 export type Match =
