@@ -73,7 +73,7 @@ export function cors(options: CorsOptions): Cors {
         addVary(headers, "Origin");
         if (origin === undefined || !allowed(origin)) return;
       }
-      headers.push(["access-control-allow-origin", any ? "*" : origin]);
+      headers.push(["access-control-allow-origin", any ? "*" : origin!]);
       if (options.credentials) headers.push(["access-control-allow-credentials", "true"]);
       // A preflight's answer is read by the browser, not by a script: nothing there to expose.
       if (exposeHeaders && !headers.some(([name]) => name === "access-control-allow-methods")) {
