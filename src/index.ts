@@ -1,6 +1,8 @@
 export { job, isJob } from "./core/job.js";
 export type {
+  Accepted,
   AnyJob,
+  BodyDecoder,
   BodyKind,
   Extractor,
   Input,
@@ -19,6 +21,8 @@ export type {
 export { routes } from "./core/routes.js";
 export type { App, RouteTable, Routes, RoutesOptions } from "./core/routes.js";
 export { cors } from "./core/cors.js";
+export { multipart } from "./core/multipart.js";
+export type { MultipartFields, MultipartOptions } from "./core/multipart.js";
 export { use } from "./core/use.js";
 export type { Extractors, Use } from "./core/use.js";
 export { bearer, secured } from "./core/bearer.js";

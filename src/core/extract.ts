@@ -2,7 +2,7 @@ import { parseCookies } from "./cookies.js";
 import { isHttpError, type FieldError } from "./http-error.js";
 import { acceptOf } from "./media-types.js";
 import { invalidRequest, unreadablePart } from "./problems.js";
-import type { AnyJob, BodyKind, Extractor, Schema } from "./job.js";
+import type { Accepted, AnyJob, Extractor, Schema } from "./job.js";
 import { decodeParams, parseQuery, readBody } from "./parts.js";
 import type { Context, Incoming } from "./types.js";
 import { check, type Checked } from "./validate.js";
@@ -18,7 +18,7 @@ export interface Plan {
   extractors: [string, Extractor<unknown, unknown>][];
   /** In the order their issues are listed: params, query, headers, cookies, body. */
   parts: [Part, Schema][];
-  accept: readonly BodyKind[];
+  accept: readonly Accepted[];
   bodyLimit: number;
   /** Milliseconds before the job answers 504, if it has a deadline of its own or the app's. */
   timeout: number | undefined;

@@ -18,6 +18,20 @@ export type Responses = { readonly [status: number]: Schema | null };
 /** The media types a job's body may come in. */
 export type BodyKind = "json" | "form" | "text" | "bytes";
 
+/**
+ * A body kind read by a decoder the app imports (`multipart()`), so that an app without it
+ * bundles none of its code. `decode` gets the body read whole under the limit.
+ */
+export interface BodyDecoder {
+  readonly kind: string;
+  /** The one media type it reads, lower-case, without parameters. */
+  readonly mediaType: string;
+  decode(raw: Uint8Array | string, contentType: string, limit: number): unknown;
+}
+
+/** What a job's `accept` lists. */
+export type Accepted = BodyKind | BodyDecoder;
+
 export interface SpecParts {
   params?: Schema;
   query?: Schema;
@@ -95,7 +109,7 @@ type StatusHint<S> = S extends { responses: infer R extends Responses }
 
 export interface JobOptions {
   /** Media types of the body the job reads; `json` by default. Others answer 415. */
-  accept?: BodyKind | readonly BodyKind[];
+  accept?: Accepted | readonly Accepted[];
   /** Largest body in bytes; overrides the app's limit (1 MiB by default). */
   bodyLimit?: number;
   /** Milliseconds the job may run before it answers 504; overrides the app's. */

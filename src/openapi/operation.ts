@@ -1,6 +1,6 @@
 import type { SecuredExtractor, SecurityScheme } from "../core/bearer.js";
 import type { AnyJob, Schema } from "../core/job.js";
-import { acceptOf, bodyKinds } from "../core/media-types.js";
+import { acceptOf, acceptedMediaType } from "../core/media-types.js";
 import { statusText } from "../core/status.js";
 import type { JsonSchema, SchemaConverter } from "./json-schema.js";
 import { acceptsNothing } from "./json-schema.js";
@@ -95,7 +95,7 @@ function requestBody(job: AnyJob, schema: Schema, convert: SchemaConverter) {
   const typed = convert.convert(schema);
   const content: Record<string, { schema?: JsonSchema }> = {};
   // Bytes reach the job as they came: OpenAPI 3.1 says so by giving no schema.
-  for (const kind of acceptOf(job.options.accept)) content[bodyKinds[kind].mediaType] = kind === "bytes" ? {} : { schema: typed };
+  for (const kind of acceptOf(job.options.accept)) content[acceptedMediaType(kind)] = kind === "bytes" ? {} : { schema: typed };
   return { required: !acceptsNothing(schema), content };
 }
 

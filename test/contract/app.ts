@@ -3,7 +3,7 @@
  * Platform-free, so every adapter's test serves this same table on its own runtime.
  */
 import * as v from "valibot";
-import { cookie, cors, HttpError, job, routes } from "jobwrap";
+import { cookie, cors, HttpError, job, multipart, routes } from "jobwrap";
 import { userCreate, userGet } from "../../examples/users/index.js";
 
 /** Thrown by /boom; it must never reach a response body. */
@@ -85,6 +85,14 @@ export const contractApp = routes({
     headers: { "set-cookie": [cookie("sid", "new", { path: "/", httpOnly: true }), cookie("old", "", { path: "/", maxAge: 0, expires: new Date(0) })] },
     body: { swapped: true },
   })),
+  "POST /upload": job(
+    { body: v.object({ title: v.string(), tags: v.string(), doc: v.pipe(v.file(), v.mimeType(["application/octet-stream", "text/plain"])) }) },
+    async ({ body }) => ({
+      status: 201,
+      body: { title: body.title, tags: body.tags, doc: { name: body.doc.name, type: body.doc.type, size: body.doc.size, bytes: [...new Uint8Array(await body.doc.arrayBuffer())] } },
+    }),
+    { accept: multipart({ fileSize: 64, files: 1 }) },
+  ),
   "GET /text": job({}, () => ({ body: "héllo wörld" })),
   "GET /bytes": job({}, () => ({ body: new Uint8Array([0, 1, 2, 253, 254, 255]) })),
   "GET /stream": job({}, () => ({

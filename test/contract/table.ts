@@ -44,6 +44,29 @@ const problemType = "application/problem+json";
 const pointers = (...list: string[]) => list.map((pointer) => ({ pointer }));
 
 const fromWeb = { origin: webOrigin };
+
+const boundary = "----jobwrapBoundary7MA4YWxk";
+const multipartType = { "content-type": `multipart/form-data; boundary=${boundary}` };
+/** A multipart/form-data body as a browser writes it; a file's bytes go as they are. */
+function formData(parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename === undefined ? "" : `; filename="${part.filename}"`}`;
+    const type = part.type === undefined ? "" : `Content-Type: ${part.type}\r\n`;
+    chunks.push(encoder.encode(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
+    chunks.push(typeof part.value === "string" ? encoder.encode(part.value) : part.value);
+    chunks.push(encoder.encode("\r\n"));
+  }
+  chunks.push(encoder.encode(`--${boundary}--\r\n`));
+  const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
 /** What every answer to the allowed origin carries, but a preflight's. */
 const corsHeaders = { "access-control-allow-origin": webOrigin, "access-control-allow-credentials": "true", "access-control-expose-headers": "x-request-id", vary: "Origin" };
 
@@ -403,6 +426,50 @@ export const contract: ContractCase[] = [
       headers: { "set-cookie": ["sid=new; Path=/; HttpOnly", "old=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"] },
       json: { swapped: true },
     },
+  },
+  {
+    name: "a multipart upload: one file and two fields, the file's bytes as sent",
+    request: {
+      method: "POST",
+      path: "/upload",
+      headers: multipartType,
+      body: formData([
+        { name: "title", value: "Köln" },
+        { name: "doc", value: new Uint8Array([104, 105, 0, 255, 13, 10]), filename: "notes.bin", type: "application/octet-stream" },
+        { name: "tags", value: "a,b" },
+      ]),
+    },
+    expect: {
+      status: 201,
+      json: { title: "Köln", tags: "a,b", doc: { name: "notes.bin", type: "application/octet-stream", size: 6, bytes: [104, 105, 0, 255, 13, 10] } },
+    },
+  },
+  {
+    name: "a multipart file over its limit: 413",
+    request: {
+      method: "POST",
+      path: "/upload",
+      headers: multipartType,
+      body: formData([
+        { name: "title", value: "big" },
+        { name: "tags", value: "" },
+        { name: "doc", value: "x".repeat(65), filename: "big.txt", type: "text/plain" },
+      ]),
+    },
+    expect: { status: 413, problem: { title: "Content Too Large", detail: "A file is larger than the limit of 64 bytes" } },
+  },
+  {
+    name: "a malformed multipart body: 400",
+    request: { method: "POST", path: "/upload", headers: multipartType, body: `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nno end` },
+    expect: {
+      status: 400,
+      problem: { title: "Bad Request", detail: "The body is not valid multipart/form-data: its parts cannot be read", errors: [{ pointer: "/body", detail: "malformed multipart/form-data" }] },
+    },
+  },
+  {
+    name: "a multipart field that is not a file where the schema wants one: 400 at its pointer",
+    request: { method: "POST", path: "/upload", headers: multipartType, body: formData([{ name: "title", value: "t" }, { name: "tags", value: "" }, { name: "doc", value: "plain" }]) },
+    expect: { status: 400, problem: { title: "Bad Request", detail: "The request is invalid: 1 problem", errors: [{ pointer: "/body/doc" }] } },
   },
   {
     name: "a string body is UTF-8 text",
