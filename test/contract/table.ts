@@ -31,10 +31,14 @@ export interface Expected {
   problem?: { title: string; detail?: string; errors?: { pointer: string; detail?: string }[] };
   /** Strings the body must not contain (secrets, stack frames). */
   hides?: string[];
+  /** The body's content-encoding, undone before the body is checked. */
+  encoding?: "gzip" | "br";
 }
 
 export interface ContractCase {
   name: string;
+  /** The platforms the row is for, when not all (compression is the Node server's). */
+  platforms?: string[];
   request: ContractRequest;
   expect: Expected;
 }
@@ -470,6 +474,24 @@ export const contract: ContractCase[] = [
     name: "a multipart field that is not a file where the schema wants one: 400 at its pointer",
     request: { method: "POST", path: "/upload", headers: multipartType, body: formData([{ name: "title", value: "t" }, { name: "tags", value: "" }, { name: "doc", value: "plain" }]) },
     expect: { status: 400, problem: { title: "Bad Request", detail: "The request is invalid: 1 problem", errors: [{ pointer: "/body/doc" }] } },
+  },
+  {
+    name: "a JSON answer over the threshold, asked for with gzip: compressed, Vary: Accept-Encoding",
+    platforms: ["node"],
+    request: { method: "GET", path: "/echo/query?list=" + "abcdefgh".repeat(200), headers: { "accept-encoding": "gzip, deflate" } },
+    expect: { status: 200, headers: { "content-encoding": "gzip", vary: "Origin, Accept-Encoding" }, encoding: "gzip", json: { list: "abcdefgh".repeat(200) } },
+  },
+  {
+    name: "a JSON answer over the threshold, asked for with br and gzip: brotli",
+    platforms: ["node"],
+    request: { method: "GET", path: "/echo/query?list=" + "abcdefgh".repeat(200), headers: { "accept-encoding": "gzip, br" } },
+    expect: { status: 200, headers: { "content-encoding": "br", vary: "Origin, Accept-Encoding" }, encoding: "br", json: { list: "abcdefgh".repeat(200) } },
+  },
+  {
+    name: "a JSON answer below the threshold: sent as it is",
+    platforms: ["node"],
+    request: { method: "GET", path: "/echo/query?list=short", headers: { "accept-encoding": "gzip, br" } },
+    expect: { status: 200, headers: { "content-encoding": null, vary: "Origin", "content-length": "16" }, json: { list: "short" } },
   },
   {
     name: "a string body is UTF-8 text",
