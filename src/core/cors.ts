@@ -4,14 +4,15 @@
  */
 import { originRefused } from "./problems.js";
 import { addVary } from "./result.js";
-import type { Incoming } from "./types.js";
+import type { Env, Incoming } from "./types.js";
 
 export interface CorsOptions {
   /**
    * Origins allowed to call: `"*"` (any, and never with credentials), an origin or a list
-   * (`"https://app.example.com"`, exact), a pattern tested against the whole `Origin`, or a function.
+   * (`"https://app.example.com"`, exact), a pattern tested against the whole `Origin`, or a function
+   * of it and the app's `env` (Workers bindings, else `process.env`), for an origin set by deployment.
    */
-  origin: string | readonly string[] | RegExp | ((origin: string) => boolean);
+  origin: string | readonly string[] | RegExp | ((origin: string, env: Env) => boolean);
   /** Lets the browser send cookies and `Authorization`, and read the answer (`Access-Control-Allow-Credentials`). */
   credentials?: boolean;
   /** Methods a preflight allows. Default: GET, HEAD, PUT, PATCH, POST, DELETE. */
@@ -28,16 +29,16 @@ export interface CorsOptions {
 export interface Cors {
   readonly kind: "cors";
   /** A preflight's headers beyond those `decorate` adds; throws an HttpError (403) for an origin not allowed. */
-  preflight(incoming: Incoming): [string, string][];
+  preflight(incoming: Incoming, env: unknown): [string, string][];
   /** Adds the CORS headers to an answer (a problem's too) for the request's `Origin`. */
-  decorate(headers: [string, string][], origin: string | undefined): void;
+  decorate(headers: [string, string][], origin: string | undefined, env: unknown): void;
 }
 
 export function isPreflight(incoming: Incoming): boolean {
   return incoming.method === "OPTIONS" && incoming.headers.origin !== undefined && incoming.headers["access-control-request-method"] !== undefined;
 }
 
-function allowsOrigin(origin: CorsOptions["origin"]): (value: string) => boolean {
+function allowsOrigin(origin: CorsOptions["origin"]): (value: string, env: Env) => boolean {
   if (typeof origin === "function") return origin;
   if (origin instanceof RegExp) return (value) => origin.exec(value)?.[0] === value;
   const list = new Set(typeof origin === "string" ? [origin] : origin);
@@ -55,8 +56,8 @@ export function cors(options: CorsOptions): Cors {
 
   return {
     kind: "cors",
-    preflight(incoming) {
-      if (!allowed(incoming.headers.origin!)) throw originRefused();
+    preflight(incoming, env) {
+      if (!allowed(incoming.headers.origin!, env as Env)) throw originRefused();
       const headers: [string, string][] = [["access-control-allow-methods", methods]];
       const asked = incoming.headers["access-control-request-headers"];
       if (allowHeaders !== undefined) headers.push(["access-control-allow-headers", allowHeaders]);
@@ -67,13 +68,14 @@ export function cors(options: CorsOptions): Cors {
       headers.push(["access-control-max-age", maxAge]);
       return headers;
     },
-    decorate(headers, origin) {
+    decorate(headers, origin, env) {
       // "*" answers alike whatever the Origin; anything else depends on it, and says so to caches.
-      if (!any) {
+      if (any) headers.push(["access-control-allow-origin", "*"]);
+      else {
         addVary(headers, "Origin");
-        if (origin === undefined || !allowed(origin)) return;
+        if (origin === undefined || !allowed(origin, env as Env)) return;
+        headers.push(["access-control-allow-origin", origin]);
       }
-      headers.push(["access-control-allow-origin", any ? "*" : origin!]);
       if (options.credentials) headers.push(["access-control-allow-credentials", "true"]);
       // A preflight's answer is read by the browser, not by a script: nothing there to expose.
       if (exposeHeaders && !headers.some(([name]) => name === "access-control-allow-methods")) {

@@ -65,7 +65,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   let streaming = false;
   try {
     // A preflight is the browser's, not the app's: answered before routing, whatever the path.
-    if (app.cors && isPreflight(incoming)) out = { status: 204, headers: app.cors.preflight(incoming), body: null };
+    if (app.cors && isPreflight(incoming)) out = { status: 204, headers: app.cors.preflight(incoming, platform.env), body: null };
     else {
       checkPath(incoming.path);
       const found = app.match(incoming.method, incoming.path);
@@ -88,7 +88,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (!streaming) call.disarm();
   }
   // Every answer, problems included: a browser shows its script none it is not allowed to read.
-  app.cors?.decorate(out.headers, incoming.headers.origin);
+  app.cors?.decorate(out.headers, incoming.headers.origin, platform.env);
   if (incoming.method === "HEAD" && out.body !== null) {
     const length = byteLength(out.body);
     if (typeof out.body === "object" && "cancel" in out.body) void out.body.cancel();

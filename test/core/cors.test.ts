@@ -26,6 +26,15 @@ describe("cors(): which origins", () => {
     expect((await app.send(preflight("http://dev.remote"))).status).toBe(403);
   });
 
+  it("a function reads the origin the deployment names from env", async () => {
+    const app = serve(hello, { cors: cors({ origin: (origin, env) => origin === (env as { WEB_ORIGIN?: string }).WEB_ORIGIN }) });
+    const env = { WEB_ORIGIN: "https://web.test" };
+    expect((await app.send(preflight("https://web.test"), { env })).status).toBe(204);
+    expect((await app.send(preflight("https://web.test"), { env: {} })).status).toBe(403);
+    const answer = await app.send({ path: "/hello", headers: { origin: "https://web.test" } }, { env });
+    expect(answer.header("access-control-allow-origin")).toBe("https://web.test");
+  });
+
   it('"*" answers any origin alike, so it adds no Vary', async () => {
     const app = serve(hello, { cors: cors({ origin: "*" }) });
     const answer = await app.send({ path: "/hello", headers: { origin: "https://x.test" } });
