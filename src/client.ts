@@ -196,7 +196,7 @@ function cookieOf(cookies: Record<string, unknown> | undefined): string {
     .join("; ");
 }
 
-/** A string goes as text, bytes and blobs as they are, a form as a form, anything else as JSON. */
+/** A string goes as text, bytes and blobs as they are, a form as a form, an object with a file as multipart, anything else as JSON. */
 function encodeBody(body: unknown, headers: Headers): BodyInit | undefined {
   if (body === undefined) return undefined;
   const set = (type: string) => headers.has("content-type") || headers.set("content-type", type);
@@ -204,13 +204,30 @@ function encodeBody(body: unknown, headers: Headers): BodyInit | undefined {
     set("text/plain; charset=utf-8");
     return body;
   }
-  if (body instanceof URLSearchParams || body instanceof Blob || body instanceof ArrayBuffer) return body;
+  if (body instanceof URLSearchParams || body instanceof Blob || body instanceof ArrayBuffer || body instanceof FormData) return body;
   if (ArrayBuffer.isView(body)) {
     set("application/octet-stream");
     return body as Uint8Array<ArrayBuffer>;
   }
+  // An object holding a file is a multipart form (`accept: multipart()`); fetch writes its boundary.
+  if (typeof body === "object" && body !== null && Object.values(body).some(holdsFile)) return formDataOf(body as Record<string, unknown>);
   set("application/json");
   return JSON.stringify(body);
+}
+
+const holdsFile = (value: unknown): boolean => value instanceof Blob || (Array.isArray(value) && value.some((item) => item instanceof Blob));
+
+/** Each field once, a list repeated under its name; files as files, anything else as text. */
+function formDataOf(fields: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined) continue;
+      if (item instanceof Blob) form.append(name, item);
+      else form.append(name, String(item));
+    }
+  }
+  return form;
 }
 
 async function outcomeOf(response: Response, method: string): Promise<Success | Failure> {

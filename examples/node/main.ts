@@ -2,5 +2,8 @@
 import { serve } from "jobwrap/node";
 import { api, User, UserName } from "../users/index.js";
 
+// The avatar routes' bearer token, for trying them out; set USERS_TOKEN to choose your own.
+process.env.USERS_TOKEN ??= "dev-token";
+
 // docs: /openapi.json and a Swagger UI page at /docs, with User and UserName as named schemas.
 serve(api, { docs: { info: { title: "users", version: "1.0.0" }, schemas: { User, UserName } } });
