@@ -26,8 +26,6 @@ function malformed(detail: string): HttpError {
   });
 }
 
-const encoder = new TextEncoder();
-
 export function multipart(options: MultipartOptions = {}): BodyDecoder {
   const maxFiles = options.files ?? 10;
   const maxParts = options.parts ?? 100;
@@ -42,7 +40,8 @@ export function multipart(options: MultipartOptions = {}): BodyDecoder {
       const fields = Object.create(null) as MultipartFields;
       let files = 0;
       try {
-        const bytes = typeof raw === "string" ? encoder.encode(raw) : raw;
+        // A string only where a platform decoded the body as text already (Lambda without base64).
+        const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
         for (const part of parseMultipart(bytes, { boundary: boundary[1] ?? boundary[2]!, maxFileSize: fileSize, maxParts, maxTotalSize: limit })) {
           const name = part.name;
           if (name === undefined) throw malformed("a part has no name");

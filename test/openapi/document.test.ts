@@ -27,7 +27,7 @@ describe("openapi(users example)", () => {
   });
 
   it("turns /user/:name into /user/{name}, a required path parameter with the name's limits", () => {
-    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}"]);
+    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}", "/user/{name}/avatar"]);
     const get = doc.paths["/user/{name}"]!.get as Record<string, any>;
     expect(get.operationId).toBe("getUserByName");
     expect(get.parameters).toEqual([{ name: "name", in: "path", required: true, schema: nameLimits }]);
@@ -64,6 +64,21 @@ describe("openapi(users example)", () => {
     const example = (status: number) => (doc.components.responses[`Problem${status}`] as Record<string, any>).content["application/problem+json"].example;
     expect(example(404)).toEqual({ type: "about:blank", title: "Not Found", status: 404, requestId: expect.any(String) });
     expect(example(400)).toMatchObject({ status: 400, errors: [{ pointer: "/body/name", detail: expect.any(String) }] });
+  });
+
+  it("documents the avatar upload as a multipart body with a binary file field, behind the bearer scheme", () => {
+    const put = doc.paths["/user/{name}/avatar"]!.put as Record<string, any>;
+    expect(put.requestBody).toEqual({
+      required: true,
+      content: { "multipart/form-data": { schema: { type: "object", properties: { avatar: { type: "string", format: "binary" } }, required: ["avatar"] } } },
+    });
+    expect(put.security).toEqual([{ token: [] }]);
+    expect(Object.keys(put.responses)).toEqual(["204", "400", "401", "404", "405", "413", "415", "500"]);
+    expect(doc.components.securitySchemes).toEqual({ token: { type: "http", scheme: "bearer" } });
+    const get = doc.paths["/user/{name}/avatar"]!.get as Record<string, any>;
+    expect(get.security).toEqual([{ token: [] }]);
+    expect(get.responses["200"]).toEqual({ description: "OK", content: { "application/octet-stream": {} } });
+    expect((doc.paths["/user"]!.post as Record<string, any>).security).toBeUndefined();
   });
 
   it("names schemas as components and references them when asked", async () => {

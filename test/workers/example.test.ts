@@ -59,9 +59,9 @@ describe("examples/workers: the users service, built by wrangler, on KV in worke
     expect(code).not.toContain("node:");
   });
 
-  it("holds core, the Workers adapter, the users jobs, hono's router and valibot, nothing else", () => {
+  it("holds core, the Workers adapter, the users jobs, hono's router and cookie utility, valibot and the multipart parser, nothing else", () => {
     const files = sources.map((source) => join(outdir, source));
-    const forbidden = /src\/adapters\/(?!workers\.ts)|src\/cli\/|src\/deploy\/|@aws-sdk|functions-framework|aws-lambda|node_modules\/(?!hono\/|valibot\/)/;
+    const forbidden = /src\/adapters\/(?!workers\.ts)|src\/cli\/|src\/deploy\/|@aws-sdk|functions-framework|aws-lambda|node_modules\/(?!hono\/|valibot\/|@remix-run\/(multipart-parser|headers)\/)/;
     expect(files.filter((file) => forbidden.test(file))).toEqual([]);
     expect(files.some((file) => file.endsWith("src/adapters/workers.ts"))).toBe(true);
     expect(files.some((file) => file.endsWith("src/core/handle.ts"))).toBe(true);
