@@ -5,7 +5,12 @@ import { canPin, runJson, startServer } from "../processes.js";
 import { median, rotate } from "../stats.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 
-export const nodeContestants = ["jobwrap", "handwritten", "hono", "fastify", "express"] as const;
+export const nodeContestants = ["jobwrap", "jobwrap-bare", "jobwrap-triggered", "handwritten", "hono", "fastify", "express"] as const;
+
+/** What each request of a contestant's load carries beyond the route's own: CORS and compression at work. */
+const loadHeaders: Partial<Record<NodeContestant, Record<string, string>>> = {
+  "jobwrap-triggered": { origin: "https://web.bench.test", "accept-encoding": "gzip, br" },
+};
 export type NodeContestant = (typeof nodeContestants)[number];
 
 export interface NodeSettings {
@@ -53,7 +58,7 @@ export async function runNode(settings: NodeSettings, say: (line: string) => voi
       const server = await startServer(serverCore, programs[name], port++);
       try {
         await checkService(`node ${name}`, overHttp(server.url));
-        const base = { url: server.url, connections: settings.connections };
+        const base = { url: server.url, connections: settings.connections, headers: loadHeaders[name] };
         // Warm the JIT on both routes before anything is timed.
         await load(loader, { ...base, route: "post", seconds: settings.warmSeconds, prefix: "w" });
         await load(loader, { ...base, route: "get", seconds: settings.warmSeconds, prefix: "w" });
