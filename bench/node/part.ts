@@ -52,7 +52,8 @@ export async function runNode(settings: NodeSettings, say: (line: string) => voi
   if (!canPin) say("taskset is missing: server and load generator are NOT pinned to separate cores");
 
   const samples = Object.fromEntries(nodeContestants.map((name) => [name, { post: [] as Sample[], get: [] as Sample[] }]));
-  let port = 30_100;
+  // BENCH_PORT moves the servers off ports another run on the machine holds.
+  let port = Number(process.env.BENCH_PORT ?? 30_100);
   for (let round = 0; round < settings.rounds; round++) {
     for (const name of rotate(nodeContestants, round)) {
       const server = await startServer(serverCore, programs[name], port++);
