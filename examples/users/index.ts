@@ -113,5 +113,6 @@ export const api = routes(
     "PUT /user/:name/avatar": avatarPut,
     "GET /user/:name/avatar": avatarGet,
   },
-  { cors: cors({ origin: webOrigin, allowHeaders: ["content-type", "authorization"] }) },
+  // Credentials: the web app's own cookies may ride along, as a session would need.
+  { cors: cors({ origin: webOrigin, credentials: true, allowHeaders: ["content-type", "authorization"] }) },
 );
