@@ -6,25 +6,29 @@ import { keyValueStore, memoryStore, type KeyValue, type UserStore } from "./sto
 
 export { User, UserName };
 
-const fallback = memoryStore();
-
 /**
- * Chosen once per environment: its bindings do not change, and on Node and Lambda `env` is
- * `process.env`, whose every read is a lookup of the process environment.
+ * A store chosen once per environment: the `USERS` KV namespace where bound (Workers), else the one
+ * in memory. Once, because bindings do not change, and on Node and Lambda `env` is `process.env`,
+ * whose every read is a lookup of the process environment.
  */
-const stores = new WeakMap<object, UserStore>();
-
-/** The store for this platform: the `USERS` KV namespace where bound (Workers), else memory. */
-export function users(ctx: Pick<Context, "env">): UserStore {
-  const env = ctx.env as { USERS?: KeyValue };
-  let store = stores.get(env);
-  if (!store) {
-    const kv = env.USERS;
-    store = kv && typeof kv.get === "function" ? keyValueStore(kv) : fallback;
-    stores.set(env, store);
-  }
-  return store;
+function perEnvironment<T>(onKeyValue: (kv: KeyValue) => T, inMemory: T): (ctx: Pick<Context, "env">) => T {
+  const chosen = new WeakMap<object, T>();
+  return (ctx) => {
+    const env = ctx.env as { USERS?: KeyValue };
+    let store = chosen.get(env);
+    if (!store) {
+      const kv = env.USERS;
+      store = kv && typeof kv.get === "function" ? onKeyValue(kv) : inMemory;
+      chosen.set(env, store);
+    }
+    return store;
+  };
 }
+
+/** The users store for this platform. */
+export const users: (ctx: Pick<Context, "env">) => UserStore = perEnvironment(keyValueStore, memoryStore());
+/** The avatars, kept beside the users. */
+const avatars: (ctx: Pick<Context, "env">) => AvatarStore = perEnvironment(keyValueAvatars, memoryAvatars());
 
 export const userCreate = job({ body: User, responses: { 201: User, 409: null } }, async ({ body }, ctx) => {
   if (!(await users(ctx).create(body))) throw new HttpError(409, `a user named ${body.name} exists already`);
@@ -36,21 +40,6 @@ export const userGet = job({ params: v.object({ name: UserName }), responses: { 
   if (!user) throw new HttpError(404, `no user named ${params.name}`);
   return { body: user };
 });
-
-const fallbackAvatars = memoryAvatars();
-const avatarStores = new WeakMap<object, AvatarStore>();
-
-/** The avatars for this platform, kept beside the users: KV where bound, else memory. */
-function avatars(ctx: Pick<Context, "env">): AvatarStore {
-  const env = ctx.env as { USERS?: KeyValue };
-  let store = avatarStores.get(env);
-  if (!store) {
-    const kv = env.USERS;
-    store = kv && typeof kv.get === "function" ? keyValueAvatars(kv) : fallbackAvatars;
-    avatarStores.set(env, store);
-  }
-  return store;
-}
 
 /** What the deployment sets: the bearer token of the avatar routes, and the web app's origin(s). */
 interface UsersEnv {

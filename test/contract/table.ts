@@ -63,14 +63,9 @@ function formData(parts: { name: string; value: string | Uint8Array; filename?: 
     chunks.push(encoder.encode("\r\n"));
   }
   chunks.push(encoder.encode(`--${boundary}--\r\n`));
-  const out = new Uint8Array(chunks.reduce((size, chunk) => size + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(chunks));
 }
+
 /** What every answer to the allowed origin carries, but a preflight's. */
 const corsHeaders = { "access-control-allow-origin": webOrigin, "access-control-allow-credentials": "true", "access-control-expose-headers": "x-request-id", vary: "Origin" };
 
