@@ -66,6 +66,7 @@ export function lambdaContract(kind: Kind): void {
       return response;
     };
     for (const row of contract) {
+      if (row.platforms && !row.platforms.includes("lambda")) continue;
       const other = differently[kind]?.[row.name];
       if (other) {
         it(`${row.name} — instead: ${other.why}`, () => other.instead(row, send, logs));
