@@ -134,7 +134,7 @@ export function client<A extends Routes>(baseUrl: string | URL, options: ClientO
     if (cookie) headers.set("cookie", cookie);
     const body = encodeBody(input.body, headers);
     const init: RequestInit = { method, headers };
-    // A browser sends its own cookies only when asked to: the server's own, set earlier, included.
+    // Across origins a browser sends its cookies, those the service set included, only when told to.
     if (options.credentials) init.credentials = options.credentials;
     if (body !== undefined) init.body = body;
     if (input.signal) init.signal = input.signal;
