@@ -99,6 +99,7 @@ describe("openapi(every part a spec names)", () => {
       {
         query: v.object({ page: v.optional(Page), sort: v.picklist(["name", "date"]), q: v.optional(v.pipe(v.string(), v.maxLength(20))) }),
         headers: v.object({ "x-tenant": v.pipe(v.string(), v.uuid()), accept: v.optional(v.string()) }),
+        cookies: v.object({ session: v.pipe(v.string(), v.minLength(16)), theme: v.optional(v.picklist(["light", "dark"])) }),
         responses: { 200: v.array(v.object({ id: v.pipe(v.number(), v.integer()), at: v.pipe(v.string(), v.isoTimestamp()) })) },
       },
       () => ({ body: [] }),
@@ -120,7 +121,7 @@ describe("openapi(every part a spec names)", () => {
     await expectValid(doc);
   });
 
-  it("reads queries and headers from the schemas: enums, formats, lengths, required-ness", () => {
+  it("reads queries, headers and cookies from the schemas: enums, formats, lengths, required-ness", () => {
     const get = doc.paths["/items"]!.get as Record<string, any>;
     expect(get.summary).toBe("List the items");
     expect(get.parameters).toEqual([
@@ -129,6 +130,8 @@ describe("openapi(every part a spec names)", () => {
       { name: "q", in: "query", required: false, schema: { type: "string", maxLength: 20 } },
       // `accept` is left out: OpenAPI ignores a header parameter by that name.
       { name: "x-tenant", in: "header", required: true, schema: { type: "string", format: "uuid" } },
+      { name: "session", in: "cookie", required: true, schema: { type: "string", minLength: 16 } },
+      { name: "theme", in: "cookie", required: false, schema: { enum: ["light", "dark"], type: "string" } },
     ]);
     expect(get.responses["200"].content["application/json"].schema.items.properties).toEqual({
       id: { type: "integer" },
