@@ -3,10 +3,15 @@
  * `@remix-run/multipart-parser` (web standards only, the same on every platform). A value the
  * app imports rather than a body kind core knows, so an app without uploads bundles no parser.
  */
-import { MaxFileSizeExceededError, MaxPartsExceededError, MultipartParseError, parseMultipart } from "@remix-run/multipart-parser";
-import { HttpError } from "./http-error.js";
+import {
+  MaxFileSizeExceededError,
+  MaxPartsExceededError,
+  MaxTotalSizeExceededError,
+  MultipartParseError,
+  parseMultipart,
+} from "@remix-run/multipart-parser";
 import type { BodyDecoder } from "./job.js";
-import { tooLarge } from "./problems.js";
+import { fileTooLarge, malformedMultipart, tooLarge, tooManyParts } from "./problems.js";
 
 export interface MultipartOptions {
   /** Largest file in bytes; a larger one answers 413. Default: the job's body limit. */
@@ -20,12 +25,6 @@ export interface MultipartOptions {
 /** What a multipart body gives the job's `body` schema: each text field a string, each file a `File`; a repeated name an array. */
 export type MultipartFields = Record<string, string | File | (string | File)[]>;
 
-function malformed(detail: string): HttpError {
-  return new HttpError(400, `The body is not valid multipart/form-data: ${detail}`, {
-    errors: [{ pointer: "/body", detail: "malformed multipart/form-data" }],
-  });
-}
-
 export function multipart(options: MultipartOptions = {}): BodyDecoder {
   const maxFiles = options.files ?? 10;
   const maxParts = options.parts ?? 100;
@@ -34,7 +33,7 @@ export function multipart(options: MultipartOptions = {}): BodyDecoder {
     mediaType: "multipart/form-data",
     decode(raw, contentType, limit) {
       const boundary = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-      if (!boundary) throw malformed("no boundary in its content-type");
+      if (!boundary) throw malformedMultipart("no boundary in its content-type");
       const fileSize = options.fileSize ?? limit;
       // Null prototype: a field named `__proto__` stays a field.
       const fields = Object.create(null) as MultipartFields;
@@ -44,10 +43,10 @@ export function multipart(options: MultipartOptions = {}): BodyDecoder {
         const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
         for (const part of parseMultipart(bytes, { boundary: boundary[1] ?? boundary[2]!, maxFileSize: fileSize, maxParts, maxTotalSize: limit })) {
           const name = part.name;
-          if (name === undefined) throw malformed("a part has no name");
+          if (name === undefined) throw malformedMultipart("a part has no name");
           let value: string | File;
           if (part.isFile) {
-            if (++files > maxFiles) throw new HttpError(413, `The body has more than ${maxFiles} file${maxFiles === 1 ? "" : "s"}`);
+            if (++files > maxFiles) throw tooManyParts("file", maxFiles);
             value = new File([part.bytes as Uint8Array<ArrayBuffer>], part.filename!, { type: part.mediaType ?? "application/octet-stream" });
           } else value = part.text;
           const prev = fields[name];
@@ -56,9 +55,10 @@ export function multipart(options: MultipartOptions = {}): BodyDecoder {
           else fields[name] = [prev, value];
         }
       } catch (error) {
-        if (error instanceof MaxFileSizeExceededError) throw new HttpError(413, `A file is larger than the limit of ${fileSize} bytes`);
-        if (error instanceof MaxPartsExceededError) throw new HttpError(413, `The body has more than ${maxParts} parts`);
-        if (error instanceof MultipartParseError) throw error.name === "MaxTotalSizeExceededError" ? tooLarge(limit) : malformed("its parts cannot be read");
+        if (error instanceof MaxFileSizeExceededError) throw fileTooLarge(fileSize);
+        if (error instanceof MaxPartsExceededError) throw tooManyParts("part", maxParts);
+        if (error instanceof MaxTotalSizeExceededError) throw tooLarge(limit);
+        if (error instanceof MultipartParseError) throw malformedMultipart("its parts cannot be read");
         throw error;
       }
       return fields;

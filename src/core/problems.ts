@@ -42,6 +42,22 @@ export function tooLarge(limit: number): HttpError {
   return new HttpError(413, `The body is larger than the limit of ${limit} bytes`);
 }
 
+/** A multipart body's file over its `fileSize`. */
+export function fileTooLarge(limit: number): HttpError {
+  return new HttpError(413, `A file is larger than the limit of ${limit} bytes`);
+}
+
+/** A multipart body with more files or parts than `multipart()` allows; `what`: "file" or "part". */
+export function tooManyParts(what: "file" | "part", most: number): HttpError {
+  return new HttpError(413, `The body has more than ${most} ${what}${most === 1 ? "" : "s"}`);
+}
+
+export function malformedMultipart(detail: string): HttpError {
+  return new HttpError(400, `The body is not valid multipart/form-data: ${detail}`, {
+    errors: [{ pointer: "/body", detail: "malformed multipart/form-data" }],
+  });
+}
+
 /** The client stopped sending the body mid-way: its doing, so a 400, never a 500. */
 export function cutShort(): HttpError {
   return new HttpError(400, "The request body was cut short");
