@@ -24,11 +24,12 @@ const app = serve(routes({ "POST /echo": echo }));
 const send = (payload: Uint8Array | string, headers: Record<string, string> = type) => app.send({ method: "POST", path: "/echo", headers, body: payload });
 
 describe("multipart(): fields and files", () => {
-  it("a repeated name is a list in the order sent; __proto__ is a field like any other", async () => {
+  it("a repeated name is a list in the order sent; a __proto__ field reaches no prototype (valibot's record drops it)", async () => {
     const answer = await send(body(field("tag", "a"), file("tag", "t.txt", "xyz"), field("__proto__", "p")));
     expect(answer.status).toBe(200);
     // As text: an object literal's `__proto__` would set a prototype, not a key.
-    expect(answer.text).toBe('{"tag":["a","file t.txt 3"],"__proto__":["p"]}');
+    expect(answer.text).toBe('{"tag":["a","file t.txt 3"]}');
+    expect(Object.prototype).not.toHaveProperty("0");
   });
 
   it("reads a body a platform handed over as text (Lambda without base64)", async () => {
