@@ -5,7 +5,12 @@ import { canPin, runJson, startServer } from "../processes.js";
 import { median, rotate } from "../stats.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 
-export const nodeContestants = ["jobwrap", "handwritten", "hono", "fastify", "express"] as const;
+export const nodeContestants = ["jobwrap", "jobwrap-bare", "jobwrap-triggered", "handwritten", "hono", "fastify", "express"] as const;
+
+/** What each request of a contestant's load carries beyond the route's own: CORS and compression at work. */
+const loadHeaders: Partial<Record<NodeContestant, Record<string, string>>> = {
+  "jobwrap-triggered": { origin: "https://web.bench.test", "accept-encoding": "gzip, br" },
+};
 export type NodeContestant = (typeof nodeContestants)[number];
 
 export interface NodeSettings {
@@ -60,14 +65,15 @@ export async function measureServers(
   if (!canPin) say("taskset is missing: server and load generator are NOT pinned to separate cores");
 
   const samples = Object.fromEntries(programs.map(({ name }) => [name, { post: [] as Sample[], get: [] as Sample[] }]));
-  let port = 30_100;
+  // BENCH_PORT moves the servers off ports another run on the machine holds.
+  let port = Number(process.env.BENCH_PORT ?? 30_100);
   for (let round = 0; round < settings.rounds; round++) {
     for (const { name, program } of rotate(programs, round)) {
       await beforeEach();
       const server = await startServer(serverCore, program, port++, env);
       try {
         await checkService(`${label} ${name}`, overHttp(server.url));
-        const base = { url: server.url, connections: settings.connections };
+        const base = { url: server.url, connections: settings.connections, headers: loadHeaders[name as NodeContestant] };
         // Warm the JIT on both routes before anything is timed.
         await load(loader, { ...base, route: "post", seconds: settings.warmSeconds, prefix: "w" });
         await load(loader, { ...base, route: "get", seconds: settings.warmSeconds, prefix: "w" });

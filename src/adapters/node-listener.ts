@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
+import { compressAnswer, type Compression, type CompressOptions } from "./node-compress.js";
 import type { Lifecycle } from "./node-drain.js";
 import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
 
@@ -15,6 +16,11 @@ export interface NodeOptions extends AppOptions {
    * (Heroku's after 30 s, with a bare 503).
    */
   timeout?: number;
+  /**
+   * Compresses answers (gzip or brotli, by `Accept-Encoding`) of a compressible media type over
+   * `threshold` bytes (default 1024). Default: on in `serve()`, off in `wrap()`.
+   */
+  compress?: boolean | CompressOptions;
 }
 
 export const defaultNodeTimeout = 28_000;
@@ -27,7 +33,7 @@ export function prepareNode(app: App, options: NodeOptions): Prepared {
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Runs the app on each request; `life` is the server's, absent on a server jobwrap does not own. */
-export function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined): Listener {
+export function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined, compression?: Compression): Listener {
   const waitUntil = (promise: Promise<unknown>) => {
     if (!life) return;
     life.pending.add(promise);
@@ -37,7 +43,9 @@ export function listener(prepared: Prepared, env: unknown, life: Lifecycle | und
   return (req, res) => {
     const incoming = incomingOf(req, (limit) => readBody(req, res, limit));
     const platform = new NodeHttpPlatform("node", env, res, waitUntil);
-    respond(res, handle(prepared, incoming, platform), closing, prepared.sink, prepared.bodyLimit);
+    const outcome = handle(prepared, incoming, platform);
+    const accept = req.headers["accept-encoding"];
+    respond(res, compression ? outcome.then((out) => compressAnswer(out, accept, compression)) : outcome, closing, prepared.sink, prepared.bodyLimit);
   };
 }
 

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { App } from "../core/routes.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
+import { compressionOf } from "./node-compress.js";
 import { drainOf, drainOnSignals, type Lifecycle } from "./node-drain.js";
 import { respond } from "./node-http.js";
 import { continueOnRead, listener, prepareNode, type NodeOptions } from "./node-listener.js";
@@ -150,7 +151,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const { sink } = prepared;
   const life: Lifecycle = { unready: false, pending: new Set() };
   const closing = () => life.unready;
-  const handler = listener(prepared, process.env, life);
+  const handler = listener(prepared, process.env, life, compressionOf(options.compress, true));
 
   const requestTimeout = options.requestTimeout ?? 300_000;
   const headersTimeout = options.headersTimeout ?? (requestTimeout > 0 ? Math.min(60_000, requestTimeout) : 60_000);

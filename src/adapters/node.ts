@@ -3,12 +3,14 @@
  * Engine, Kubernetes); `wrap` gives a listener for a `node:http` server you already run.
  */
 import type { App } from "../core/routes.js";
+import { compressionOf } from "./node-compress.js";
 import { listener, prepareNode, type Listener, type NodeOptions } from "./node-listener.js";
 
 export { defaultNodeTimeout, type Listener, type NodeOptions } from "./node-listener.js";
 export { serve, type Backend, type ServeOptions, type Served } from "./node-serve.js";
+export type { CompressOptions } from "./node-compress.js";
 
 /** A `(req, res)` listener for an existing `node:http` server. */
 export function wrap(app: App, options: NodeOptions = {}): Listener {
-  return listener(prepareNode(app, options), process.env, undefined);
+  return listener(prepareNode(app, options), process.env, undefined, compressionOf(options.compress, false));
 }

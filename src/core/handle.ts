@@ -4,6 +4,7 @@
  * result or failure made the answer (result.ts, problems.ts), with one log line.
  */
 import { Call } from "./call.js";
+import { isPreflight, type Cors } from "./cors.js";
 import { extractAndRun, planJob, type Plan } from "./extract.js";
 import type { AnyJob } from "./job.js";
 import { consoleSink, guardedSink, silentSink } from "./log.js";
@@ -21,6 +22,8 @@ export interface AppOptions {
   timeout?: number;
   /** Where log lines go: one JSON line per request by default; `false` for none. */
   log?: LogSink | false;
+  /** CORS for every route, `cors({ origin })`; overrides the route table's own. */
+  cors?: Cors | undefined;
 }
 
 export const defaultBodyLimit = 1024 * 1024;
@@ -33,6 +36,7 @@ export interface Prepared {
   /** The app's timeout, for the OpenAPI document's 504. */
   timeout: number | undefined;
   sink: LogSink;
+  cors: Cors | undefined;
   plan(job: AnyJob): Plan;
 }
 
@@ -43,6 +47,7 @@ export function prepare(app: App, options: AppOptions = {}): Prepared {
     match: matcher(app),
     ...defaults,
     sink: options.log === false ? silentSink : guardedSink(options.log ?? consoleSink),
+    cors: options.cors ?? (app.kind === "routes" ? app.options.cors : undefined),
     plan: (job) => {
       let plan = plans.get(job);
       if (!plan) plans.set(job, (plan = planJob(job, defaults)));
@@ -59,15 +64,19 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   let out: Outgoing;
   let streaming = false;
   try {
-    checkPath(incoming.path);
-    const found = app.match(incoming.method, incoming.path);
-    if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
-    if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
-    const plan = app.plan(found.job);
-    call.arm(plan.timeout);
-    // The deadline bounds the reading of the request too: an extractor's lookup or a slow
-    // upload that outlives it answers 504 like a slow job, rather than holding the request.
-    out = resultToOutgoing(await call.race(extractAndRun(plan, found.params, incoming, call)));
+    // A preflight is the browser's, not the app's: answered before routing, whatever the path.
+    if (app.cors && isPreflight(incoming)) out = { status: 204, headers: app.cors.preflight(incoming, platform.env), body: null };
+    else {
+      checkPath(incoming.path);
+      const found = app.match(incoming.method, incoming.path);
+      if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
+      if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
+      const plan = app.plan(found.job);
+      call.arm(plan.timeout);
+      // The deadline bounds the reading of the request too: an extractor's lookup or a slow
+      // upload that outlives it answers 504 like a slow job, rather than holding the request.
+      out = resultToOutgoing(await call.race(extractAndRun(plan, found.params, incoming, call)));
+    }
     if (isStream(out.body) && incoming.method !== "HEAD") {
       out.body = await call.streamBody(out.body);
       // The deadline now bounds the rest of the stream; the stream disarms it when it ends.
@@ -78,6 +87,8 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   } finally {
     if (!streaming) call.disarm();
   }
+  // Every answer, problems included: a browser shows its script none it is not allowed to read.
+  app.cors?.decorate(out.headers, incoming.headers.origin, platform.env);
   if (incoming.method === "HEAD" && out.body !== null) {
     const length = byteLength(out.body);
     if (typeof out.body === "object" && "cancel" in out.body) void out.body.cancel();

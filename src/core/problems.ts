@@ -20,6 +20,11 @@ export function wrongMethod(method: string, allow: string): HttpError {
   return new HttpError(405, `${method} is not allowed here; try ${allow}`, { headers: { allow } });
 }
 
+/** A CORS preflight from an origin the app does not allow. */
+export function originRefused(): HttpError {
+  return new HttpError(403, "This origin may not call the service");
+}
+
 /** `part`: path, params, query or body. */
 export function badEncoding(part: string): HttpError {
   return new HttpError(400, `The ${part} has malformed percent-encoding`, {
@@ -35,6 +40,22 @@ export function unreadablePart(name: string): HttpError {
 
 export function tooLarge(limit: number): HttpError {
   return new HttpError(413, `The body is larger than the limit of ${limit} bytes`);
+}
+
+/** A multipart body's file over its `fileSize`. */
+export function fileTooLarge(limit: number): HttpError {
+  return new HttpError(413, `A file is larger than the limit of ${limit} bytes`);
+}
+
+/** A multipart body with more files or parts than `multipart()` allows; `what`: "file" or "part". */
+export function tooManyParts(what: "file" | "part", most: number): HttpError {
+  return new HttpError(413, `The body has more than ${most} ${what}${most === 1 ? "" : "s"}`);
+}
+
+export function malformedMultipart(detail: string): HttpError {
+  return new HttpError(400, `The body is not valid multipart/form-data: ${detail}`, {
+    errors: [{ pointer: "/body", detail: "malformed multipart/form-data" }],
+  });
 }
 
 /** The client stopped sending the body mid-way: its doing, so a 400, never a 500. */

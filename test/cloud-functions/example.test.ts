@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webOrigin } from "../contract/app.js";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
 import { firestoreLeftOut, startFirestoreEmulator, type FirestoreEmulator } from "../support/firestore.js";
@@ -41,7 +42,8 @@ describe("examples/cloud-functions through `npm start`", () => {
     base = `http://127.0.0.1:${port}`;
     child = spawn("npm", ["start"], {
       cwd: folder,
-      env: { ...process.env, PORT: String(port), NODE_ENV: "production", GOOGLE_CLOUD_PROJECT: "jobwrap-test" },
+      // The contract's CORS rows call from its web origin, which the example allows by USERS_WEB_ORIGIN.
+      env: { ...process.env, PORT: String(port), NODE_ENV: "production", GOOGLE_CLOUD_PROJECT: "jobwrap-test", USERS_WEB_ORIGIN: webOrigin },
       // Its own process group, so the shell and the framework under npm stop with it.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webOrigin } from "../contract/app.js";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
 
@@ -151,7 +152,8 @@ describe("examples/heroku, built as Heroku's Node buildpack builds it", () => {
     await run("npm", ["run", "build"], { cwd: app });
     await run("npm", ["prune", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app });
     const command = readFileSync(join(app, "Procfile"), "utf8").split("\n").find((line) => line.startsWith("web:"))!.slice(4).trim();
-    web = spawn("bash", ["-c", command], { cwd: app, env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    // The contract's CORS rows call from its web origin, which the example allows by USERS_WEB_ORIGIN.
+    web = spawn("bash", ["-c", command], { cwd: app, env: { ...process.env, PORT: "0", USERS_WEB_ORIGIN: webOrigin }, stdio: ["ignore", "pipe", "pipe"] });
     base = `http://127.0.0.1:${(await watch(web).waitFor(/listening on http:\/\/localhost:(\d+)/))[1]}`;
   }, 180_000);
 

@@ -42,6 +42,8 @@ describe("examples/workers: the users service, built by wrangler, on KV in worke
     const { modulesRules: _built, ...config } = workerOptions as typeof workerOptions & { modulesRules?: unknown };
     mf = new Miniflare({
       ...config,
+      // The secret `wrangler secret put USERS_TOKEN` would set.
+      bindings: { ...(config as { bindings?: Record<string, unknown> }).bindings, USERS_TOKEN: "kv-token" },
       modules: [{ type: "ESModule", path: join(outdir, "index.js") }],
       modulesRoot: outdir,
       // The access log lines are the contract test's to check; here they would be noise.
@@ -64,9 +66,9 @@ describe("examples/workers: the users service, built by wrangler, on KV in worke
     expect(code).not.toContain("node:");
   });
 
-  it("holds core, the Workers adapter, the users jobs, hono's router and valibot, nothing else", () => {
+  it("holds core, the Workers adapter, the users jobs, hono's router and cookie utility, valibot and the multipart parser, nothing else", () => {
     const files = sources.map((source) => join(outdir, source));
-    const forbidden = /src\/adapters\/(?!workers\.ts)|src\/cli\/|src\/deploy\/|@aws-sdk|functions-framework|aws-lambda|node_modules\/(?!hono\/|valibot\/)/;
+    const forbidden = /src\/adapters\/(?!workers\.ts)|src\/cli\/|src\/deploy\/|@aws-sdk|functions-framework|aws-lambda|node_modules\/(?!hono\/|valibot\/|@remix-run\/(multipart-parser|headers)\/)/;
     expect(files.filter((file) => forbidden.test(file))).toEqual([]);
     expect(files.some((file) => file.endsWith("src/adapters/workers.ts"))).toBe(true);
     expect(files.some((file) => file.endsWith("src/core/handle.ts"))).toBe(true);
@@ -103,6 +105,29 @@ describe("examples/workers: the users service, built by wrangler, on KV in worke
     const read = await mf.dispatchFetch("http://localhost/user/Dave");
     expect(read.status).toBe(200);
     expect(await read.json()).toEqual({ name: "Dave" });
+  });
+
+  it("keeps an avatar uploaded as multipart in KV, behind the token, and answers CORS for USERS_WEB_ORIGIN from wrangler.jsonc", async () => {
+    const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+    const form = new FormData();
+    form.append("avatar", new File([png], "carol.png", { type: "image/png" }));
+    // Encoded by Node's fetch: Miniflare's own undici does not take Node's FormData.
+    const encoded = new Response(form);
+    const body = new Uint8Array(await encoded.arrayBuffer());
+    const multipartType = { "content-type": encoded.headers.get("content-type")! };
+    const refused = await mf.dispatchFetch("http://localhost/user/Carol/avatar", { method: "PUT", body, headers: multipartType });
+    expect(refused.status).toBe(401);
+    await refused.arrayBuffer();
+    const put = await mf.dispatchFetch("http://localhost/user/Carol/avatar", { method: "PUT", body, headers: { ...multipartType, authorization: "Bearer kv-token" } });
+    expect(put.status).toBe(204);
+
+    const kv = await mf.getKVNamespace("USERS");
+    expect(JSON.parse((await kv.get("avatar:Carol"))!)).toMatchObject({ type: "image/png" });
+    const got = await mf.dispatchFetch("http://localhost/user/Carol/avatar", { headers: { authorization: "Bearer kv-token", origin: "http://localhost:5173" } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get("content-type")).toBe("image/png");
+    expect(got.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect([...new Uint8Array(await got.arrayBuffer())]).toEqual([...png]);
   });
 });
 
