@@ -127,6 +127,7 @@ describe.skipIf(firestoreLeftOut())("examples/cloud-functions through `npm start
         GOOGLE_CLOUD_PROJECT: project,
         USERS_COLLECTION: "users",
         FIRESTORE_EMULATOR_HOST: emulator.host,
+        USERS_WEB_ORIGIN: webOrigin,
       },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

@@ -8,6 +8,7 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLambda } from "../../src/deploy/lambda/build.js";
+import { webOrigin } from "../contract/app.js";
 import { expectResponse } from "../contract/run.js";
 import { contract, type ContractRequest } from "../contract/table.js";
 import { eventFor, responseOf } from "./events.js";
@@ -41,6 +42,8 @@ describe("examples/lambda on DynamoDB (dynalite, the real AWS SDK)", () => {
       AWS_ACCESS_KEY_ID: "AKIDLOCAL",
       AWS_SECRET_ACCESS_KEY: "local",
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      // The contract's CORS rows call from its web origin, which the example allows by USERS_WEB_ORIGIN.
+      USERS_WEB_ORIGIN: webOrigin,
     });
     const admin = new DynamoDBClient({ endpoint });
     await admin.send(
@@ -57,7 +60,7 @@ describe("examples/lambda on DynamoDB (dynalite, the real AWS SDK)", () => {
     handler = ((await import(pathToFileURL(built.bundle).href)) as { handler: Handler }).handler;
   }, 60_000);
   afterAll(() => {
-    for (const name of ["USERS_TABLE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) delete process.env[name];
+    for (const name of ["USERS_TABLE", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "USERS_WEB_ORIGIN"]) delete process.env[name];
     server?.close();
   });
 

@@ -6,6 +6,7 @@ import { serve, type Served } from "jobwrap/node";
 import type { LogEntry } from "jobwrap";
 import { api, useStore } from "../../examples/users/index.js";
 import { postgresStore, type PostgresStore } from "../../examples/users/postgres.js";
+import { webOrigin } from "../contract/app.js";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
 import { startPostgres, type Postgres } from "../support/postgres.js";
@@ -34,6 +35,8 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
   beforeAll(async () => {
+    // The contract's CORS rows call from its web origin, which the example allows by USERS_WEB_ORIGIN.
+    process.env.USERS_WEB_ORIGIN = webOrigin;
     pg = await startPostgres();
     store = postgresStore(pg.url, { max: 8 });
     useStore(store);
@@ -41,6 +44,7 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
     base = (await served.ready).url;
   }, 60_000);
   afterAll(async () => {
+    delete process.env.USERS_WEB_ORIGIN;
     agent.destroy();
     await served?.drain();
     await pg?.dispose();
