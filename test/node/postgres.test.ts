@@ -50,6 +50,21 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
     await pg?.dispose();
   });
 
+  /** Another session holds the users table until `release`: a statement on it waits on the lock. */
+  async function holdTable(): Promise<{ release: () => void; transaction: Promise<unknown> }> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const transaction = pg.sql.begin(async (tx) => {
+      await tx`lock table users in access exclusive mode`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    return { release, transaction };
+  }
+
   describe("the users contract", () => {
     runContract({ platform: "node", rows: (row) => row.request.path.startsWith("/user") }, () => (request) => send(base, request));
   });
@@ -149,16 +164,7 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
   it("answers 503 with Retry-After when every connection of the pool stays busy, rather than queueing to the deadline", async () => {
     // A pool of one, its connection held by an insert waiting on another session's lock.
     const small = postgresStore(pg.url, { max: 1, queueTimeout: 200 });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const transaction = pg.sql.begin(async (tx) => {
-      await tx`lock table users in access exclusive mode`;
-      locked();
-      await held;
-    });
-    await isLocked;
+    const { release, transaction } = await holdTable();
     useStore(small);
     try {
       const first = send(base, { method: "POST", path: "/user", headers: json, body: '{"name":"Holder"}' });
@@ -185,16 +191,7 @@ describe.skipIf(skip)("users on PostgreSQL (jobwrap/node, a real server)", () =>
 
   it("cancels a query slower than the deadline: 504, and the query is gone from pg_stat_activity within a second", async () => {
     // Another session holds the table, so the job's insert waits on its lock until cancelled.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const transaction = pg.sql.begin(async (tx) => {
-      await tx`lock table users in access exclusive mode`;
-      locked();
-      await held;
-    });
-    await isLocked;
+    const { release, transaction } = await holdTable();
     try {
       const started = Date.now();
       const response = await send(base, { method: "POST", path: "/user", headers: json, body: '{"name":"Slow"}' });
