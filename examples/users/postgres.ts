@@ -196,10 +196,14 @@ function connectionSlots(max: number, wait: number) {
 }
 
 /**
- * What a Node server entry calls: with `DATABASE_URL` set, the PostgreSQL store, chosen for every
- * job of the process and handed to `serve(api, { backend })` for `/readyz` and the drain; without
- * it, undefined, and the jobs keep the in-memory store.
+ * What a Node server entry calls at start-up: with `DATABASE_URL` set, the PostgreSQL store, chosen
+ * for every job of the process, its migration started, and handed to `serve(api, { backend })` for
+ * `/readyz` and the drain; without it, undefined, and the jobs keep the in-memory store.
  */
 export function postgresFromEnv(): PostgresStore | undefined {
-  return useStoreFromEnv("DATABASE_URL", (url) => postgresStore(url));
+  const store = useStoreFromEnv("DATABASE_URL", (url) => postgresStore(url));
+  // The migration runs at start-up, beside the listener rather than before it: a database that is
+  // down now leaves the process up and unready (`/readyz`), and the next query tries again.
+  store?.ready().catch(() => {});
+  return store;
 }

@@ -83,6 +83,13 @@ describe.skipIf(leftOut("postgres"))("drain on SIGTERM with PostgreSQL (examples
     await pg?.dispose();
   });
 
+  it("runs the migration at start-up: the table is there before any request", async () => {
+    const since = Date.now();
+    const table = async () => (await pg.sql`select to_regclass('public.users') as name`)[0]?.name as string | null;
+    while ((await table()) === null && Date.now() - since < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await table()).toBe("users");
+  });
+
   it("loses no user answered 201 and answers none twice, closes its pool and exits 0", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
     const base = `http://127.0.0.1:${port}`;
