@@ -9,14 +9,19 @@ import { createRequire } from "node:module";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
-import type { BodyReader } from "../core/types.js";
+import type { BodyReader, Context } from "../core/types.js";
 import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";
-import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
+import { incomingOf, NodeHttpPlatform, rawOn, readLimited, respond, type NodeRaw } from "./node-http.js";
 
 /** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
 export interface CloudFunctionsRequest extends IncomingMessage {
   /** The body exactly as sent (after content-encoding), kept by the framework's body parser. */
   rawBody?: Buffer | undefined;
+}
+
+/** The framework's request and response behind a job's request, for what jobwrap does not map; undefined on another platform. */
+export function raw(ctx: Pick<Context, "platform" | "raw">): NodeRaw<CloudFunctionsRequest> | undefined {
+  return rawOn<CloudFunctionsRequest>("cloud-functions", ctx);
 }
 
 /** An HTTP function, as `functions.http(name, fn)` and `--target` take it. */
@@ -74,7 +79,7 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     // Google's front end gives every request a trace: the id its log lines are filed under.
     const logFields = trace && traceLogFields(trace, projectId);
     const deadline = Date.now() + budget;
-    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields);
+    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields, true);
     respond(res, handle(prepared, incomingOf(req, bodyReaderOf(req)), platform), neverClosing, prepared.sink);
   };
 }

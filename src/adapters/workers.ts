@@ -2,17 +2,39 @@
  * Cloudflare Workers: `export default wrap(api)` is the Worker's `ExportedHandler`.
  * The `Request` is the input as the platform hands it over; nothing here imports Node.
  */
+import { forwardedBefore } from "../core/client-ip.js";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { lastResort } from "../core/problems.js";
 import { readWhole } from "../core/read-whole.js";
 import type { App } from "../core/routes.js";
-import type { Env, Incoming, Outgoing } from "../core/types.js";
+import type { Context, Env, Incoming, Outgoing, Peer } from "../core/types.js";
 
 export type WorkersOptions = AppOptions;
 
 /** The part of the Workers `ExecutionContext` the adapter uses. */
 export interface WorkersExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/** The Worker's own objects behind a job's request: the `Request` (with its `cf` properties), the bindings and the `ExecutionContext`. */
+export interface WorkersRaw<E = Env> {
+  request: Request;
+  env: E;
+  ctx: WorkersExecutionContext;
+}
+
+/** The Workers objects behind a job's request, for what jobwrap does not map; undefined on another platform. */
+export function raw<E = Env>(ctx: Pick<Context, "platform" | "raw">): WorkersRaw<E> | undefined {
+  return ctx.platform === "workers" ? (ctx.raw as WorkersRaw<E>) : undefined;
+}
+
+/**
+ * Cloudflare's edge sets `CF-Connecting-IP` to the address that reached it, replacing any the
+ * client sent, and appends the same address to `X-Forwarded-For`.
+ */
+export function peerOf(headers: Readonly<Record<string, string | undefined>>): Peer | undefined {
+  const address = headers["cf-connecting-ip"];
+  return address ? { address, forwardedFor: forwardedBefore(headers["x-forwarded-for"], address) } : undefined;
 }
 
 /**
@@ -68,9 +90,12 @@ function handler<E>(prepared: Prepared): WorkersHandler<E> {
   return {
     async fetch(request, env, ctx) {
       try {
-        const out = await handle(prepared, incomingOf(request), {
+        const incoming = incomingOf(request);
+        const out = await handle(prepared, incoming, {
           name: "workers",
           env,
+          raw: { request, env, ctx } satisfies WorkersRaw<E>,
+          peer: () => peerOf(incoming.headers),
           requestId: request.headers.get("cf-ray") ?? undefined,
           // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
           waitUntil: (promise) => ctx.waitUntil(promise),

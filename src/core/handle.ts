@@ -21,6 +21,12 @@ export interface AppOptions {
   timeout?: number;
   /** Where log lines go: one JSON line per request by default; `false` for none. */
   log?: LogSink | false;
+  /**
+   * How many proxies of yours stand in front of the platform (a load balancer, Heroku's router,
+   * an ingress, a CDN), each appending the address it saw to `X-Forwarded-For`: `ctx.clientIp` is
+   * the address the furthest of them saw. Default 0: the header is anyone's to write and is ignored.
+   */
+  trustedProxies?: number;
 }
 
 export const defaultBodyLimit = 1024 * 1024;
@@ -37,7 +43,7 @@ export interface Prepared {
 }
 
 export function prepare(app: App, options: AppOptions = {}): Prepared {
-  const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout };
+  const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout, trustedProxies: options.trustedProxies ?? 0 };
   const plans = new WeakMap<AnyJob, Plan>();
   return {
     match: matcher(app),
@@ -64,6 +70,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
     if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
     const plan = app.plan(found.job);
+    call.trustedProxies = plan.trustedProxies;
     call.arm(plan.timeout);
     // The deadline bounds the reading of the request too: an extractor's lookup or a slow
     // upload that outlives it answers 504 like a slow job, rather than holding the request.

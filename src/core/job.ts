@@ -98,6 +98,8 @@ export interface JobOptions {
   bodyLimit?: number;
   /** Milliseconds the job may run before it answers 504; overrides the app's. */
   timeout?: number;
+  /** Proxies in front of the platform whose `X-Forwarded-For` entries `ctx.clientIp` reads; overrides the app's. */
+  trustedProxies?: number;
   /** For the docs: a one-line summary and a longer description. */
   summary?: string;
   description?: string;

@@ -95,12 +95,12 @@ export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHand
     }
     // Every answer goes out in payload 2.0's streaming prelude: only the reading is the source's.
     const { processor } = sourceOf(event);
-    const invocation = new Invocation(context, safetyMargin);
+    const invocation = new Invocation(event, context, safetyMargin);
     let started = false;
     const send = (out: Outgoing) =>
       writeBody(awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers)), out.body, () => (started = true));
     try {
-      await send(await run(prepared, processor, event, settings, invocation));
+      await send(await run(prepared, processor, settings, invocation));
     } catch (error) {
       if (started) throw error;
       await send(failureAnswer(prepared.sink, error, answerId(invocation)));
