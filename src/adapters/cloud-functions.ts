@@ -10,7 +10,7 @@ import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.
 import { tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
 import type { BodyReader, Context } from "../core/types.js";
-import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";
+import { googleSink, traceFieldsFor } from "./google-trace.js";
 import { incomingOf, NodeHttpPlatform, rawOn, readLimited, respond, type NodeRaw } from "./node-http.js";
 
 /** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
@@ -34,7 +34,7 @@ export interface CloudFunctionsOptions extends AppOptions {
    * `CLOUD_RUN_TIMEOUT_SECONDS` (which the framework reads too), else 60 s, the platform's default.
    */
   functionTimeout?: number;
-  /** The project whose traces the log lines link to. Default: `GOOGLE_CLOUD_PROJECT`, else `GCLOUD_PROJECT`. */
+  /** The project whose traces the log lines link to. Default: `GOOGLE_CLOUD_PROJECT`, else `GCLOUD_PROJECT`, else the metadata server's. */
   projectId?: string;
 }
 
@@ -73,20 +73,19 @@ const neverClosing = () => false;
 function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpFunction {
   const functionTimeout = options.functionTimeout ?? timeoutFromEnv() ?? defaultFunctionTimeout;
   const budget = functionTimeout - marginOf(functionTimeout);
-  const projectId = options.projectId ?? projectIdFromEnv(process.env);
+  const traceFields = traceFieldsFor(options.projectId, process.env);
   return (req, res) => {
-    const trace = traceOf(req.headers);
     // Google's front end gives every request a trace: the id its log lines are filed under.
-    const logFields = trace && traceLogFields(trace, projectId);
+    const trace = traceFields(req.headers);
     const deadline = Date.now() + budget;
-    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields, true);
+    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, trace?.fields, true);
     respond(res, handle(prepared, incomingOf(req, bodyReaderOf(req)), platform), neverClosing, prepared.sink);
   };
 }
 
 /** The app as an HTTP function: `export const users = wrap(api)`, deployed with `--entry-point=users`. */
 export function wrap(app: App, options: CloudFunctionsOptions = {}): HttpFunction {
-  return httpFunction(prepare(app, options), options);
+  return httpFunction(prepare(app, options, { sink: googleSink, levels: [process.env["LOG_LEVEL"]] }), options);
 }
 
 interface FunctionsFramework {

@@ -14,7 +14,7 @@ export { serve, type ServeOptions, type Served } from "./node-serve.js";
 
 /** A `(req, res)` listener for an existing `node:http` server. */
 export function wrap(app: App, options: NodeOptions = {}): Listener {
-  return listener(prepareNode(app, options), process.env, undefined);
+  return listener(prepareNode(app, options), options, undefined);
 }
 
 /** Node's request and response behind a job's request, for what jobwrap does not map; undefined on another platform. */

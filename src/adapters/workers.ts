@@ -7,7 +7,8 @@ import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.
 import { lastResort } from "../core/problems.js";
 import { readWhole } from "../core/read-whole.js";
 import type { App } from "../core/routes.js";
-import type { Context, Env, Incoming, Outgoing, Peer } from "../core/types.js";
+import { jsonLine } from "../core/log.js";
+import type { Context, Env, Incoming, LogSink, Outgoing, Peer, Severity } from "../core/types.js";
 
 export type WorkersOptions = AppOptions;
 
@@ -86,9 +87,28 @@ export function responseOf(out: Outgoing): Response {
   return new Response(out.body as BodyInit | null, { status: out.status, headers: out.headers });
 }
 
-function handler<E>(prepared: Prepared): WorkersHandler<E> {
+const consoleMethod: Record<Severity, "debug" | "info" | "warn" | "error"> = { DEBUG: "debug", INFO: "info", WARNING: "warn", ERROR: "error" };
+
+/**
+ * Records as Workers Logs reads them: one line of JSON, its fields extracted and indexed, through
+ * the console method of its level, so the record's level is its own (console.log files every
+ * record as "log"; workerd writes warn and error to standard error).
+ */
+export const workersSink: LogSink = (entry) => {
+  console[consoleMethod[entry.severity] ?? "error"](jsonLine(entry));
+};
+
+function handler<E>(app: App, options: WorkersOptions): WorkersHandler<E> {
+  let prepared = prepare(app, options, { sink: workersSink });
+  let leveled = options.logLevel !== undefined;
   return {
     async fetch(request, env, ctx) {
+      if (!leveled) {
+        // The bindings, a LOG_LEVEL variable among them, are known from the first request on.
+        leveled = true;
+        const level = (env as { LOG_LEVEL?: unknown } | undefined)?.LOG_LEVEL;
+        if (typeof level === "string") prepared = prepare(app, options, { sink: workersSink, levels: [level] });
+      }
       try {
         const incoming = incomingOf(request);
         const out = await handle(prepared, incoming, {
@@ -116,5 +136,5 @@ function handler<E>(prepared: Prepared): WorkersHandler<E> {
 
 /** A Workers `ExportedHandler` for one job or a route table: `export default wrap(api)`. */
 export function wrap<E = Env>(app: App, options: WorkersOptions = {}): WorkersHandler<E> {
-  return handler<E>(prepare(app, options));
+  return handler<E>(app, options);
 }

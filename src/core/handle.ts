@@ -6,7 +6,7 @@
 import { Call } from "./call.js";
 import { extractAndRun, planJob, type Plan } from "./extract.js";
 import type { AnyJob } from "./job.js";
-import { consoleSink, guardedSink, silentSink } from "./log.js";
+import { atLevel, consoleSink, guardedSink, levelOf, silentSink, type LogLevel } from "./log.js";
 import { checkPath } from "./parts.js";
 import { faultToOutgoing, noRoute, problemToOutgoing, wrongMethod } from "./problems.js";
 import { requestIdOf } from "./request-id.js";
@@ -19,8 +19,13 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Milliseconds a job may run before it answers 504, unless a job sets its own. */
   timeout?: number;
-  /** Where log lines go: one JSON line per request by default; `false` for none. */
+  /** Where log lines go: one JSON line per record in the form the platform reads by default; `false` for none. */
   log?: LogSink | false;
+  /**
+   * The least level logged: `debug`, `info`, `warn` or `error`. Default: the platform's setting
+   * (`AWS_LAMBDA_LOG_LEVEL` on Lambda), else `LOG_LEVEL`, else `info`.
+   */
+  logLevel?: LogLevel;
   /**
    * How many proxies of yours stand in front of the platform (a load balancer, Heroku's router,
    * an ingress, a CDN), each appending the address it saw to `X-Forwarded-For`: `ctx.clientIp` is
@@ -42,19 +47,32 @@ export interface Prepared {
   plan(job: AnyJob): Plan;
 }
 
-export function prepare(app: App, options: AppOptions = {}): Prepared {
+/** What an adapter knows better than core: how its platform reads log lines, and the level its environment asks for. */
+export interface PlatformLog {
+  sink?: LogSink;
+  /** Settings naming a level, first found wins (`AWS_LAMBDA_LOG_LEVEL`, `LOG_LEVEL`). */
+  levels?: readonly (string | undefined)[];
+}
+
+export function prepare(app: App, options: AppOptions = {}, platform: PlatformLog = {}): Prepared {
   const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout, trustedProxies: options.trustedProxies ?? 0 };
   const plans = new WeakMap<AnyJob, Plan>();
   return {
     match: matcher(app),
     ...defaults,
-    sink: options.log === false ? silentSink : guardedSink(options.log ?? consoleSink),
+    sink: sinkOf(options, platform),
     plan: (job) => {
       let plan = plans.get(job);
       if (!plan) plans.set(job, (plan = planJob(job, defaults)));
       return plan;
     },
   };
+}
+
+function sinkOf(options: AppOptions, platform: PlatformLog): LogSink {
+  if (options.log === false) return silentSink;
+  const level = options.logLevel ?? (platform.levels ?? []).map(levelOf).find((found) => found !== undefined) ?? "info";
+  return atLevel(guardedSink(options.log ?? platform.sink ?? consoleSink), level);
 }
 
 /** The one pipeline: match, extract and validate, run, and map the outcome to a response. */

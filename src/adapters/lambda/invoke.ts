@@ -6,6 +6,7 @@ import type { Identity, Incoming, LogSink, Outgoing, Peer, Platform } from "../.
 import { albProcessor } from "./alb.js";
 import type { EventKind, LambdaContext, LambdaHttpEvent, LambdaRaw, Processor, ResultShaper } from "./events.js";
 import { isFields, MalformedEvent, type Fields } from "./fields.js";
+import { xrayLogFields } from "./log.js";
 import type { PathSettings } from "./options.js";
 import { v1Processor } from "./v1.js";
 import { v2Processor } from "./v2.js";
@@ -100,6 +101,7 @@ export class Invocation implements Platform {
   readonly requestId: string | undefined;
   readonly deadline: number | undefined;
   readonly raw: LambdaRaw;
+  readonly logFields = xrayLogFields();
   #work: Promise<unknown>[] | undefined;
   /** Set once the event is read (run). */
   processor: Processor | undefined;
