@@ -12,6 +12,7 @@ import type { App } from "../core/routes.js";
 import type { BodyReader, Context } from "../core/types.js";
 import { googleSink, traceFieldsFor } from "./google-trace.js";
 import { incomingOf, NodeHttpPlatform, rawOn, readLimited, respond, type NodeRaw } from "./node-http.js";
+import { openTelemetry } from "./otel.js";
 
 /** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
 export interface CloudFunctionsRequest extends IncomingMessage {
@@ -85,7 +86,7 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
 
 /** The app as an HTTP function: `export const users = wrap(api)`, deployed with `--entry-point=users`. */
 export function wrap(app: App, options: CloudFunctionsOptions = {}): HttpFunction {
-  return httpFunction(prepare(app, options, { sink: googleSink, levels: [process.env["LOG_LEVEL"]] }), options);
+  return httpFunction(prepare(app, options, { sink: googleSink, levels: [process.env["LOG_LEVEL"]], tracer: openTelemetry("cloud-functions") }), options);
 }
 
 interface FunctionsFramework {

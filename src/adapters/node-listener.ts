@@ -8,6 +8,7 @@ import type { App } from "../core/routes.js";
 import type { Lifecycle } from "./node-drain.js";
 import { googleSink, onGoogle, traceFieldsFor } from "./google-trace.js";
 import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
+import { openTelemetry } from "./otel.js";
 
 export interface NodeOptions extends AppOptions {
   /**
@@ -30,7 +31,11 @@ export const defaultNodeTimeout = 28_000;
 /** The app made ready on the Node server: its options, with the default deadline, logging as its host reads it. */
 export function prepareNode(app: App, options: NodeOptions): Prepared {
   const sink = googleOf(options) ? googleSink : undefined;
-  return prepare(app, { ...options, timeout: options.timeout ?? defaultNodeTimeout }, { sink, levels: [process.env["LOG_LEVEL"]] });
+  return prepare(app, { ...options, timeout: options.timeout ?? defaultNodeTimeout }, {
+    sink,
+    levels: [process.env["LOG_LEVEL"]],
+    tracer: openTelemetry("node"),
+  });
 }
 
 function googleOf(options: NodeOptions): { projectId?: string } | undefined {

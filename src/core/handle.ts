@@ -12,7 +12,7 @@ import { faultToOutgoing, noRoute, problemToOutgoing, wrongMethod } from "./prob
 import { requestIdOf } from "./request-id.js";
 import { byteLength, isStream, resultToOutgoing } from "./result.js";
 import { matcher, type App, type Matcher } from "./routes.js";
-import type { Incoming, LogSink, Outgoing, Platform } from "./types.js";
+import type { Incoming, LogSink, Outgoing, Platform, RequestTracer } from "./types.js";
 
 export interface AppOptions {
   /** Largest request body in bytes, unless a job sets its own. Default 1 MiB. */
@@ -44,23 +44,27 @@ export interface Prepared {
   /** The app's timeout, for the OpenAPI document's 504. */
   timeout: number | undefined;
   sink: LogSink;
+  /** Starts each request's span, where the platform has a tracer. */
+  tracer: RequestTracer | undefined;
   plan(job: AnyJob): Plan;
 }
 
-/** What an adapter knows better than core: how its platform reads log lines, and the level its environment asks for. */
-export interface PlatformLog {
-  sink?: LogSink;
+/** What an adapter knows better than core: how its platform reads log lines, the level its environment asks for, its tracer. */
+export interface PlatformDefaults {
+  sink?: LogSink | undefined;
   /** Settings naming a level, first found wins (`AWS_LAMBDA_LOG_LEVEL`, `LOG_LEVEL`). */
   levels?: readonly (string | undefined)[];
+  tracer?: RequestTracer | undefined;
 }
 
-export function prepare(app: App, options: AppOptions = {}, platform: PlatformLog = {}): Prepared {
+export function prepare(app: App, options: AppOptions = {}, platform: PlatformDefaults = {}): Prepared {
   const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout, trustedProxies: options.trustedProxies ?? 0 };
   const plans = new WeakMap<AnyJob, Plan>();
   return {
     match: matcher(app),
     ...defaults,
     sink: sinkOf(options, platform),
+    tracer: platform.tracer,
     plan: (job) => {
       let plan = plans.get(job);
       if (!plan) plans.set(job, (plan = planJob(job, defaults)));
@@ -69,7 +73,7 @@ export function prepare(app: App, options: AppOptions = {}, platform: PlatformLo
   };
 }
 
-function sinkOf(options: AppOptions, platform: PlatformLog): LogSink {
+function sinkOf(options: AppOptions, platform: PlatformDefaults): LogSink {
   if (options.log === false) return silentSink;
   const level = options.logLevel ?? (platform.levels ?? []).map(levelOf).find((found) => found !== undefined) ?? "info";
   return atLevel(guardedSink(options.log ?? platform.sink ?? consoleSink), level);
@@ -80,6 +84,8 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   const started = Date.now();
   const requestId = requestIdOf(incoming.headers, platform.requestId);
   const call = new Call(app.sink, platform, requestId, started);
+  const span = app.tracer?.(incoming, requestId);
+  let route: string | undefined;
   let out: Outgoing;
   let streaming = false;
   try {
@@ -88,11 +94,13 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
     if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
     const plan = app.plan(found.job);
+    route = found.route;
     call.trustedProxies = plan.trustedProxies;
     call.arm(plan.timeout);
+    const run = () => extractAndRun(plan, found.params, incoming, call);
     // The deadline bounds the reading of the request too: an extractor's lookup or a slow
     // upload that outlives it answers 504 like a slow job, rather than holding the request.
-    out = resultToOutgoing(await call.race(extractAndRun(plan, found.params, incoming, call)));
+    out = resultToOutgoing(await call.race(span ? span.within(run) : run()));
     if (isStream(out.body) && incoming.method !== "HEAD") {
       out.body = await call.streamBody(out.body);
       // The deadline now bounds the rest of the stream; the stream disarms it when it ends.
@@ -110,6 +118,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (length !== undefined) out.headers.push(["content-length", String(length)]);
   }
   out.headers.push(["x-request-id", requestId]);
+  span?.end(out.status, route);
   // With the log off, the line is not even built: it is a good part of a small request's cost.
   if (app.sink !== silentSink) {
     app.sink({

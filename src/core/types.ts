@@ -133,3 +133,14 @@ export interface Platform {
   /** The platform's own objects for this request (`ctx.raw`). */
   raw?: unknown;
 }
+
+/** One request's span, made by an adapter's tracer (OpenTelemetry's, when it is installed). */
+export interface RequestSpan {
+  /** Runs the job inside the span, so that the spans its work starts are the span's children. */
+  within<T>(work: () => T): T;
+  /** `route`: the pattern that matched (`/user/:name`), when one did. */
+  end(status: number, route: string | undefined): void;
+}
+
+/** Starts a request's span: the parent named by the request's own trace context (`traceparent`). */
+export type RequestTracer = (incoming: Incoming, requestId: string) => RequestSpan;

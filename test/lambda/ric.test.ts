@@ -227,7 +227,10 @@ describe.skipIf(leftOut("ric"))("aws-lambda-ric", () => {
       for (const [path, id] of [["/boom", "boom"], ["/tenant", "warn"], ["/user/Nobody", "info"]] as const) {
         resultOf(await invoke(runtime, v2Event({ method: "GET", path }), { id: `${tag}-${id}` }), runtime);
       }
-      const lines = runtime.output().split("\n").filter((line) => line.includes(`"${tag}-`));
+      // A last failing invocation, logged at ERROR whatever the level: once its line is out, every earlier one is.
+      resultOf(await invoke(runtime, v2Event({ method: "GET", path: "/boom" }), { id: `${tag}-end` }), runtime);
+      await expect.poll(() => runtime.output()).toContain(`"requestId":"${tag}-end","platform":"lambda"`);
+      const lines = runtime.output().split("\n").filter((line) => line.includes(`"${tag}-`) && !line.includes(`"${tag}-end"`));
       return { lines, records: lines.map((line) => JSON.parse(line) as Json) };
     }
 

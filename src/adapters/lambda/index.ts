@@ -13,7 +13,7 @@ import type { App } from "../../core/routes.js";
 import type { Context, Outgoing } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult, LambdaRaw } from "./events.js";
 import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
-import { lambdaLog } from "./log.js";
+import { lambdaDefaults } from "./log.js";
 import { pathSettings, type LambdaOptions } from "./options.js";
 import { buffer, isBuffered, type Buffered } from "./response.js";
 
@@ -51,7 +51,7 @@ export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) =>
  * client would see as a bare 502, is left for an event that is no HTTP request at all.
  */
 export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
-  const prepared = prepare(app, options, lambdaLog());
+  const prepared = prepare(app, options, lambdaDefaults());
   const settings = pathSettings(options);
   const { safetyMargin } = options;
   let warned = false;

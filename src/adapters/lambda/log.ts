@@ -6,7 +6,8 @@
  * record is one line of JSON whose `level` Lambda's JSON format and CloudWatch read as written.
  */
 import { jsonLine } from "../../core/log.js";
-import type { PlatformLog } from "../../core/handle.js";
+import type { PlatformDefaults } from "../../core/handle.js";
+import { openTelemetry } from "../otel.js";
 import type { LogSink, Severity } from "../../core/types.js";
 
 /** Lambda's names for the levels (its JSON format and `AWS_LAMBDA_LOG_LEVEL`). */
@@ -25,7 +26,7 @@ export function xrayLogFields(): Record<string, unknown> | undefined {
   return root ? { xray_trace_id: root } : undefined;
 }
 
-/** How the Lambda adapter logs: `lambdaSink`, at `AWS_LAMBDA_LOG_LEVEL` (the function's log level setting), else `LOG_LEVEL`. */
-export function lambdaLog(): PlatformLog {
-  return { sink: lambdaSink, levels: [process.env["AWS_LAMBDA_LOG_LEVEL"], process.env["LOG_LEVEL"]] };
+/** How the Lambda adapter logs (`lambdaSink`, at `AWS_LAMBDA_LOG_LEVEL`, the function's log level setting, else `LOG_LEVEL`) and traces. */
+export function lambdaDefaults(): PlatformDefaults {
+  return { sink: lambdaSink, levels: [process.env["AWS_LAMBDA_LOG_LEVEL"], process.env["LOG_LEVEL"]], tracer: openTelemetry("lambda") };
 }

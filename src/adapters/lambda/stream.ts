@@ -8,7 +8,7 @@ import type { App } from "../../core/routes.js";
 import type { Outgoing, OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
 import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
-import { lambdaLog } from "./log.js";
+import { lambdaDefaults } from "./log.js";
 import { pathSettings, type LambdaOptions } from "./options.js";
 import { headV2, type V2Head } from "./v2.js";
 
@@ -86,7 +86,7 @@ async function writeBody(stream: ResponseStream, body: OutgoingBody, started: ()
  */
 export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHandler {
   // Set up once per handler; `wrap` repeats these three lines because each handler keeps its own.
-  const prepared = prepare(app, options, lambdaLog());
+  const prepared = prepare(app, options, lambdaDefaults());
   const settings = pathSettings(options);
   const { safetyMargin } = options;
   const handler: StreamingHandler = async (event, responseStream, context) => {
