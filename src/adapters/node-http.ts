@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import { cutShort, lastResort, tooLarge } from "../core/problems.js";
-import { forwardedBefore } from "../core/client-ip.js";
+import { lastForwarded } from "../core/client-ip.js";
 import type { BodyReader, Context, Incoming, LogSink, Outgoing, OutgoingBody, Peer, Platform } from "../core/types.js";
 import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
 
@@ -206,10 +206,7 @@ export class NodeHttpPlatform implements Platform {
     const { req } = this.#res;
     // Node joins repeated X-Forwarded-For lines with ", ", as the header allows.
     const forwarded = req.headers["x-forwarded-for"] as string | undefined;
-    if (this.#frontEnd && forwarded) {
-      const address = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
-      return { address, forwardedFor: forwardedBefore(forwarded, address) };
-    }
+    if (this.#frontEnd && forwarded) return lastForwarded(forwarded);
     const address = req.socket.remoteAddress;
     return address === undefined ? undefined : { address, forwardedFor: forwarded };
   }

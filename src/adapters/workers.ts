@@ -19,7 +19,8 @@ export interface WorkersExecutionContext {
 
 /** The Worker's own objects behind a job's request: the `Request` (with its `cf` properties), the bindings and the `ExecutionContext`. */
 export interface WorkersRaw<E = Env> {
-  request: Request;
+  /** `cf`: Cloudflare's properties of the request (colo, country, TLS…), typed fully by `@cloudflare/workers-types`. */
+  request: Request & { readonly cf?: Readonly<Record<string, unknown>> | undefined };
   env: E;
   ctx: WorkersExecutionContext;
 }

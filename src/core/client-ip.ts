@@ -39,3 +39,14 @@ export function forwardedBefore(header: string | undefined, own: string): string
   if (at < 0) return header;
   return at === 0 ? undefined : hops.slice(0, at).join(", ");
 }
+
+/**
+ * The peer where the platform's front end says it only by appending it to `X-Forwarded-For`
+ * (ALB, Google's front end): the last entry, and what came before it. Undefined without the header.
+ */
+export function lastForwarded(header: string | undefined): Peer | undefined {
+  if (!header) return undefined;
+  const at = header.lastIndexOf(",");
+  const before = at < 0 ? "" : header.slice(0, at).trim();
+  return { address: header.slice(at + 1).trim(), forwardedFor: before === "" ? undefined : before };
+}

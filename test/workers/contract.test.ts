@@ -84,6 +84,12 @@ describe("contract in workerd (jobwrap/workers)", () => {
     await vi.waitFor(async () => expect(await kv.get("later")).toBe("later-1"));
   });
 
+  it("raw(ctx) is the Worker's own request (with cf), bindings and ExecutionContext", async () => {
+    const worker = await mf.getWorker("platform");
+    const response = await worker.fetch("http://localhost/raw?x=1");
+    expect(await response.json()).toEqual({ cf: "string", url: "http://localhost/raw?x=1", waitUntil: "function", bindings: true });
+  });
+
   it("answers as if the log sink were up when it throws, and says on stderr that it failed", async () => {
     const worker = await mf.getWorker("platform");
     const response = await worker.fetch("http://localhost/broken-log", { headers: { "x-request-id": "sink-down" } });

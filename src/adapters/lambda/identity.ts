@@ -10,7 +10,7 @@
  * | Function URL (2.0) | IAM: `authorizer.iam` | `http.sourceIp` |
  * | ALB | none (its OIDC headers are for the target to verify) | the last `X-Forwarded-For` entry, which ALB appends |
  */
-import { forwardedBefore } from "../../core/client-ip.js";
+import { forwardedBefore, lastForwarded } from "../../core/client-ip.js";
 import type { Identity, Peer } from "../../core/types.js";
 import { isFields, type Fields } from "./fields.js";
 
@@ -83,9 +83,5 @@ export function peerV2(event: Fields, headers: Headers): Peer | undefined {
 
 /** ALB appends the address it saw to `X-Forwarded-For` and says it nowhere else. */
 export function peerAlb(_event: Fields, headers: Headers): Peer | undefined {
-  const chain = headers["x-forwarded-for"];
-  if (!chain) return undefined;
-  const hops = chain.split(",");
-  const address = hops.pop()!.trim();
-  return { address, forwardedFor: hops.length > 0 ? hops.join(",") : undefined };
+  return lastForwarded(headers["x-forwarded-for"]);
 }
