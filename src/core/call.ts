@@ -2,9 +2,9 @@
  * One request's context as its job sees it (`ctx`), and the deadline that bounds the job, the
  * reading of its request and its stream body.
  */
+import { clientIpOf } from "./client-ip.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
 import { isHttpError, type HttpError } from "./http-error.js";
-import { clientIpOf } from "./client-ip.js";
 import { logger } from "./log.js";
 import { DeadlineExceeded, serverFault } from "./problems.js";
 import type { Context, Identity, LogSink, Logger, Platform } from "./types.js";

@@ -97,10 +97,12 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     route = found.route;
     call.trustedProxies = plan.trustedProxies;
     call.arm(plan.timeout);
-    const run = () => extractAndRun(plan, found.params, incoming, call);
     // The deadline bounds the reading of the request too: an extractor's lookup or a slow
     // upload that outlives it answers 504 like a slow job, rather than holding the request.
-    out = resultToOutgoing(await call.race(span ? span.within(run) : run()));
+    const work = span
+      ? span.within(() => extractAndRun(plan, found.params, incoming, call))
+      : extractAndRun(plan, found.params, incoming, call);
+    out = resultToOutgoing(await call.race(work));
     if (isStream(out.body) && incoming.method !== "HEAD") {
       out.body = await call.streamBody(out.body);
       // The deadline now bounds the rest of the stream; the stream disarms it when it ends.
