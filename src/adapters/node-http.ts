@@ -7,8 +7,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
-import { cutShort, lastResort, tooLarge } from "../core/problems.js";
 import { lastForwarded } from "../core/client-ip.js";
+import { cutShort, lastResort, tooLarge } from "../core/problems.js";
 import type { BodyReader, Context, Incoming, LogSink, Outgoing, OutgoingBody, Peer, Platform } from "../core/types.js";
 import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
 

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
-import type { Lifecycle } from "./node-drain.js";
 import { googleSink, onGoogle, traceFieldsFor } from "./google-trace.js";
+import type { Lifecycle } from "./node-drain.js";
 import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
 import { openTelemetry } from "./otel.js";
 

@@ -4,10 +4,10 @@
  */
 import { forwardedBefore } from "../core/client-ip.js";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { jsonLine } from "../core/log.js";
 import { lastResort } from "../core/problems.js";
 import { readWhole } from "../core/read-whole.js";
 import type { App } from "../core/routes.js";
-import { jsonLine } from "../core/log.js";
 import type { Context, Env, Incoming, LogSink, Outgoing, Peer, Severity } from "../core/types.js";
 
 export type WorkersOptions = AppOptions;

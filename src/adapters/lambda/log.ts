@@ -5,10 +5,10 @@
  * string in its own JSON. Written to standard output directly, as Powertools' Logger does, a
  * record is one line of JSON whose `level` Lambda's JSON format and CloudWatch read as written.
  */
-import { jsonLine } from "../../core/log.js";
 import type { PlatformDefaults } from "../../core/handle.js";
-import { openTelemetry } from "../otel.js";
+import { jsonLine } from "../../core/log.js";
 import type { LogSink, Severity } from "../../core/types.js";
+import { openTelemetry } from "../otel.js";
 
 /** Lambda's names for the levels (its JSON format and `AWS_LAMBDA_LOG_LEVEL`). */
 const lambdaLevel: Record<Severity, string> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARN", ERROR: "ERROR" };
