@@ -101,7 +101,6 @@ export class Invocation implements Platform {
   readonly requestId: string | undefined;
   readonly deadline: number | undefined;
   readonly raw: LambdaRaw;
-  readonly logFields = xrayLogFields();
   #work: Promise<unknown>[] | undefined;
   /** Set once the event is read (run). */
   processor: Processor | undefined;
@@ -119,6 +118,11 @@ export class Invocation implements Platform {
 
   waitUntil(promise: Promise<unknown>): void {
     (this.#work ??= []).push(promise);
+  }
+
+  /** Read when a line is written, not per invocation: the runtime sets it for each invocation, and the environment is slow to read. */
+  get logFields(): Record<string, unknown> | undefined {
+    return xrayLogFields();
   }
 
   peer(): Peer | undefined {
