@@ -48,10 +48,10 @@ function cpuSecondsOf(pid: number): number {
 }
 
 /** Starts a server program and waits for its `listening <port>` line. */
-export function startServer(core: number | undefined, program: string, port: number): Promise<Running> {
+export function startServer(core: number | undefined, program: string, port: number, extraEnv: Record<string, string> = {}): Promise<Running> {
   const [command, argv] = nodeOn(core, [program]);
   const child: ChildProcess = spawn(command, argv, {
-    env: { ...env, BENCH_PORT: String(port) },
+    env: { ...env, ...extraEnv, BENCH_PORT: String(port) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const stop = () =>

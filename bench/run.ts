@@ -1,10 +1,11 @@
-// `npm run bench` (`-- --quick` for a short run, `-- --only node,lambda,workers` for some parts).
+// `npm run bench` (`-- --quick` for a short run, `-- --only node,node-postgres,lambda,workers` for some parts).
 // A full run writes bench/RESULTS.md; a quick one bench/.out/RESULTS-quick.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { out } from "./build.js";
 import { runLambda, type LambdaSettings } from "./lambda/part.js";
 import { load, machine } from "./machine.js";
 import { runNode, type NodeSettings } from "./node/part.js";
+import { runNodePostgres } from "./node/postgres-part.js";
 import { canPin } from "./processes.js";
 import { resultsMarkdown, type Run } from "./results.js";
 import { root } from "./root.js";
@@ -40,6 +41,11 @@ const run: Run = {
 if (wanted("node")) {
   run.loads.push(`node ${load()}`);
   run.node = { settings: nodeSettings, results: await runNode(nodeSettings, say) };
+}
+if (wanted("node-postgres")) {
+  run.loads.push(`node+postgres ${load()}`);
+  const results = await runNodePostgres(nodeSettings, say);
+  if (results) run.nodePostgres = { settings: nodeSettings, results };
 }
 if (wanted("lambda")) {
   run.loads.push(`lambda ${load()}`);

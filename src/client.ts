@@ -53,6 +53,7 @@ type ParamsPart<S, Route> = S extends { params: infer P extends Schema }
     : {};
 type QueryPart<S> = S extends { query: infer Q extends Schema } ? Optional<"query", InferInput<Q>> : {};
 type HeadersPart<S> = S extends { headers: infer H extends Schema } ? Optional<"headers", InferInput<H>> : {};
+type CookiesPart<S> = S extends { cookies: infer C extends Schema } ? Optional<"cookies", InferInput<C>> : {};
 type BodyPart<S> = S extends { body: infer B extends Schema }
   ? undefined extends InferInput<B>
     ? { body?: InferInput<B> }
@@ -60,7 +61,7 @@ type BodyPart<S> = S extends { body: infer B extends Schema }
   : {};
 
 /** What a call sends for a job's spec: the parts it names, typed as the client gives them. */
-export type RequestParts<S, Route = string> = ParamsPart<S, Route> & QueryPart<S> & HeadersPart<S> & BodyPart<S>;
+export type RequestParts<S, Route = string> = ParamsPart<S, Route> & QueryPart<S> & HeadersPart<S> & CookiesPart<S> & BodyPart<S>;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -102,12 +103,15 @@ export interface ClientOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Headers sent with every call. */
   headers?: HeadersInit;
+  /** `fetch`'s `credentials`: `"include"` for a browser to send its cookies to another origin (CORS with credentials). */
+  credentials?: RequestCredentials;
 }
 
 interface Input {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   headers?: Record<string, unknown>;
+  cookies?: Record<string, unknown>;
   body?: unknown;
   signal?: AbortSignal;
   extraHeaders?: HeadersInit;
@@ -126,8 +130,12 @@ export function client<A extends Routes>(baseUrl: string | URL, options: ClientO
     const headers = new Headers(options.headers);
     for (const [name, value] of new Headers(input.extraHeaders)) headers.set(name, value);
     for (const [name, value] of Object.entries(input.headers ?? {})) if (value !== undefined) headers.set(name, String(value));
+    const cookie = cookieOf(input.cookies);
+    if (cookie) headers.set("cookie", cookie);
     const body = encodeBody(input.body, headers);
     const init: RequestInit = { method, headers };
+    // Across origins a browser sends its cookies, those the service set included, only when told to.
+    if (options.credentials) init.credentials = options.credentials;
     if (body !== undefined) init.body = body;
     if (input.signal) init.signal = input.signal;
     return outcomeOf(await send(url, init), method);
@@ -176,7 +184,19 @@ function searchOf(query: Record<string, unknown> | undefined): string {
   return text === "" ? "" : `?${text}`;
 }
 
-/** A string goes as text, bytes and blobs as they are, a form as a form, anything else as JSON. */
+/**
+ * The `cookies` part as a `Cookie` header, each value percent-encoded as the server decodes it.
+ * Where the runtime forbids the header (a browser's fetch), the browser's own cookies go instead.
+ */
+function cookieOf(cookies: Record<string, unknown> | undefined): string {
+  if (!cookies) return "";
+  return Object.entries(cookies)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`)
+    .join("; ");
+}
+
+/** A string goes as text, bytes and blobs as they are, a form as a form, an object with a file as multipart, anything else as JSON. */
 function encodeBody(body: unknown, headers: Headers): BodyInit | undefined {
   if (body === undefined) return undefined;
   const set = (type: string) => headers.has("content-type") || headers.set("content-type", type);
@@ -184,13 +204,30 @@ function encodeBody(body: unknown, headers: Headers): BodyInit | undefined {
     set("text/plain; charset=utf-8");
     return body;
   }
-  if (body instanceof URLSearchParams || body instanceof Blob || body instanceof ArrayBuffer) return body;
+  if (body instanceof URLSearchParams || body instanceof Blob || body instanceof ArrayBuffer || body instanceof FormData) return body;
   if (ArrayBuffer.isView(body)) {
     set("application/octet-stream");
     return body as Uint8Array<ArrayBuffer>;
   }
+  // An object holding a file is a multipart form (`accept: multipart()`); fetch writes its boundary.
+  if (typeof body === "object" && body !== null && Object.values(body).some(holdsFile)) return formDataOf(body as Record<string, unknown>);
   set("application/json");
   return JSON.stringify(body);
+}
+
+const holdsFile = (value: unknown): boolean => value instanceof Blob || (Array.isArray(value) && value.some((item) => item instanceof Blob));
+
+/** Each field once, a list repeated under its name; files as files, anything else as text. */
+function formDataOf(fields: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined) continue;
+      if (item instanceof Blob) form.append(name, item);
+      else form.append(name, String(item));
+    }
+  }
+  return form;
 }
 
 async function outcomeOf(response: Response, method: string): Promise<Success | Failure> {

@@ -9,7 +9,7 @@ import { median, rotate } from "../stats.js";
 import { eventOf } from "./events.js";
 import type { Throughput, ThroughputSpec } from "./throughput.js";
 
-export const lambdaPeers = ["handwritten", "hono", "serverless-http", "codegenie"] as const;
+export const lambdaPeers = ["jobwrap-bare", "handwritten", "hono", "serverless-http", "codegenie"] as const;
 
 /** jobwrap's contestant exists once the Lambda adapter has landed. */
 export function jobwrapLambdaReady(): boolean {

@@ -10,6 +10,8 @@ export interface LoadSpec {
   connections: number;
   /** Distinguishes the names this run posts from any posted before to the same server. */
   prefix: string;
+  /** Sent with every request besides the route's own. */
+  headers?: Record<string, string> | undefined;
 }
 
 export interface LoadResult {
@@ -27,10 +29,10 @@ const request =
     ? {
         method: "POST" as const,
         path: "/user",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...spec.headers },
         setupRequest: (req: autocannon.Request) => ({ ...req, body: `{"name":"${nthName(spec.prefix, n++)}"}` }),
       }
-    : { method: "GET" as const, path: "/user/alice" };
+    : { method: "GET" as const, path: "/user/alice", headers: spec.headers ?? {} };
 
 const result = await autocannon({
   url: spec.url,

@@ -5,7 +5,12 @@ import { canPin, runJson, startServer } from "../processes.js";
 import { median, rotate } from "../stats.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 
-export const nodeContestants = ["jobwrap", "handwritten", "hono", "fastify", "express"] as const;
+export const nodeContestants = ["jobwrap", "jobwrap-bare", "jobwrap-triggered", "handwritten", "hono", "fastify", "express"] as const;
+
+/** What each request of a contestant's load carries beyond the route's own: CORS and compression at work. */
+const loadHeaders: Partial<Record<NodeContestant, Record<string, string>>> = {
+  "jobwrap-triggered": { origin: "https://web.bench.test", "accept-encoding": "gzip, br" },
+};
 export type NodeContestant = (typeof nodeContestants)[number];
 
 export interface NodeSettings {
@@ -40,20 +45,35 @@ async function load(loader: string, spec: LoadSpec): Promise<LoadResult> {
 }
 
 export async function runNode(settings: NodeSettings, say: (line: string) => void): Promise<NodeResults> {
+  const programs = await Promise.all(nodeContestants.map(async (name) => ({ name, program: await bundleProgram(`bench/node/servers/${name}.ts`, `node-${name}`) })));
+  return (await measureServers(programs, settings, say, "node")) as NodeResults;
+}
+
+/**
+ * Each server program loaded in turn, in a rotating order, checked, warmed and measured on both
+ * routes. `env` is given to every server; `beforeEach` runs before each server starts (a clean table).
+ */
+export async function measureServers(
+  programs: { name: string; program: string }[],
+  settings: NodeSettings,
+  say: (line: string) => void,
+  label: string,
+  env: Record<string, string> = {},
+  beforeEach: () => Promise<void> = async () => {},
+): Promise<Record<string, { post: RouteStats; get: RouteStats }>> {
   const loader = await bundleProgram("bench/node/load.ts", "load");
-  const programs = Object.fromEntries(
-    await Promise.all(nodeContestants.map(async (name) => [name, await bundleProgram(`bench/node/servers/${name}.ts`, `node-${name}`)])),
-  ) as Record<NodeContestant, string>;
   if (!canPin) say("taskset is missing: server and load generator are NOT pinned to separate cores");
 
-  const samples = Object.fromEntries(nodeContestants.map((name) => [name, { post: [] as Sample[], get: [] as Sample[] }]));
-  let port = 30_100;
+  const samples = Object.fromEntries(programs.map(({ name }) => [name, { post: [] as Sample[], get: [] as Sample[] }]));
+  // BENCH_PORT moves the servers off ports another run on the machine holds.
+  let port = Number(process.env.BENCH_PORT ?? 30_100);
   for (let round = 0; round < settings.rounds; round++) {
-    for (const name of rotate(nodeContestants, round)) {
-      const server = await startServer(serverCore, programs[name], port++);
+    for (const { name, program } of rotate(programs, round)) {
+      await beforeEach();
+      const server = await startServer(serverCore, program, port++, env);
       try {
-        await checkService(`node ${name}`, overHttp(server.url));
-        const base = { url: server.url, connections: settings.connections };
+        await checkService(`${label} ${name}`, overHttp(server.url));
+        const base = { url: server.url, connections: settings.connections, headers: loadHeaders[name as NodeContestant] };
         // Warm the JIT on both routes before anything is timed.
         await load(loader, { ...base, route: "post", seconds: settings.warmSeconds, prefix: "w" });
         await load(loader, { ...base, route: "get", seconds: settings.warmSeconds, prefix: "w" });
@@ -67,7 +87,7 @@ export async function runNode(settings: NodeSettings, say: (line: string) => voi
         samples[name]!.post.push(post);
         samples[name]!.get.push(get);
         say(
-          `node round ${round + 1} ${name}: POST ${Math.round(post.rps)} req/s ${post.cpuMicros.toFixed(0)} µs CPU/req, ` +
+          `${label} round ${round + 1} ${name}: POST ${Math.round(post.rps)} req/s ${post.cpuMicros.toFixed(0)} µs CPU/req, ` +
             `GET ${Math.round(get.rps)} req/s ${get.cpuMicros.toFixed(0)} µs CPU/req`,
         );
       } finally {
@@ -80,7 +100,5 @@ export async function runNode(settings: NodeSettings, say: (line: string) => voi
     p99: median(runs.map((r) => r.p99)),
     cpuMicros: median(runs.map((r) => r.cpuMicros)),
   });
-  return Object.fromEntries(
-    nodeContestants.map((name) => [name, { post: summarise(samples[name]!.post), get: summarise(samples[name]!.get) }]),
-  ) as NodeResults;
+  return Object.fromEntries(programs.map(({ name }) => [name, { post: summarise(samples[name]!.post), get: summarise(samples[name]!.get) }]));
 }

@@ -2,11 +2,16 @@ export interface User {
   name: string;
 }
 
-/** The backend the users jobs call: in memory by default, KV on Workers. */
+/**
+ * The backend the users jobs call: in memory by default; KV or D1 on Workers; PostgreSQL,
+ * DynamoDB or Firestore where an entry chooses it (`useStore`). `signal` is the job's: a store
+ * that can cancels its call on the backend when it aborts. A backend that fails throws
+ * `backendUnavailable()` (503), a name taken is `false` (409).
+ */
 export interface UserStore {
   /** Adds the user; false when the name is taken. */
-  create(user: User): Promise<boolean>;
-  get(name: string): Promise<User | undefined>;
+  create(user: User, signal?: AbortSignal): Promise<boolean>;
+  get(name: string, signal?: AbortSignal): Promise<User | undefined>;
 }
 
 export function memoryStore(): UserStore {
@@ -43,6 +48,35 @@ export function keyValueStore(kv: KeyValue): UserStore {
     async get(name) {
       const value = await kv.get(key(name));
       return value === null ? undefined : (JSON.parse(value) as User);
+    },
+  };
+}
+
+/** The part of a Workers D1 database the store needs. */
+export interface SqlDatabase {
+  prepare(query: string): {
+    bind(...values: unknown[]): { run(): Promise<unknown>; first<T>(): Promise<T | null> };
+  };
+}
+
+/**
+ * Users as rows of D1's `users` table (examples/workers/migrations, applied by
+ * `wrangler d1 migrations apply`). Its primary key makes a second create of a name fail.
+ */
+export function sqlDatabaseStore(db: SqlDatabase): UserStore {
+  return {
+    async create(user) {
+      try {
+        await db.prepare("insert into users (name) values (?)").bind(user.name).run();
+        return true;
+      } catch (error) {
+        if (String((error as Error | null)?.message).includes("UNIQUE constraint failed")) return false;
+        throw error;
+      }
+    },
+    async get(name) {
+      const row = await db.prepare("select name from users where name = ?").bind(name).first<User>();
+      return row ? { name: row.name } : undefined;
     },
   };
 }

@@ -28,9 +28,15 @@ interface DrainTimes {
 
 /**
  * The drain of `server`: one run, however often it is called. Counts the server's connections
- * from now on, for the log lines.
+ * from now on, for the log lines. `close` (the backend's pool) runs last, when no request can use it any more.
  */
-export function drainOf(server: Server, life: Lifecycle, times: DrainTimes, sink: LogSink): () => Promise<void> {
+export function drainOf(
+  server: Server,
+  life: Lifecycle,
+  times: DrainTimes,
+  sink: LogSink,
+  close?: () => Promise<void>,
+): () => Promise<void> {
   const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -62,6 +68,12 @@ export function drainOf(server: Server, life: Lifecycle, times: DrainTimes, sink
       if (outcome === "timeout") {
         sink({ severity: "WARNING", message: "drain timed out; closing the remaining connections", open: sockets.size });
         server.closeAllConnections();
+      }
+      if (close) {
+        await close().then(
+          () => sink({ severity: "INFO", message: "backend closed" }),
+          (error: unknown) => sink({ severity: "WARNING", message: "closing the backend failed", error }),
+        );
       }
       sink({ severity: "INFO", message: "drained", durationMs: Date.now() - started });
     })());

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
 import { googleSink, onGoogle, traceFieldsFor } from "./google-trace.js";
+import { compressAnswer, type Compression, type CompressOptions } from "./node-compress.js";
 import type { Lifecycle } from "./node-drain.js";
 import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
 import { openTelemetry } from "./otel.js";
@@ -24,6 +25,11 @@ export interface NodeOptions extends AppOptions {
    * the server runs there.
    */
   google?: boolean | { projectId?: string };
+  /**
+   * Compresses answers (gzip or brotli, by `Accept-Encoding`) of a compressible media type over
+   * `threshold` bytes (default 1024). Default: on in `serve()`, off in `wrap()`.
+   */
+  compress?: boolean | CompressOptions;
 }
 
 export const defaultNodeTimeout = 28_000;
@@ -46,7 +52,7 @@ function googleOf(options: NodeOptions): { projectId?: string } | undefined {
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Runs the app on each request; `life` is the server's, absent on a server jobwrap does not own. */
-export function listener(prepared: Prepared, options: NodeOptions, life: Lifecycle | undefined): Listener {
+export function listener(prepared: Prepared, options: NodeOptions, life: Lifecycle | undefined, compression?: Compression): Listener {
   const env = process.env;
   const google = googleOf(options);
   const traceFields = google && traceFieldsFor(google.projectId, env);
@@ -61,7 +67,9 @@ export function listener(prepared: Prepared, options: NodeOptions, life: Lifecyc
     // On Google the trace names the request, as on Cloud Functions; elsewhere nothing is read for it.
     const trace = traceFields ? traceFields(req.headers) : undefined;
     const platform = new NodeHttpPlatform("node", env, res, waitUntil, trace?.traceId, undefined, trace?.fields);
-    respond(res, handle(prepared, incoming, platform), closing, prepared.sink, prepared.bodyLimit);
+    const outcome = handle(prepared, incoming, platform);
+    const accept = req.headers["accept-encoding"];
+    respond(res, compression ? outcome.then((out) => compressAnswer(out, accept, compression)) : outcome, closing, prepared.sink, prepared.bodyLimit);
   };
 }
 

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { App } from "../core/routes.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
+import { compressionOf } from "./node-compress.js";
 import { drainOf, drainOnSignals, type Lifecycle } from "./node-drain.js";
 import { respond } from "./node-http.js";
 import { continueOnRead, listener, prepareNode, type NodeOptions } from "./node-listener.js";
@@ -59,6 +60,35 @@ export interface ServeOptions extends NodeOptions {
    * `DocsOptions`). The generator and the page's assets load on the first docs request only.
    */
   docs?: boolean | DocsOptions;
+  /**
+   * The backend the jobs call, such as a database pool: while its `ready()` resolves false, fails
+   * or takes over 2 s, `/readyz` answers 503 (`/healthz` stays 200, so the process is not
+   * restarted for the database's outage); a drain calls its `close()` once the requests in flight
+   * and their `waitUntil` work have finished. Leave `ready` out to keep readiness about this process only.
+   */
+  backend?: Backend;
+}
+
+export interface Backend {
+  ready?(): Promise<boolean>;
+  close?(): Promise<void>;
+}
+
+/** Longest a readiness check waits for the backend: probes time out too (Kubernetes after 1 s by default). */
+const backendCheckMs = 2_000;
+
+async function backendReady(backend: Required<Pick<Backend, "ready">>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      backend.ready(),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), backendCheckMs))),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Served {
@@ -87,10 +117,12 @@ function checkingInterval(headersTimeout: number, requestTimeout: number): numbe
   return shorter === Infinity ? 30_000 : Math.max(10, Math.min(30_000, Math.ceil(shorter / 10)));
 }
 
-/** Answers a health check: liveness is up while the process serves, readiness until a drain starts. */
-function answerHealth(res: ServerResponse, up: boolean, unready: boolean): void {
-  const body = JSON.stringify({ status: up ? "ok" : "draining" });
-  res.writeHead(up ? 200 : 503, {
+type Health = "ok" | "draining" | "backend unavailable";
+
+/** Answers a health check: liveness is up while the process serves, readiness until a drain starts and while the backend is. */
+function answerHealth(res: ServerResponse, health: Health, unready: boolean): void {
+  const body = JSON.stringify({ status: health });
+  res.writeHead(health === "ok" ? 200 : 503, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
     "cache-control": "no-store",
@@ -119,7 +151,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const { sink } = prepared;
   const life: Lifecycle = { unready: false, pending: new Set() };
   const closing = () => life.unready;
-  const handler = listener(prepared, options, life);
+  const handler = listener(prepared, options, life, compressionOf(options.compress, true));
 
   const requestTimeout = options.requestTimeout ?? 300_000;
   const headersTimeout = options.headersTimeout ?? (requestTimeout > 0 ? Math.min(60_000, requestTimeout) : 60_000);
@@ -137,7 +169,14 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     if (refusedEarly(req, res)) return;
     const path = req.url?.split("?", 1)[0];
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
-      answerHealth(res, path === healthPath || !life.unready, life.unready);
+      const { backend } = options;
+      if (path === healthPath || life.unready || !backend?.ready) {
+        answerHealth(res, path === healthPath || !life.unready ? "ok" : "draining", life.unready);
+      } else {
+        void backendReady(backend as Required<Pick<Backend, "ready">>).then((up) =>
+          answerHealth(res, up ? "ok" : "backend unavailable", life.unready),
+        );
+      }
       return;
     }
     if (docs?.paths.has(path!) && (req.method === "GET" || req.method === "HEAD")) {
@@ -152,7 +191,8 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     continueOnRead(req);
     onRequest(req, res);
   });
-  const drain = drainOf(server, life, { delay: drainDelay, timeout: drainTimeout }, sink);
+  const close = options.backend?.close?.bind(options.backend);
+  const drain = drainOf(server, life, { delay: drainDelay, timeout: drainTimeout }, sink, close);
 
   const ready = new Promise<{ port: number; url: string }>((resolve, reject) => {
     server.once("error", reject);

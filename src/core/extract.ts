@@ -1,12 +1,13 @@
+import { parseCookies } from "./cookies.js";
 import { isHttpError, type FieldError } from "./http-error.js";
 import { acceptOf } from "./media-types.js";
 import { invalidRequest, unreadablePart } from "./problems.js";
-import type { AnyJob, BodyKind, Extractor, Schema } from "./job.js";
+import type { Accepted, AnyJob, Extractor, Schema } from "./job.js";
 import { decodeParams, parseQuery, readBody } from "./parts.js";
 import type { Context, Incoming } from "./types.js";
 import { check, type Checked } from "./validate.js";
 
-type Part = "params" | "query" | "headers" | "body";
+type Part = "params" | "query" | "headers" | "cookies" | "body";
 
 /**
  * What a job reads and the limits it runs under, its options and the app's defaults resolved:
@@ -15,9 +16,9 @@ type Part = "params" | "query" | "headers" | "body";
 export interface Plan {
   job: AnyJob;
   extractors: [string, Extractor<unknown, unknown>][];
-  /** In the order their issues are listed: params, query, headers, body. */
+  /** In the order their issues are listed: params, query, headers, cookies, body. */
   parts: [Part, Schema][];
-  accept: readonly BodyKind[];
+  accept: readonly Accepted[];
   bodyLimit: number;
   /** Milliseconds before the job answers 504, if it has a deadline of its own or the app's. */
   timeout: number | undefined;
@@ -27,7 +28,7 @@ export interface Plan {
   sync: boolean;
 }
 
-const partOrder: readonly Part[] = ["params", "query", "headers", "body"];
+const partOrder: readonly Part[] = ["params", "query", "headers", "cookies", "body"];
 
 export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: number | undefined; trustedProxies: number }): Plan {
   const spec = job.spec as Record<string, unknown>;
@@ -50,6 +51,7 @@ export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: num
 function rawPart(name: Exclude<Part, "body">, params: Record<string, string>, incoming: Incoming): unknown {
   if (name === "params") return decodeParams(params);
   if (name === "query") return parseQuery(incoming.query);
+  if (name === "cookies") return parseCookies(incoming.headers.cookie);
   return incoming.headers;
 }
 

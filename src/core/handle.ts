@@ -4,6 +4,7 @@
  * result or failure made the answer (result.ts, problems.ts), with one log line.
  */
 import { Call } from "./call.js";
+import { isPreflight, type Cors } from "./cors.js";
 import { extractAndRun, planJob, type Plan } from "./extract.js";
 import type { AnyJob } from "./job.js";
 import { atLevel, consoleSink, guardedSink, levelOf, silentSink, type LogLevel } from "./log.js";
@@ -32,6 +33,8 @@ export interface AppOptions {
    * the address the furthest of them saw. Default 0: the header is anyone's to write and is ignored.
    */
   trustedProxies?: number;
+  /** CORS for every route, `cors({ origin })`; overrides the route table's own. */
+  cors?: Cors | undefined;
 }
 
 export const defaultBodyLimit = 1024 * 1024;
@@ -46,6 +49,7 @@ export interface Prepared {
   sink: LogSink;
   /** Starts each request's span, where the platform has a tracer. */
   tracer: RequestTracer | undefined;
+  cors: Cors | undefined;
   plan(job: AnyJob): Plan;
 }
 
@@ -65,6 +69,7 @@ export function prepare(app: App, options: AppOptions = {}, platform: PlatformDe
     ...defaults,
     sink: sinkOf(options, platform),
     tracer: platform.tracer,
+    cors: options.cors ?? (app.kind === "routes" ? app.options.cors : undefined),
     plan: (job) => {
       let plan = plans.get(job);
       if (!plan) plans.set(job, (plan = planJob(job, defaults)));
@@ -89,20 +94,24 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   let out: Outgoing;
   let streaming = false;
   try {
-    checkPath(incoming.path);
-    const found = app.match(incoming.method, incoming.path);
-    if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
-    if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
-    const plan = app.plan(found.job);
-    route = found.route;
-    call.trustedProxies = plan.trustedProxies;
-    call.arm(plan.timeout);
-    // The deadline bounds the reading of the request too: an extractor's lookup or a slow
-    // upload that outlives it answers 504 like a slow job, rather than holding the request.
-    const work = span
-      ? span.within(() => extractAndRun(plan, found.params, incoming, call))
-      : extractAndRun(plan, found.params, incoming, call);
-    out = resultToOutgoing(await call.race(work));
+    // A preflight is the browser's, not the app's: answered before routing, whatever the path.
+    if (app.cors && isPreflight(incoming)) out = { status: 204, headers: app.cors.preflight(incoming, platform.env), body: null };
+    else {
+      checkPath(incoming.path);
+      const found = app.match(incoming.method, incoming.path);
+      if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
+      if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
+      const plan = app.plan(found.job);
+      route = found.route;
+      call.trustedProxies = plan.trustedProxies;
+      call.arm(plan.timeout);
+      // The deadline bounds the reading of the request too: an extractor's lookup or a slow
+      // upload that outlives it answers 504 like a slow job, rather than holding the request.
+      const work = span
+        ? span.within(() => extractAndRun(plan, found.params, incoming, call))
+        : extractAndRun(plan, found.params, incoming, call);
+      out = resultToOutgoing(await call.race(work));
+    }
     if (isStream(out.body) && incoming.method !== "HEAD") {
       out.body = await call.streamBody(out.body);
       // The deadline now bounds the rest of the stream; the stream disarms it when it ends.
@@ -113,6 +122,8 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
   } finally {
     if (!streaming) call.disarm();
   }
+  // Every answer, problems included: a browser shows its script none it is not allowed to read.
+  app.cors?.decorate(out.headers, incoming.headers.origin, platform.env);
   if (incoming.method === "HEAD" && out.body !== null) {
     const length = byteLength(out.body);
     if (typeof out.body === "object" && "cancel" in out.body) void out.body.cancel();

@@ -18,15 +18,31 @@ export type Responses = { readonly [status: number]: Schema | null };
 /** The media types a job's body may come in. */
 export type BodyKind = "json" | "form" | "text" | "bytes";
 
+/**
+ * A body kind read by a decoder the app imports (`multipart()`), so that an app without it
+ * bundles none of its code. `decode` gets the body read whole under the limit.
+ */
+export interface BodyDecoder {
+  readonly kind: string;
+  /** The one media type it reads, lower-case, without parameters. */
+  readonly mediaType: string;
+  decode(raw: Uint8Array | string, contentType: string, limit: number): unknown;
+}
+
+/** What a job's `accept` lists. */
+export type Accepted = BodyKind | BodyDecoder;
+
 export interface SpecParts {
   params?: Schema;
   query?: Schema;
   headers?: Schema;
+  /** The request's cookies by name (a `Cookie` header, Lambda's `cookies` array), each decoded once. */
+  cookies?: Schema;
   body?: Schema;
   responses?: Responses;
 }
 
-/** The four request parts as schemas, plus any custom extractors by name. */
+/** The request parts as schemas, plus any custom extractors by name. */
 export type Spec = SpecParts & {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly [name: string]: Schema | Extractor<any, any> | Responses | undefined;
@@ -93,13 +109,15 @@ type StatusHint<S> = S extends { responses: infer R extends Responses }
 
 export interface JobOptions {
   /** Media types of the body the job reads; `json` by default. Others answer 415. */
-  accept?: BodyKind | readonly BodyKind[];
+  accept?: Accepted | readonly Accepted[];
   /** Largest body in bytes; overrides the app's limit (1 MiB by default). */
   bodyLimit?: number;
   /** Milliseconds the job may run before it answers 504; overrides the app's. */
   timeout?: number;
   /** Proxies in front of the platform whose `X-Forwarded-For` entries `ctx.clientIp` reads; overrides the app's. */
   trustedProxies?: number;
+  /** Skips the extractors a route table runs for every route (`routes(table, { use })`): a health route. */
+  public?: boolean;
   /** For the docs: a one-line summary and a longer description. */
   summary?: string;
   description?: string;
@@ -121,7 +139,7 @@ export interface Job<S extends Spec = Spec, E = Env> {
 /** Any job, whatever its spec. Not `Job<any>`: that would erase the inference of `job()` inside a table. */
 export type AnyJob = Job<Spec, Env>;
 
-const partNames = new Set(["params", "query", "headers", "body"]);
+const partNames = new Set(["params", "query", "headers", "cookies", "body"]);
 
 /**
  * A typed job: `spec` names the valibot schemas of the request parts and any custom

@@ -19,7 +19,17 @@ export const consoleSink: LogSink = (entry) => {
 };
 
 function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) {
+    // A driver's error code (ECONNREFUSED, a SQLSTATE) and the cause an HttpError wraps are what an operator needs.
+    const { code } = value as { code?: unknown };
+    return {
+      name: value.name,
+      message: value.message,
+      ...(typeof code === "string" || typeof code === "number" ? { code } : {}),
+      stack: value.stack,
+      ...(value.cause !== undefined ? { cause: value.cause } : {}),
+    };
+  }
   if (typeof value === "bigint") return value.toString();
   return value;
 }

@@ -1,5 +1,5 @@
 /** Which media types a job's body kinds stand for: read by core, listed by the 415 and the OpenAPI document. */
-import type { BodyKind } from "./job.js";
+import type { Accepted, BodyKind } from "./job.js";
 import { unsupportedMediaType } from "./problems.js";
 
 /** Each body kind: the media type a document names it by, and how a 415 describes it to people. */
@@ -10,12 +10,17 @@ export const bodyKinds: Record<BodyKind, { mediaType: string; described: string 
   bytes: { mediaType: "application/octet-stream", described: "any media type" },
 };
 
-const defaultAccept: readonly BodyKind[] = ["json"];
+const defaultAccept: readonly Accepted[] = ["json"];
 
 /** A job's `accept` option as a list: JSON when unset. */
-export function acceptOf(accept: BodyKind | readonly BodyKind[] | undefined): readonly BodyKind[] {
+export function acceptOf(accept: Accepted | readonly Accepted[] | undefined): readonly Accepted[] {
   if (accept === undefined) return defaultAccept;
-  return typeof accept === "string" ? [accept] : accept;
+  return typeof accept === "string" || !Array.isArray(accept) ? [accept as Accepted] : accept;
+}
+
+/** The media type an accepted kind is named by in a document. */
+export function acceptedMediaType(accepted: Accepted): string {
+  return typeof accepted === "string" ? bodyKinds[accepted].mediaType : accepted.mediaType;
 }
 
 /** The body kind a (lower-case, parameter-free) media type is read as, if any. */
@@ -35,8 +40,9 @@ export function charsetOf(contentType: string): string {
 }
 
 /** The 415 for a body the job does not read, naming what it does read. */
-export function unsupported(mediaType: string | undefined, accept: readonly BodyKind[]): ReturnType<typeof unsupportedMediaType> {
-  const expected = accept.map((kind) => bodyKinds[kind].described).join(" or ");
-  const acceptPost = accept.filter((kind) => kind !== "bytes").map((kind) => bodyKinds[kind].described).join(", ");
+export function unsupported(mediaType: string | undefined, accept: readonly Accepted[]): ReturnType<typeof unsupportedMediaType> {
+  const described = (kind: Accepted) => (typeof kind === "string" ? bodyKinds[kind].described : kind.mediaType);
+  const expected = accept.map(described).join(" or ");
+  const acceptPost = accept.filter((kind) => kind !== "bytes").map(described).join(", ");
   return unsupportedMediaType(mediaType, expected, acceptPost);
 }

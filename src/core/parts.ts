@@ -1,4 +1,4 @@
-import type { BodyKind } from "./job.js";
+import type { Accepted, BodyDecoder } from "./job.js";
 import { charsetOf, mediaKind, unsupported } from "./media-types.js";
 import { badEncoding, forbiddenKey, invalidText, malformedJson, nestedTooDeep, tooLarge, unsupportedCharset } from "./problems.js";
 import type { Incoming } from "./types.js";
@@ -93,10 +93,10 @@ function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string
  * Reads and decodes the body in the media type it came in, if the job reads that one.
  * An empty body with no media type is `undefined`, left for the schema to judge.
  */
-export async function readBody(incoming: Incoming, accept: readonly BodyKind[], limit: number): Promise<unknown> {
+export async function readBody(incoming: Incoming, accept: readonly Accepted[], limit: number): Promise<unknown> {
   const contentType = incoming.headers["content-type"];
   const mediaType = contentType?.split(";", 1)[0]!.trim().toLowerCase();
-  const declared = mediaType ? mediaKind(mediaType) : undefined;
+  const declared = mediaType ? (mediaKind(mediaType) ?? decoderFor(accept, mediaType)) : undefined;
   const kind = declared && accept.includes(declared) ? declared : accept.includes("bytes") ? "bytes" : undefined;
   if (mediaType && !kind) throw unsupported(mediaType, accept);
   const raw = await readRaw(incoming, limit);
@@ -104,6 +104,7 @@ export async function readBody(incoming: Incoming, accept: readonly BodyKind[], 
     if (raw.length === 0) return undefined;
     throw unsupported(undefined, accept);
   }
+  if (typeof kind === "object") return kind.decode(raw, contentType!, limit);
   switch (kind) {
     case "bytes":
       return typeof raw === "string" ? encoder.encode(raw) : raw;
@@ -117,6 +118,11 @@ export async function readBody(incoming: Incoming, accept: readonly BodyKind[], 
       return parseJson(text);
     }
   }
+}
+
+function decoderFor(accept: readonly Accepted[], mediaType: string): BodyDecoder | undefined {
+  for (const kind of accept) if (typeof kind === "object" && kind.mediaType === mediaType) return kind;
+  return undefined;
 }
 
 /**

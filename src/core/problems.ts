@@ -20,6 +20,11 @@ export function wrongMethod(method: string, allow: string): HttpError {
   return new HttpError(405, `${method} is not allowed here; try ${allow}`, { headers: { allow } });
 }
 
+/** A CORS preflight from an origin the app does not allow. */
+export function originRefused(): HttpError {
+  return new HttpError(403, "This origin may not call the service");
+}
+
 /** `part`: path, params, query or body. */
 export function badEncoding(part: string): HttpError {
   return new HttpError(400, `The ${part} has malformed percent-encoding`, {
@@ -35,6 +40,22 @@ export function unreadablePart(name: string): HttpError {
 
 export function tooLarge(limit: number): HttpError {
   return new HttpError(413, `The body is larger than the limit of ${limit} bytes`);
+}
+
+/** A multipart body's file over its `fileSize`. */
+export function fileTooLarge(limit: number): HttpError {
+  return new HttpError(413, `A file is larger than the limit of ${limit} bytes`);
+}
+
+/** A multipart body with more files or parts than `multipart()` allows; `what`: "file" or "part". */
+export function tooManyParts(what: "file" | "part", most: number): HttpError {
+  return new HttpError(413, `The body has more than ${most} ${what}${most === 1 ? "" : "s"}`);
+}
+
+export function malformedMultipart(detail: string): HttpError {
+  return new HttpError(400, `The body is not valid multipart/form-data: ${detail}`, {
+    errors: [{ pointer: "/body", detail: "malformed multipart/form-data" }],
+  });
 }
 
 /** The client stopped sending the body mid-way: its doing, so a 400, never a 500. */
@@ -97,6 +118,18 @@ export class DeadlineExceeded extends HttpError {
   constructor(budget: number) {
     super(504, `The job did not answer within its deadline of ${budget} ms`);
   }
+}
+
+/**
+ * What a job throws when the backend it calls fails (refused, closed, overloaded, timed out): a
+ * 503 with `Retry-After`, so clients and load balancers try again rather than give up. The
+ * backend's own error is the `cause`: logged with the request id, never in the body.
+ */
+export function backendUnavailable(cause?: unknown, retryAfterSeconds = 1): HttpError {
+  return new HttpError(503, "A service this endpoint depends on is unavailable; try again shortly", {
+    headers: { "retry-after": String(retryAfterSeconds) },
+    cause,
+  });
 }
 
 /** The 500 of any failure that is not an HttpError: it says nothing of the failure, only how to quote it. */

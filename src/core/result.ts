@@ -19,6 +19,13 @@ export function pushHeader(headers: [string, string][], name: string, value: str
   headers.push([name.toLowerCase(), text]);
 }
 
+/** Adds `token` to the answer's `Vary`, as one header line: the answer depends on that request header. */
+export function addVary(headers: [string, string][], token: string): void {
+  const at = headers.findIndex(([name]) => name === "vary");
+  if (at < 0) headers.push(["vary", token]);
+  else if (!headers[at]![1].toLowerCase().split(/\s*,\s*/).includes(token.toLowerCase())) headers[at]![1] += `, ${token}`;
+}
+
 export function isStream(body: unknown): body is ReadableStream<Uint8Array> {
   return typeof body === "object" && body !== null && typeof (body as ReadableStream).getReader === "function";
 }

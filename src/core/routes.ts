@@ -1,12 +1,23 @@
 import { PatternRouter } from "hono/router/pattern-router";
+import type { Cors } from "./cors.js";
+import type { Extractors, Use } from "./use.js";
 import { isJob, type AnyJob } from "./job.js";
 
 /** A route table: `"METHOD /path/:param"` keys to jobs. `ALL /path` answers any method. */
 export type RouteTable = Record<string, AnyJob>;
 
+/** What a route table says for all its routes. */
+export interface RoutesOptions {
+  /** CORS for every route and preflight, `cors({ origin })`; `wrap`/`serve`'s own `cors` overrides it. */
+  cors?: Cors;
+  /** Extractors run for every route (`use({ token: bearer(check) })`), but a job's with `public: true`. */
+  use?: Use<Extractors>;
+}
+
 export interface Routes<T extends RouteTable = RouteTable> {
   readonly kind: "routes";
   readonly table: T;
+  readonly options: RoutesOptions;
 }
 
 /** What `wrap` and `serve` take: one job (answers on any path) or a route table. */
@@ -30,7 +41,7 @@ export function parseRouteKey(key: string): RouteKey {
 }
 
 /** A route table, checked once here rather than on the first request. */
-export function routes<const T extends RouteTable>(table: T): Routes<T> {
+export function routes<const T extends RouteTable>(table: T, options: RoutesOptions = {}): Routes<T> {
   const seen = new Set<string>();
   for (const [key, value] of Object.entries(table)) {
     const { method, path } = parseRouteKey(key);
@@ -39,7 +50,18 @@ export function routes<const T extends RouteTable>(table: T): Routes<T> {
     if (seen.has(normal)) throw new TypeError(`route "${key}" is declared twice`);
     seen.add(normal);
   }
-  return { kind: "routes", table };
+  return { kind: "routes", table: options.use ? withUse(table, options.use.extractors) : table, options };
+}
+
+/** Each job of the table with the shared extractors first, but those that opt out or name them already (made by `use().job`). */
+function withUse<T extends RouteTable>(table: T, extractors: Extractors): T {
+  const out: RouteTable = {};
+  for (const [key, job] of Object.entries(table)) {
+    const spec = job.spec as Record<string, unknown>;
+    const has = Object.keys(extractors).every((name) => spec[name] === extractors[name]);
+    out[key] = job.options.public || has ? job : { ...job, spec: { ...extractors, ...job.spec } };
+  }
+  return out as T;
 }
 
 export type Match =

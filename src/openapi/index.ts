@@ -31,7 +31,7 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description?: string };
   servers?: { url: string; description?: string }[];
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, JsonSchema>; responses: Record<string, unknown> };
+  components: { schemas: Record<string, JsonSchema>; responses: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
 }
 
 // What `ALL /path` answers, as OpenAPI can list them (HEAD goes with GET).
@@ -40,7 +40,7 @@ const allMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 /** The OpenAPI 3.1 document of a route table, or of one job (documented as answering `/`). */
 export function openapi(app: App, options: OpenApiOptions = {}): OpenApiDocument {
   const convert = schemaConverter(options.schemas);
-  const context: OperationContext = { convert, timeout: options.timeout, used: new Set() };
+  const context: OperationContext = { convert, timeout: options.timeout, used: new Set(), securitySchemes: {} };
   const table = app.kind === "job" ? { "ALL /": app } : app.table;
   const paths: OpenApiDocument["paths"] = {};
   for (const [key, job] of Object.entries(table)) {
@@ -61,6 +61,7 @@ export function openapi(app: App, options: OpenApiOptions = {}): OpenApiDocument
     paths,
     components: { schemas: { Problem: problemSchema, ...convert.named() }, responses },
   };
+  if (Object.keys(context.securitySchemes).length > 0) doc.components.securitySchemes = context.securitySchemes;
   if (options.info?.description) doc.info.description = options.info.description;
   if (options.servers) doc.servers = options.servers;
   return doc;

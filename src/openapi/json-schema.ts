@@ -29,6 +29,9 @@ function config(definitions: Record<string, GenericSchema>): ConversionConfig {
     errorMode: "ignore",
     definitions,
     overrideRef: ({ referenceId }) => componentRef + referenceId,
+    // A file of a multipart body: OpenAPI's binary string, which docs pages offer as a file input.
+    overrideSchema: ({ valibotSchema }) =>
+      valibotSchema.type === "file" || valibotSchema.type === "blob" ? { type: "string", format: "binary" } : undefined,
   };
 }
 

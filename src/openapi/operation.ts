@@ -1,5 +1,6 @@
+import type { SecuredExtractor, SecurityScheme } from "../core/bearer.js";
 import type { AnyJob, Schema } from "../core/job.js";
-import { acceptOf, bodyKinds } from "../core/media-types.js";
+import { acceptOf, acceptedMediaType } from "../core/media-types.js";
 import { statusText } from "../core/status.js";
 import type { JsonSchema, SchemaConverter } from "./json-schema.js";
 import { acceptsNothing } from "./json-schema.js";
@@ -16,6 +17,8 @@ export interface OperationContext {
   timeout: number | undefined;
   /** Statuses whose problem responses the operation references, for `components.responses`. */
   used: Set<number>;
+  /** The security schemes operations require, by the name of their extractor, for `components.securitySchemes`. */
+  securitySchemes: Record<string, SecurityScheme>;
 }
 
 /** One operation: the job's parameters, body, declared responses and the problems core may answer. */
@@ -27,16 +30,33 @@ export function operation(job: AnyJob, path: TemplatedPath, id: string, context:
     ...pathParameters(job.spec.params, path, context.convert),
     ...namedParameters(job.spec.query, "query", context.convert),
     ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !reservedHeaders.has(p.name.toLowerCase())),
+    ...namedParameters(job.spec.cookies, "cookie", context.convert),
   ];
   if (parameters.length > 0) op.parameters = parameters;
   if (job.spec.body) op.requestBody = requestBody(job, job.spec.body, context.convert);
-  op.responses = responses(job, context);
+  const security = securityOf(job, context);
+  if (security.length > 0) op.security = security;
+  op.responses = responses(job, context, security.length > 0);
   return op;
+}
+
+/** Every extractor of the job that is a security scheme (`bearer()`): all of them are required, so one requirement object. */
+function securityOf(job: AnyJob, context: OperationContext): Record<string, string[]>[] {
+  const requirement: Record<string, string[]> = {};
+  for (const [name, part] of Object.entries(job.spec)) {
+    const scheme = typeof part === "function" ? (part as Partial<SecuredExtractor>).securityScheme : undefined;
+    if (!scheme) continue;
+    const known = context.securitySchemes[name];
+    if (known && JSON.stringify(known) !== JSON.stringify(scheme)) throw new TypeError(`two security schemes are named "${name}"`);
+    context.securitySchemes[name] = scheme;
+    requirement[name] = [];
+  }
+  return Object.keys(requirement).length > 0 ? [requirement] : [];
 }
 
 interface Parameter {
   name: string;
-  in: "path" | "query" | "header";
+  in: "path" | "query" | "header" | "cookie";
   required: boolean;
   schema: JsonSchema;
   description?: string;
@@ -51,7 +71,7 @@ function pathParameters(schema: Schema | undefined, path: TemplatedPath, convert
   });
 }
 
-function namedParameters(schema: Schema | undefined, place: "query" | "header", convert: SchemaConverter): Parameter[] {
+function namedParameters(schema: Schema | undefined, place: "query" | "header" | "cookie", convert: SchemaConverter): Parameter[] {
   if (!schema) return [];
   const parts = objectParts(convert.resolve(convert.convert(schema)));
   if (!parts) return [];
@@ -75,11 +95,11 @@ function requestBody(job: AnyJob, schema: Schema, convert: SchemaConverter) {
   const typed = convert.convert(schema);
   const content: Record<string, { schema?: JsonSchema }> = {};
   // Bytes reach the job as they came: OpenAPI 3.1 says so by giving no schema.
-  for (const kind of acceptOf(job.options.accept)) content[bodyKinds[kind].mediaType] = kind === "bytes" ? {} : { schema: typed };
+  for (const kind of acceptOf(job.options.accept)) content[acceptedMediaType(kind)] = kind === "bytes" ? {} : { schema: typed };
   return { required: !acceptsNothing(schema), content };
 }
 
-function responses(job: AnyJob, context: OperationContext) {
+function responses(job: AnyJob, context: OperationContext, secured: boolean) {
   const out: Record<string, unknown> = {};
   const declared = job.spec.responses ?? {};
   let success = false;
@@ -105,6 +125,7 @@ function responses(job: AnyJob, context: OperationContext) {
   if (!success) out["2XX"] = { description: "The job's result (its responses are not declared)." };
   const errors = [400, 404, 405, 500];
   if (job.spec.body) errors.push(413, 415);
+  if (secured) errors.push(401);
   if ((job.options.timeout ?? context.timeout) !== undefined) errors.push(504);
   for (const status of errors.sort((a, b) => a - b)) out[String(status)] ??= use(status, context);
   return out;

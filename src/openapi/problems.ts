@@ -34,6 +34,7 @@ export const problemSchema: JsonSchema = {
 const standard: Record<number, string> = {
   400: "The request is malformed (percent-encoding, JSON) or a schema refused a part; `errors` lists each field.",
   404: "No route matches the path, or the job found nothing there.",
+  401: "The credentials are missing or not valid; `WWW-Authenticate` says which scheme.",
   405: "The path exists but not for this method; the `Allow` header lists those that do.",
   413: "The body is larger than the limit.",
   415: "The body is of a media type this operation does not read.",

@@ -5,25 +5,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webOrigin } from "../contract/app.js";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
+import { firestoreLeftOut, startFirestoreEmulator, type FirestoreEmulator } from "../support/firestore.js";
+import { freePort } from "../support/ports.js";
 import { frameworkAnswers } from "./framework-answers.js";
 
 const folder = fileURLToPath(new URL("../../examples/cloud-functions/", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once the server answers; rejects if the process exits first. */
 async function answering(base: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -51,7 +42,8 @@ describe("examples/cloud-functions through `npm start`", () => {
     base = `http://127.0.0.1:${port}`;
     child = spawn("npm", ["start"], {
       cwd: folder,
-      env: { ...process.env, PORT: String(port), NODE_ENV: "production", GOOGLE_CLOUD_PROJECT: "jobwrap-test" },
+      // The contract's CORS rows call from its web origin, which the example allows by USERS_WEB_ORIGIN.
+      env: { ...process.env, PORT: String(port), NODE_ENV: "production", GOOGLE_CLOUD_PROJECT: "jobwrap-test", USERS_WEB_ORIGIN: webOrigin },
       // Its own process group, so the shell and the framework under npm stop with it.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -113,4 +105,72 @@ describe("examples/cloud-functions through `npm start`", () => {
       "logging.googleapis.com/trace_sampled": true,
     });
   });
+});
+
+describe.skipIf(firestoreLeftOut())("examples/cloud-functions through `npm start`, its users in Firestore (the emulator)", () => {
+  let emulator: FirestoreEmulator;
+  let child: ChildProcess;
+  let base: string;
+  let output = "";
+  const project = "demo-jobwrap";
+
+  beforeAll(async () => {
+    emulator = await startFirestoreEmulator();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = spawn("npm", ["start"], {
+      cwd: folder,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        NODE_ENV: "production",
+        GOOGLE_CLOUD_PROJECT: project,
+        USERS_COLLECTION: "users",
+        FIRESTORE_EMULATOR_HOST: emulator.host,
+        USERS_WEB_ORIGIN: webOrigin,
+      },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+    await answering(base, child, () => output);
+  }, 120_000);
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, "exit");
+      process.kill(-child.pid!, "SIGTERM");
+      await exited;
+    }
+    await emulator?.stop();
+  });
+
+  runContract(
+    { platform: "cloud-functions", platformAnswers: frameworkAnswers(true), rows: (row) => row.request.path.startsWith("/user") },
+    () => (request) => send(base, request),
+  );
+
+  it("keeps the users as documents of the collection, and reads documents written there", async () => {
+    const { Firestore } = await import("@google-cloud/firestore");
+    const db = new Firestore({ projectId: project, host: emulator.host, ssl: false });
+    try {
+      expect((await db.collection("users").doc("Alice").get()).data()).toEqual({ name: "Alice" });
+      await db.collection("users").doc("Grace").create({ name: "Grace" });
+      const read = await send(base, { method: "GET", path: "/user/Grace" });
+      expect(read.status).toBe(200);
+      expect(JSON.parse(new TextDecoder().decode(read.body))).toEqual({ name: "Grace" });
+    } finally {
+      await db.terminate();
+    }
+  });
+
+  it("answers 503 with Retry-After when Firestore is gone, nothing of the client's error in the body", async () => {
+    await emulator.stop();
+    const response = await send(base, { method: "GET", path: "/user/Alice" });
+    expect(response.status).toBe(503);
+    expect(response.headers["retry-after"]).toEqual(["1"]);
+    const body = new TextDecoder().decode(response.body);
+    expect(JSON.parse(body)).toMatchObject({ status: 503, title: "Service Unavailable" });
+    expect(body).not.toMatch(/UNAVAILABLE|ECONNREFUSED|127\.0\.0\.1|grpc|Firestore/);
+  }, 60_000);
 });

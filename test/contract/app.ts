@@ -3,7 +3,7 @@
  * Platform-free, so every adapter's test serves this same table on its own runtime.
  */
 import * as v from "valibot";
-import { authorizerClaims, HttpError, job, routes } from "jobwrap";
+import { authorizerClaims, cookie, cors, HttpError, job, multipart, routes } from "jobwrap";
 import { userCreate, userGet } from "../../examples/users/index.js";
 
 /** Thrown by /boom; it must never reach a response body. */
@@ -14,6 +14,9 @@ const bearer = (req: { headers: Readonly<Record<string, string | undefined>> }) 
   if (!auth?.startsWith("Bearer ")) throw new HttpError(401, "a bearer token is required", { headers: { "www-authenticate": "Bearer" } });
   return auth.slice(7);
 };
+
+/** The one web origin the contract app lets call it from a browser. */
+export const webOrigin = "https://app.example.com";
 
 export const contractApp = routes({
   "POST /user": userCreate,
@@ -71,6 +74,25 @@ export const contractApp = routes({
     headers: { "set-cookie": ["a=1; Path=/; HttpOnly", "b=2; Path=/; Secure"], "x-multi": "one" },
     body: { ok: true },
   })),
+  "GET /cookie/read": job(
+    { cookies: v.object({ session: v.pipe(v.string(), v.minLength(3, "a session id has at least 3 characters")), theme: v.optional(v.string()) }) },
+    ({ cookies }) => ({ body: { session: cookies.session, theme: cookies.theme ?? null } }),
+  ),
+  "POST /cookie/set": job({}, () => ({
+    headers: { "set-cookie": cookie("sid", "a b;c", { httpOnly: true, secure: true, sameSite: "Strict", maxAge: 3600, path: "/", domain: "example.com" }) },
+  })),
+  "POST /cookie/swap": job({}, () => ({
+    headers: { "set-cookie": [cookie("sid", "new", { path: "/", httpOnly: true }), cookie("old", "", { path: "/", maxAge: 0, expires: new Date(0) })] },
+    body: { swapped: true },
+  })),
+  "POST /upload": job(
+    { body: v.object({ title: v.string(), tags: v.string(), doc: v.pipe(v.file(), v.mimeType(["application/octet-stream", "text/plain"])) }) },
+    async ({ body }) => ({
+      status: 201,
+      body: { title: body.title, tags: body.tags, doc: { name: body.doc.name, type: body.doc.type, size: body.doc.size, bytes: [...new Uint8Array(await body.doc.arrayBuffer())] } },
+    }),
+    { accept: multipart({ fileSize: 64, files: 1 }) },
+  ),
   "GET /text": job({}, () => ({ body: "héllo wörld" })),
   "GET /bytes": job({}, () => ({ body: new Uint8Array([0, 1, 2, 253, 254, 255]) })),
   "GET /stream": job({}, () => ({
@@ -123,4 +145,4 @@ export const contractApp = routes({
   "GET /context": job({}, (_input, ctx) => ({
     body: { platform: ctx.platform, requestId: ctx.requestId, hasSignal: ctx.signal instanceof AbortSignal },
   })),
-});
+}, { cors: cors({ origin: [webOrigin], credentials: true, allowHeaders: ["content-type", "authorization"], maxAge: 600 }) });

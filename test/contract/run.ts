@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { expect, it } from "vitest";
 import { contract, type ContractCase, type ContractRequest, type ContractResponse, type Expected } from "./table.js";
 
@@ -30,10 +31,11 @@ export function expectResponse(response: ContractResponse, expected: Expected, s
   const requestId = response.headers["x-request-id"];
   expect(requestId, "x-request-id").toHaveLength(1);
   if (sentRequestId !== undefined) expect(requestId![0]).toBe(sentRequestId);
-  const text = decoder.decode(response.body);
+  const body = expected.encoding === "gzip" ? gunzipSync(response.body) : expected.encoding === "br" ? brotliDecompressSync(response.body) : response.body;
+  const text = decoder.decode(body);
   if (expected.json !== undefined) expect(JSON.parse(text)).toEqual(expected.json);
   if (expected.text !== undefined) expect(text).toBe(expected.text);
-  if (expected.bytes !== undefined) expect([...response.body]).toEqual(expected.bytes);
+  if (expected.bytes !== undefined) expect([...body]).toEqual(expected.bytes);
   if (expected.problem) {
     expect(response.headers["content-type"]).toEqual(["application/problem+json"]);
     const body = JSON.parse(text) as Record<string, unknown>;
@@ -59,6 +61,7 @@ export function runContract(options: ContractOptions, transport: () => Transport
   }
   contract.forEach((row, i) => {
     if (options.rows && !options.rows(row)) return;
+    if (row.platforms && !row.platforms.includes(options.platform)) return;
     const platformAnswer = options.platformAnswers?.[row.name];
     it(platformAnswer ? `${row.name} (answered by the platform instead)` : row.name, async () => {
       const requestId = `contract-${i}`;

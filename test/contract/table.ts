@@ -3,7 +3,7 @@
  * every row of the README's error table ("Errors: one shape everywhere") included. Rows run in order (later ones read
  * what earlier ones wrote) against a fresh instance of `contractApp`.
  */
-import { secretMessage } from "./app.js";
+import { secretMessage, webOrigin } from "./app.js";
 
 export interface ContractRequest {
   method: string;
@@ -31,10 +31,14 @@ export interface Expected {
   problem?: { title: string; detail?: string; errors?: { pointer: string; detail?: string }[] };
   /** Strings the body must not contain (secrets, stack frames). */
   hides?: string[];
+  /** The body's content-encoding, undone before the body is checked. */
+  encoding?: "gzip" | "br";
 }
 
 export interface ContractCase {
   name: string;
+  /** The platforms the row is for, when not all (compression is the Node server's). */
+  platforms?: string[];
   request: ContractRequest;
   expect: Expected;
 }
@@ -49,11 +53,74 @@ const json = { "content-type": "application/json" };
 const problemType = "application/problem+json";
 const pointers = (...list: string[]) => list.map((pointer) => ({ pointer }));
 
+const fromWeb = { origin: webOrigin };
+
+const boundary = "----jobwrapBoundary7MA4YWxk";
+const multipartType = { "content-type": `multipart/form-data; boundary=${boundary}` };
+/** A multipart/form-data body as a browser writes it; a file's bytes go as they are. */
+function formData(parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename === undefined ? "" : `; filename="${part.filename}"`}`;
+    const type = part.type === undefined ? "" : `Content-Type: ${part.type}\r\n`;
+    chunks.push(encoder.encode(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
+    chunks.push(typeof part.value === "string" ? encoder.encode(part.value) : part.value);
+    chunks.push(encoder.encode("\r\n"));
+  }
+  chunks.push(encoder.encode(`--${boundary}--\r\n`));
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** What every answer to the allowed origin carries, but a preflight's. */
+const corsHeaders = { "access-control-allow-origin": webOrigin, "access-control-allow-credentials": "true", "access-control-expose-headers": "x-request-id", vary: "Origin" };
+
 export const contract: ContractCase[] = [
+  {
+    name: "a CORS preflight from the allowed origin: 204 before routing, with what it allows",
+    request: { method: "OPTIONS", path: "/user", headers: { ...fromWeb, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } },
+    expect: {
+      status: 204,
+      headers: {
+        "access-control-allow-origin": webOrigin,
+        "access-control-allow-credentials": "true",
+        "access-control-allow-methods": "GET, HEAD, PUT, PATCH, POST, DELETE",
+        "access-control-allow-headers": "content-type, authorization",
+        "access-control-max-age": "600",
+        "access-control-expose-headers": null,
+        vary: "Origin",
+      },
+      text: "",
+    },
+  },
+  {
+    name: "a CORS preflight from another origin: 403 problem, no allow-origin",
+    request: { method: "OPTIONS", path: "/user", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } },
+    expect: {
+      status: 403,
+      headers: { "access-control-allow-origin": null, "access-control-allow-methods": null, vary: "Origin" },
+      problem: { title: "Forbidden", detail: "This origin may not call the service" },
+    },
+  },
   {
     name: "creates a user: 201 with the user as JSON",
     request: { method: "POST", path: "/user", headers: json, body: '{"name":"Alice"}' },
     expect: { status: 201, headers: { "content-type": "application/json" }, json: { name: "Alice" } },
+  },
+  {
+    name: "CORS headers on a 201 for the allowed origin",
+    request: { method: "POST", path: "/user", headers: { ...json, ...fromWeb }, body: '{"name":"Corsica"}' },
+    expect: { status: 201, headers: corsHeaders, json: { name: "Corsica" } },
+  },
+  {
+    name: "CORS headers on a 400 problem for the allowed origin",
+    request: { method: "GET", path: "/user/b0", headers: fromWeb },
+    expect: { status: 400, headers: { ...corsHeaders, "content-type": problemType } },
+  },
+  {
+    name: "another origin's request is answered without CORS headers, which the browser then refuses to show",
+    request: { method: "GET", path: "/user/Alice", headers: { origin: "https://evil.example" } },
+    expect: { status: 200, headers: { "access-control-allow-origin": null, "access-control-allow-credentials": null, vary: "Origin" }, json: { name: "Alice" } },
   },
   {
     name: "reads the user back: 200",
@@ -337,6 +404,95 @@ export const contract: ContractCase[] = [
       headers: { "set-cookie": ["a=1; Path=/; HttpOnly", "b=2; Path=/; Secure"], "x-multi": "one" },
       json: { ok: true },
     },
+  },
+  {
+    name: "a cookie read: the cookies part, each value decoded once, the first of a repeated name",
+    request: { method: "GET", path: "/cookie/read", headers: { cookie: "theme=dark; session=abc%20%2541; session=second" } },
+    expect: { status: 200, json: { session: "abc %41", theme: "dark" } },
+  },
+  {
+    name: "a cookie refused by its schema: 400 pointing into /cookies",
+    request: { method: "GET", path: "/cookie/read", headers: { cookie: "session=ab" } },
+    expect: {
+      status: 400,
+      problem: { title: "Bad Request", detail: "The request is invalid: 1 problem", errors: [{ pointer: "/cookies/session", detail: "a session id has at least 3 characters" }] },
+    },
+  },
+  {
+    name: "a cookie set with its attributes, the value percent-encoded",
+    request: { method: "POST", path: "/cookie/set" },
+    expect: { status: 204, headers: { "set-cookie": "sid=a%20b%3Bc; Max-Age=3600; Domain=example.com; Path=/; HttpOnly; Secure; SameSite=Strict" }, text: "" },
+  },
+  {
+    name: "two cookies set at once: two set-cookie lines",
+    request: { method: "POST", path: "/cookie/swap" },
+    expect: {
+      status: 200,
+      headers: { "set-cookie": ["sid=new; Path=/; HttpOnly", "old=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"] },
+      json: { swapped: true },
+    },
+  },
+  {
+    name: "a multipart upload: one file and two fields, the file's bytes as sent",
+    request: {
+      method: "POST",
+      path: "/upload",
+      headers: multipartType,
+      body: formData([
+        { name: "title", value: "Köln" },
+        { name: "doc", value: new Uint8Array([104, 105, 0, 255, 13, 10]), filename: "notes.bin", type: "application/octet-stream" },
+        { name: "tags", value: "a,b" },
+      ]),
+    },
+    expect: {
+      status: 201,
+      json: { title: "Köln", tags: "a,b", doc: { name: "notes.bin", type: "application/octet-stream", size: 6, bytes: [104, 105, 0, 255, 13, 10] } },
+    },
+  },
+  {
+    name: "a multipart file over its limit: 413",
+    request: {
+      method: "POST",
+      path: "/upload",
+      headers: multipartType,
+      body: formData([
+        { name: "title", value: "big" },
+        { name: "tags", value: "" },
+        { name: "doc", value: "x".repeat(65), filename: "big.txt", type: "text/plain" },
+      ]),
+    },
+    expect: { status: 413, problem: { title: "Content Too Large", detail: "A file is larger than the limit of 64 bytes" } },
+  },
+  {
+    name: "a malformed multipart body: 400",
+    request: { method: "POST", path: "/upload", headers: multipartType, body: `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nno end` },
+    expect: {
+      status: 400,
+      problem: { title: "Bad Request", detail: "The body is not valid multipart/form-data: its parts cannot be read", errors: [{ pointer: "/body", detail: "malformed multipart/form-data" }] },
+    },
+  },
+  {
+    name: "a multipart field that is not a file where the schema wants one: 400 at its pointer",
+    request: { method: "POST", path: "/upload", headers: multipartType, body: formData([{ name: "title", value: "t" }, { name: "tags", value: "" }, { name: "doc", value: "plain" }]) },
+    expect: { status: 400, problem: { title: "Bad Request", detail: "The request is invalid: 1 problem", errors: [{ pointer: "/body/doc" }] } },
+  },
+  {
+    name: "a JSON answer over the threshold, asked for with gzip: compressed, Vary: Accept-Encoding",
+    platforms: ["node"],
+    request: { method: "GET", path: "/echo/query?list=" + "abcdefgh".repeat(200), headers: { "accept-encoding": "gzip, deflate" } },
+    expect: { status: 200, headers: { "content-encoding": "gzip", vary: "Origin, Accept-Encoding" }, encoding: "gzip", json: { list: "abcdefgh".repeat(200) } },
+  },
+  {
+    name: "a JSON answer over the threshold, asked for with br and gzip: brotli",
+    platforms: ["node"],
+    request: { method: "GET", path: "/echo/query?list=" + "abcdefgh".repeat(200), headers: { "accept-encoding": "gzip, br" } },
+    expect: { status: 200, headers: { "content-encoding": "br", vary: "Origin, Accept-Encoding" }, encoding: "br", json: { list: "abcdefgh".repeat(200) } },
+  },
+  {
+    name: "a JSON answer below the threshold: sent as it is",
+    platforms: ["node"],
+    request: { method: "GET", path: "/echo/query?list=short", headers: { "accept-encoding": "gzip, br" } },
+    expect: { status: 200, headers: { "content-encoding": null, vary: "Origin", "content-length": "16" }, json: { list: "short" } },
   },
   {
     name: "a string body is UTF-8 text",

@@ -29,7 +29,7 @@ describe("serve(api, { docs: true })", () => {
     expect(response.headers.get("content-type")).toBe("application/json");
     const doc = await response.json();
     expect((await new Validator().validate(doc)).valid).toBe(true);
-    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}"]);
+    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}", "/user/{name}/avatar"]);
     expect(Object.keys(doc.paths["/user/{name}"].get.responses)).toContain("504");
   });
 

@@ -98,6 +98,20 @@ describe("jobwrap k8s manifests", () => {
     expect(dockerfile).toMatch(/^EXPOSE 3000$/m);
   });
 
+  it("reads DATABASE_URL from a Secret when asked, and holds no database setting otherwise", () => {
+    const env = (input: Partial<K8sInput>) =>
+      (manifests(generate(resolveOptions({ ...base, ...input }), "out")).deployment.spec.template.spec.containers[0].env as { name: string }[]).filter(
+        (variable) => variable.name === "DATABASE_URL",
+      );
+    expect(env({})).toEqual([]);
+    expect(env({ databaseSecret: "users-db" })).toEqual([{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "users-db", key: "DATABASE_URL" } } }]);
+    expect(env({ databaseSecret: "users-db/url" })).toEqual([{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "users-db", key: "url" } } }]);
+    expect(argsOf(resolveOptions({ ...base, databaseSecret: "users-db/url" }))).toContain("--database-secret");
+    expect(parseK8sArgs(["examples/node/main.ts", "--database-secret", "users-db"]).input.databaseSecret).toBe("users-db");
+    expect(problemsOf({ databaseSecret: "Users DB" })).toEqual([expect.stringContaining('database secret "Users DB" is not SECRET or SECRET/KEY')]);
+    expect(problemsOf({ databaseSecret: "users-db/a/b" })).toHaveLength(1);
+  });
+
   it("refuses bad input with a message that names it", () => {
     expect(problemsOf({ cpuRequest: "lots" })).toEqual([expect.stringContaining('cpu request "lots" is not a positive Kubernetes quantity')]);
     expect(problemsOf({ cpuRequest: "2", cpuLimit: "500m" })).toEqual(["cpu request 2 is more than its limit 500m"]);

@@ -203,6 +203,7 @@ export class ControlPlane {
           FunctionArn: qualifier ? `${arn}:${qualifier}` : arn,
           AuthType: body.AuthType,
           InvokeMode: body.InvokeMode ?? "BUFFERED",
+          ...(body.Cors ? { Cors: body.Cors } : {}),
           CreationTime: now,
           LastModifiedTime: now,
         };
@@ -213,6 +214,11 @@ export class ControlPlane {
         const config = fn.urls.get(qualifier ?? "$LATEST");
         if (!config) return notFound("The resource you requested does not exist.");
         if (body.AuthType) config.AuthType = body.AuthType;
+        // As Lambda does: an empty Cors removes it.
+        if (body.Cors) {
+          if (Object.keys(body.Cors).length > 0) config.Cors = body.Cors;
+          else delete config.Cors;
+        }
         config.LastModifiedTime = new Date().toISOString();
         return ok(config);
       }

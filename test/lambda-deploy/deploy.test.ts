@@ -228,6 +228,43 @@ describe("jobwrap deploy lambda, on the wire", () => {
   });
 });
 
+describe("jobwrap deploy lambda --url-cors: the Function URL's own CORS", () => {
+  test("sets it on the URL, leaves it alone when unchanged, and takes it away when the flag goes", async () => {
+    const origins = "https://app.example.com, https://admin.example.com";
+    const first = await deploy(...zip("v1"), "--role", role, "--url-cors", origins);
+    expect(first.code).toBe(0);
+    const created = plane.calls.find((call) => call.method === "POST" && call.path.startsWith(U))!;
+    expect(created.body).toEqual({
+      AuthType: "NONE",
+      Cors: {
+        AllowOrigins: ["https://app.example.com", "https://admin.example.com"],
+        AllowMethods: ["*"],
+        AllowHeaders: ["content-type", "authorization"],
+        ExposeHeaders: ["x-request-id"],
+        MaxAge: 600,
+      },
+    });
+
+    let before = plane.calls.length;
+    expect((await deploy(...zip("v1"), "--url-cors", origins)).code).toBe(0);
+    expect(writes(plane.lines(before))).toEqual([]);
+
+    before = plane.calls.length;
+    expect((await deploy(...zip("v1"))).code).toBe(0);
+    expect(writes(plane.lines(before))).toEqual([`PUT ${U}/url?Qualifier=live`]);
+    expect(plane.calls.slice(before).find((call) => call.method === "PUT" && call.path.startsWith(U))!.body).toEqual({ AuthType: "NONE", Cors: {} });
+  });
+
+  test("refuses --url-cors with --url off, or what is not an origin, before anything reaches AWS", async () => {
+    for (const bad of [["--url", "off", "--url-cors", "https://a.test"], ["--url-cors", "https://a.test/path"]]) {
+      const result = await deploy(...zip("v1"), "--role", role, ...bad);
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(/--url-cors/);
+    }
+    expect(plane.calls).toEqual([]);
+  });
+});
+
 describe("jobwrap deploy lambda, when AWS says no", () => {
   test("no credentials: one clear line, exit 1, and no request sent", async () => {
     delete process.env.AWS_ACCESS_KEY_ID;

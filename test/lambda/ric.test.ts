@@ -195,7 +195,8 @@ describe.skipIf(leftOut("ric"))("aws-lambda-ric", () => {
       expect(settled.headers["content-type"]).toBe("application/vnd.awslambda.http-integration-response");
       expect(settled.trailers["lambda-runtime-function-error-type"]).toBeUndefined();
       const { prelude, body } = splitStreamed(settled.body);
-      expect(prelude).toEqual({ statusCode: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-request-id": "stream-1" } });
+      // `vary`: the contract app's CORS answers by Origin.
+      expect(prelude).toEqual({ statusCode: 200, headers: { "content-type": "text/plain; charset=utf-8", vary: "Origin", "x-request-id": "stream-1" } });
       expect(body.toString()).toBe("one two three");
     });
 

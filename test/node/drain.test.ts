@@ -1,60 +1,14 @@
 // The drain under load, as Heroku plays it: the Procfile's web command in its own process
 // group, requests in flight over keep-alive connections, then SIGTERM to the group.
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { connect, createServer } from "node:net";
-import { fileURLToPath } from "node:url";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExample } from "../../scripts/build-example.js";
-
-const heroku = fileURLToPath(new URL("../../examples/heroku/", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function webCommand(): string {
-  const line = readFileSync(`${heroku}Procfile`, "utf8").split("\n").find((l) => l.startsWith("web:"));
-  if (!line) throw new Error("the Procfile has no web process");
-  return line.slice(4).trim();
-}
-
-interface Started {
-  child: ChildProcess;
-  output: string[];
-  waitFor(text: string): Promise<void>;
-}
-
-function startWeb(port: number): Promise<Started> {
-  // Heroku runs the command with bash, which execs a simple command: node gets the signal itself.
-  const child = spawn("bash", ["-c", webCommand()], {
-    cwd: heroku,
-    env: { ...process.env, PORT: String(port) },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const onData = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    const all = output.join("");
-    for (const waiter of waiters.filter((w) => all.includes(w.text))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  };
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
-  const waitFor = (text: string) =>
-    output.join("").includes(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ text, resolve }));
-  return waitFor("listening on").then(() => ({ child, output, waitFor }));
-}
+import { send } from "../support/http.js";
+import { freePort } from "../support/ports.js";
+import { startPostgres, type Postgres } from "../support/postgres.js";
+import { leftOut } from "../support/system.js";
+import { startWeb, type Started } from "../support/web.js";
 
 describe("drain on SIGTERM (examples/heroku, Procfile web command)", () => {
   let web: Started;
@@ -109,6 +63,76 @@ describe("drain on SIGTERM (examples/heroku, Procfile web command)", () => {
     expect(web.output.join("")).toContain('"message":"drained"');
     agent.destroy();
   });
+});
+
+// The same drain with a database: creates under load on a real PostgreSQL server, then SIGTERM.
+// Every user answered 201 must be in the table.
+describe.skipIf(leftOut("postgres"))("drain on SIGTERM with PostgreSQL (examples/heroku, Procfile web command)", () => {
+  let pg: Postgres;
+  let web: Started;
+  let port: number;
+
+  beforeAll(async () => {
+    // The example is built by the suite above, in this same file: two builds would write one file at once.
+    pg = await startPostgres();
+    port = await freePort();
+    web = await startWeb(port, { DATABASE_URL: pg.url, JOBWRAP_DRAIN_TIMEOUT_MS: "10000" });
+  }, 60_000);
+  afterAll(async () => {
+    if (web?.child.exitCode === null) process.kill(-web.child.pid!, "SIGKILL");
+    await pg?.dispose();
+  });
+
+  it("loses no user answered 201 and answers none twice, closes its pool and exits 0", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    const base = `http://127.0.0.1:${port}`;
+    const answered: { name: string; status: number }[] = [];
+    const sent: string[] = [];
+    let n = 0;
+    let signalled = false;
+    const client = async () => {
+      // Until the server refuses connections: its listener is closed by the drain.
+      for (;;) {
+        const name = `load${letters(n++)}`;
+        sent.push(name);
+        try {
+          const response = await send(base, { method: "POST", path: "/user", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) }, agent);
+          answered.push({ name, status: response.status });
+        } catch {
+          if (signalled) return;
+          throw new Error(`the server failed before SIGTERM:\n${web.output.join("")}`);
+        }
+      }
+    };
+    const clients = Array.from({ length: 16 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const before = answered.length;
+    signalled = true;
+    process.kill(-web.child.pid!, "SIGTERM");
+    await Promise.all(clients);
+    const exitCode = await new Promise<number | null>((resolve) =>
+      web.child.exitCode !== null ? resolve(web.child.exitCode) : web.child.once("exit", (code) => resolve(code)),
+    );
+    agent.destroy();
+
+    expect(before).toBeGreaterThan(50);
+    expect(answered.length).toBeGreaterThan(before);
+    expect(exitCode).toBe(0);
+    const output = web.output.join("");
+    expect(output).toContain('"message":"drained"');
+    expect(output).toContain('"message":"backend closed"');
+    // Every name was sent once: a 409 would be a create that ran twice.
+    expect(new Set(answered.map((a) => a.status))).toEqual(new Set([201]));
+    const created = answered.map((a) => a.name);
+    expect(new Set(created).size).toBe(created.length);
+    const rows = (await pg.sql<{ name: string }[]>`select name from users`).map((row) => row.name);
+    const stored = new Set(rows);
+    expect(created.filter((name) => !stored.has(name))).toEqual([]);
+    // And nothing stored that no one asked for.
+    expect(rows.filter((name) => !sent.includes(name))).toEqual([]);
+    // The drain closed the pool before the exit: no session of the service is left on the server.
+    expect(await pg.sql`select pid from pg_stat_activity where application_name = 'jobwrap-users'`).toHaveLength(0);
+  }, 60_000);
 });
 
 /** a, b, …, z, ba, bb: names of letters only, as the users schema wants. */

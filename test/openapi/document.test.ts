@@ -27,7 +27,7 @@ describe("openapi(users example)", () => {
   });
 
   it("turns /user/:name into /user/{name}, a required path parameter with the name's limits", () => {
-    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}"]);
+    expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}", "/user/{name}/avatar"]);
     const get = doc.paths["/user/{name}"]!.get as Record<string, any>;
     expect(get.operationId).toBe("getUserByName");
     expect(get.parameters).toEqual([{ name: "name", in: "path", required: true, schema: nameLimits }]);
@@ -66,6 +66,21 @@ describe("openapi(users example)", () => {
     expect(example(400)).toMatchObject({ status: 400, errors: [{ pointer: "/body/name", detail: expect.any(String) }] });
   });
 
+  it("documents the avatar upload as a multipart body with a binary file field, behind the bearer scheme", () => {
+    const put = doc.paths["/user/{name}/avatar"]!.put as Record<string, any>;
+    expect(put.requestBody).toEqual({
+      required: true,
+      content: { "multipart/form-data": { schema: { type: "object", properties: { avatar: { type: "string", format: "binary" } }, required: ["avatar"] } } },
+    });
+    expect(put.security).toEqual([{ token: [] }]);
+    expect(Object.keys(put.responses)).toEqual(["204", "400", "401", "404", "405", "413", "415", "500"]);
+    expect(doc.components.securitySchemes).toEqual({ token: { type: "http", scheme: "bearer" } });
+    const get = doc.paths["/user/{name}/avatar"]!.get as Record<string, any>;
+    expect(get.security).toEqual([{ token: [] }]);
+    expect(get.responses["200"]).toEqual({ description: "OK", content: { "application/octet-stream": {} } });
+    expect((doc.paths["/user"]!.post as Record<string, any>).security).toBeUndefined();
+  });
+
   it("names schemas as components and references them when asked", async () => {
     const named = openapi(api, { schemas: { User, UserName } });
     await expectValid(named);
@@ -84,6 +99,7 @@ describe("openapi(every part a spec names)", () => {
       {
         query: v.object({ page: v.optional(Page), sort: v.picklist(["name", "date"]), q: v.optional(v.pipe(v.string(), v.maxLength(20))) }),
         headers: v.object({ "x-tenant": v.pipe(v.string(), v.uuid()), accept: v.optional(v.string()) }),
+        cookies: v.object({ session: v.pipe(v.string(), v.minLength(16)), theme: v.optional(v.picklist(["light", "dark"])) }),
         responses: { 200: v.array(v.object({ id: v.pipe(v.number(), v.integer()), at: v.pipe(v.string(), v.isoTimestamp()) })) },
       },
       () => ({ body: [] }),
@@ -105,7 +121,7 @@ describe("openapi(every part a spec names)", () => {
     await expectValid(doc);
   });
 
-  it("reads queries and headers from the schemas: enums, formats, lengths, required-ness", () => {
+  it("reads queries, headers and cookies from the schemas: enums, formats, lengths, required-ness", () => {
     const get = doc.paths["/items"]!.get as Record<string, any>;
     expect(get.summary).toBe("List the items");
     expect(get.parameters).toEqual([
@@ -114,6 +130,8 @@ describe("openapi(every part a spec names)", () => {
       { name: "q", in: "query", required: false, schema: { type: "string", maxLength: 20 } },
       // `accept` is left out: OpenAPI ignores a header parameter by that name.
       { name: "x-tenant", in: "header", required: true, schema: { type: "string", format: "uuid" } },
+      { name: "session", in: "cookie", required: true, schema: { type: "string", minLength: 16 } },
+      { name: "theme", in: "cookie", required: false, schema: { enum: ["light", "dark"], type: "string" } },
     ]);
     expect(get.responses["200"].content["application/json"].schema.items.properties).toEqual({
       id: { type: "integer" },

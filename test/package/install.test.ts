@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { webOrigin } from "../contract/app.js";
 import { runContract } from "../contract/run.js";
 import { send } from "../support/http.js";
 
@@ -139,7 +140,7 @@ describe("examples/heroku, built as Heroku's Node buildpack builds it", () => {
   beforeAll(async () => {
     cpSync(join(root, "examples/heroku"), app, { recursive: true, filter: (from) => !/\/(dist|node_modules)$/.test(from) });
     cpSync(join(root, "examples/users"), join(app, "users"), { recursive: true });
-    writeFileSync(join(app, "server.ts"), readFileSync(join(app, "server.ts"), "utf8").replace('"../users/index.js"', '"./users/index.js"'));
+    writeFileSync(join(app, "server.ts"), readFileSync(join(app, "server.ts"), "utf8").replaceAll('"../users/', '"./users/'));
     // jobwrap from the tarball until it is on the registry; everything else as the app declares it.
     const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(manifest.dependencies.jobwrap).toBe(pkg.version);
@@ -151,7 +152,8 @@ describe("examples/heroku, built as Heroku's Node buildpack builds it", () => {
     await run("npm", ["run", "build"], { cwd: app });
     await run("npm", ["prune", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app });
     const command = readFileSync(join(app, "Procfile"), "utf8").split("\n").find((line) => line.startsWith("web:"))!.slice(4).trim();
-    web = spawn("bash", ["-c", command], { cwd: app, env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    // The contract's CORS rows call from its web origin, which the example allows by USERS_WEB_ORIGIN.
+    web = spawn("bash", ["-c", command], { cwd: app, env: { ...process.env, PORT: "0", USERS_WEB_ORIGIN: webOrigin }, stdio: ["ignore", "pipe", "pipe"] });
     base = `http://127.0.0.1:${(await watch(web).waitFor(/listening on http:\/\/localhost:(\d+)/))[1]}`;
   }, 180_000);
 
@@ -159,7 +161,7 @@ describe("examples/heroku, built as Heroku's Node buildpack builds it", () => {
 
   it("is deployed as source: the repository holds no built dist/ of it", async () => {
     const tracked = await run("git", ["ls-files", "examples/heroku"], { cwd: root });
-    expect(tracked.stdout.split("\n").filter(Boolean).sort()).toEqual(["examples/heroku/Procfile", "examples/heroku/package.json", "examples/heroku/server.ts"]);
+    expect(tracked.stdout.split("\n").filter(Boolean).sort()).toEqual(["examples/heroku/Procfile", "examples/heroku/app.json", "examples/heroku/package.json", "examples/heroku/server.ts"]);
   });
 
   runContract({ platform: "heroku", rows: (row) => row.request.path.startsWith("/user") }, () => (request) => send(base, request));

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const list = fileURLToPath(new URL("../../scripts/system-packages.txt", import.meta.url));
 
-export type SystemSuite = "browser" | "image" | "ric";
+export type SystemSuite = "browser" | "image" | "ric" | "postgres";
 
 /** The packages `suite` needs whose command is not on the PATH. */
 export function missingFor(suite: SystemSuite): string[] {

@@ -23,6 +23,8 @@ const usage = `usage: jobwrap deploy lambda <entry.ts> | --zip <file.zip>  --nam
   --canary PERCENT     send only this share of the alias's traffic to the new version
   --promote            end a canary: send all of the alias's traffic to the canary version
   --url none|iam|off   a public Function URL, one for signed requests only, or none (default ${defaults.url})
+  --url-cors ORIGINS   the Function URL answers CORS itself for these comma-separated origins
+                       (instead of the app's cors(), never both); left out, the URL has no CORS
   --endpoint URL       another Lambda API endpoint (LocalStack, tests)
 
 Credentials come from the standard AWS chain: AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO, roles.`;
@@ -110,6 +112,7 @@ function readFlags(args: string[]) {
       canary: { type: "string" },
       promote: { type: "boolean", default: false },
       url: { type: "string", default: defaults.url },
+      "url-cors": { type: "string" },
       endpoint: { type: "string" },
     },
   });
@@ -120,6 +123,9 @@ function readFlags(args: string[]) {
   if (values.promote && values.canary !== undefined) throw new UsageError("--promote and --canary do not go together");
   if (values.arch !== "arm64" && values.arch !== "x86_64") throw new UsageError("--arch must be arm64 or x86_64");
   if (!["none", "iam", "off"].includes(values.url)) throw new UsageError("--url must be none, iam or off");
+  const urlCors = values["url-cors"]?.split(",").map((origin) => origin.trim()).filter(Boolean);
+  if (urlCors && values.url === "off") throw new UsageError("--url-cors needs a Function URL: not with --url off");
+  if (urlCors?.some((origin) => origin !== "*" && !/^https?:\/\/[^/]+$/.test(origin))) throw new UsageError("--url-cors takes origins such as https://app.example.com");
   return {
     name: values.name,
     entry,
@@ -138,6 +144,7 @@ function readFlags(args: string[]) {
     canary: values.canary === undefined ? undefined : percent(values.canary),
     promote: values.promote,
     url: values.url as FunctionUrlMode,
+    urlCors,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { defaultHealthPath, defaultReadyPath, drainDelayEnv, drainTimeoutEnv, portEnv } from "../../adapters/node-settings.js";
-import type { K8sOptions } from "./options.js";
+import { databaseSecretOf, type K8sOptions } from "./options.js";
 
 /** The Deployment's and its pods' labels; the selector uses `app` alone, as it never changes. */
 function labelsOf(o: K8sOptions): Record<string, string> {
@@ -17,6 +17,7 @@ function labelsOf(o: K8sOptions): Record<string, string> {
  */
 export function deploymentOf(o: K8sOptions): Deployment {
   const labels = labelsOf(o);
+  const secret = databaseSecretOf(o);
   return new Deployment({
     metadata: { name: o.name, labels },
     spec: {
@@ -50,6 +51,8 @@ export function deploymentOf(o: K8sOptions): Deployment {
                 { name: drainDelayEnv, value: String(o.drainDelayMs) },
                 { name: drainTimeoutEnv, value: String(o.drainTimeoutMs) },
                 { name: "NODE_ENV", value: "production" },
+                // The password stays in the Secret: the pod reads it at start, the manifest never holds it.
+                ...(secret ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } }] : []),
               ],
               resources: {
                 requests: { cpu: o.cpuRequest, memory: o.memoryRequest },

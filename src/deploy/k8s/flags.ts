@@ -21,6 +21,7 @@ const flags = {
   https: { key: "https", kind: "boolean", help: "also expose port 443 to the container's plain-HTTP port: end TLS before it (your cloud's Service annotation, or an Ingress)" },
   hpa: { key: "hpa", kind: "hpa", help: "HorizontalPodAutoscaler MIN/MAX/CPU%, e.g. 2/10/70" },
   "node-image": { key: "nodeImage", kind: "string", help: "runtime base image, a build argument (default node:22-slim)" },
+  "database-secret": { key: "databaseSecret", kind: "string", help: "SECRET[/KEY]: DATABASE_URL from that Secret's key (default key DATABASE_URL)" },
 } as const;
 
 interface K8sCommandLine {

@@ -39,6 +39,11 @@ export interface K8sInput {
   hpa?: { min: number; max: number; cpuPercent: number };
   /** Runtime base image, a Dockerfile build argument. */
   nodeImage?: string;
+  /**
+   * `SECRET` or `SECRET/KEY`: the container's `DATABASE_URL` read from that Secret's key (default
+   * key `DATABASE_URL`), so the database's password never sits in the manifest. Default "": none.
+   */
+  databaseSecret?: string;
 }
 
 export type K8sOptions = Required<Omit<K8sInput, "hpa">> & Pick<K8sInput, "hpa">;
@@ -94,6 +99,7 @@ export function resolveOptions(input: K8sInput, known: string[] = []): K8sOption
     serviceType: input.serviceType ?? "LoadBalancer",
     https: input.https ?? false,
     nodeImage: input.nodeImage ?? "node:22-slim",
+    databaseSecret: input.databaseSecret ?? "",
     hpa: input.hpa,
   };
   const problems = [...known, ...check(options)];
@@ -105,8 +111,23 @@ function isInteger(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
 }
 
+/** The Secret and key `--database-secret` names, or undefined for none. */
+export function databaseSecretOf(o: K8sOptions): { name: string; key: string } | undefined {
+  if (o.databaseSecret === "") return undefined;
+  const [name = "", key = "DATABASE_URL"] = o.databaseSecret.split("/", 2);
+  return { name, key };
+}
+
+// A Secret's name is a DNS subdomain; a key is letters, digits, '-', '_' and '.'.
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const secretKey = /^[-._a-zA-Z0-9]{1,253}$/;
+
 function check(o: K8sOptions): string[] {
   const problems: string[] = [];
+  const secret = databaseSecretOf(o);
+  if (secret && (!dnsSubdomain.test(secret.name) || secret.name.length > 253 || !secretKey.test(secret.key) || o.databaseSecret.split("/").length > 2)) {
+    problems.push(`database secret ${JSON.stringify(o.databaseSecret)} is not SECRET or SECRET/KEY, e.g. users-db or users-db/url`);
+  }
   if (!o.entry || o.entry.startsWith("-")) problems.push("the entry must be the server's module path, e.g. examples/node/main.ts");
   if (!dnsLabel.test(o.name)) {
     problems.push(`name ${JSON.stringify(o.name)} is not a DNS label: lower-case letters, digits and '-', starting with a letter, at most 63`);

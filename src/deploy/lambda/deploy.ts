@@ -31,7 +31,7 @@ export async function deployLambda(
       progress(`no earlier version behind alias ${options.alias} to share traffic with: sending it all to version ${version}`);
     }
     await routeAlias(ctx, options.name, options.alias, alias, routing);
-    const url = await ensureFunctionUrl(ctx, options.name, options.alias, options.url);
+    const url = await ensureFunctionUrl(ctx, options.name, options.alias, options.url, options.urlCors);
     return { version, url };
   });
 }

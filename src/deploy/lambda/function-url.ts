@@ -8,6 +8,7 @@ import {
   RemovePermissionCommand,
   UpdateFunctionUrlConfigCommand,
   type AddPermissionRequest,
+  type Cors,
   type FunctionUrlAuthType,
 } from "@aws-sdk/client-lambda";
 import type { DeployContext } from "./context.js";
@@ -30,6 +31,7 @@ export async function ensureFunctionUrl(
   functionName: string,
   alias: string,
   mode: FunctionUrlMode,
+  origins?: readonly string[],
 ): Promise<string | undefined> {
   const { client, progress } = ctx;
   const target = { FunctionName: functionName, Qualifier: alias };
@@ -47,21 +49,48 @@ export async function ensureFunctionUrl(
   }
 
   const authType = authTypes[mode];
+  const cors = origins && origins.length > 0 ? urlCors(origins) : undefined;
   let url = current?.FunctionUrl;
   if (!current) {
-    progress(`creating a Function URL for ${functionName}:${alias} (auth ${authType})`);
-    url = (await retryOnConflict(() => client.send(new CreateFunctionUrlConfigCommand({ ...target, AuthType: authType })), retry))
-      .FunctionUrl;
-  } else if (current.AuthType !== authType) {
-    progress(`changing the Function URL's auth from ${current.AuthType} to ${authType}`);
-    url = (await retryOnConflict(() => client.send(new UpdateFunctionUrlConfigCommand({ ...target, AuthType: authType })), retry))
-      .FunctionUrl;
+    progress(`creating a Function URL for ${functionName}:${alias} (auth ${authType}${cors ? `, CORS for ${origins!.join(", ")}` : ""})`);
+    const config = { ...target, AuthType: authType, ...(cors ? { Cors: cors } : {}) };
+    url = (await retryOnConflict(() => client.send(new CreateFunctionUrlConfigCommand(config)), retry)).FunctionUrl;
   } else {
-    progress(`Function URL unchanged (auth ${authType})`);
+    const authChanged = current.AuthType !== authType;
+    const corsChanged = sameCors(current.Cors) !== sameCors(cors);
+    if (authChanged) progress(`changing the Function URL's auth from ${current.AuthType} to ${authType}`);
+    if (corsChanged) progress(cors ? `setting the Function URL's CORS for ${origins!.join(", ")}` : "removing the Function URL's CORS");
+    if (authChanged || corsChanged) {
+      // An empty Cors takes the old one away.
+      const config = { ...target, AuthType: authType, ...(corsChanged ? { Cors: cors ?? {} } : {}) };
+      url = (await retryOnConflict(() => client.send(new UpdateFunctionUrlConfigCommand(config)), retry)).FunctionUrl;
+    } else {
+      progress(`Function URL unchanged (auth ${authType})`);
+    }
   }
   if (mode === "none") await ensureStatements(ctx, target, statements);
   else await removeStatements(ctx, target, statements);
   return url;
+}
+
+/**
+ * The Function URL's own CORS for these origins: what jobwrap's `cors()` would say, so moving
+ * from one to the other changes nothing a browser sees. Credentials are left off: with them,
+ * AWS refuses a `*` origin, and a URL meant for several origins would need one each.
+ */
+function urlCors(origins: readonly string[]): Cors {
+  return {
+    AllowOrigins: [...origins],
+    AllowMethods: ["*"],
+    AllowHeaders: ["content-type", "authorization"],
+    ExposeHeaders: ["x-request-id"],
+    MaxAge: 600,
+  };
+}
+
+/** A Cors as text to compare, absent and empty alike. */
+function sameCors(cors: Cors | undefined): string {
+  return cors && Object.keys(cors).length > 0 ? JSON.stringify(cors, Object.keys(cors).sort()) : "";
 }
 
 /**

@@ -24,6 +24,11 @@ export interface LambdaDeployOptions {
   /** Send this percentage of the alias's traffic to the new version, the rest to the current one. */
   canary?: number | undefined;
   url: FunctionUrlMode;
+  /**
+   * Origins the Function URL's own CORS allows: Lambda then answers preflights and adds the CORS
+   * headers itself. Use it or the app's `cors()`, not both. None: the URL has no CORS of its own.
+   */
+  urlCors?: readonly string[] | undefined;
 }
 
 /** `none`: public (AuthType NONE); `iam`: signed requests only (AWS_IAM); `off`: no Function URL. */

@@ -1,0 +1,79 @@
+// The forms of `cors({ origin })` the contract table does not play: a pattern, a function, "*",
+// a preflight asking for headers when none are configured, and what cannot be configured.
+import { describe, expect, it } from "vitest";
+import { cors, job, routes } from "jobwrap";
+import { serve } from "./harness.js";
+
+const hello = routes({ "GET /hello": job({}, () => ({ body: "hi" })) });
+const preflight = (origin: string, extra: Record<string, string> = {}) => ({
+  method: "OPTIONS",
+  path: "/anything",
+  headers: { origin, "access-control-request-method": "GET", ...extra },
+});
+
+describe("cors(): which origins", () => {
+  it("a pattern must match the whole origin", async () => {
+    const app = serve(hello, { cors: cors({ origin: /https:\/\/[a-z]+\.example\.com/ }) });
+    expect((await app.send({ path: "/hello", headers: { origin: "https://app.example.com" } })).header("access-control-allow-origin")).toBe("https://app.example.com");
+    const longer = await app.send({ path: "/hello", headers: { origin: "https://app.example.com.evil.test" } });
+    expect(longer.header("access-control-allow-origin")).toBeUndefined();
+    expect((await app.send(preflight("https://app.example.com.evil.test"))).status).toBe(403);
+  });
+
+  it("a function decides", async () => {
+    const app = serve(hello, { cors: cors({ origin: (origin) => origin.endsWith(".local") }) });
+    expect((await app.send(preflight("http://dev.local"))).status).toBe(204);
+    expect((await app.send(preflight("http://dev.remote"))).status).toBe(403);
+  });
+
+  it("a function reads the origin the deployment names from env", async () => {
+    const app = serve(hello, { cors: cors({ origin: (origin, env) => origin === (env as { WEB_ORIGIN?: string }).WEB_ORIGIN }) });
+    const env = { WEB_ORIGIN: "https://web.test" };
+    expect((await app.send(preflight("https://web.test"), { env })).status).toBe(204);
+    expect((await app.send(preflight("https://web.test"), { env: {} })).status).toBe(403);
+    const answer = await app.send({ path: "/hello", headers: { origin: "https://web.test" } }, { env });
+    expect(answer.header("access-control-allow-origin")).toBe("https://web.test");
+  });
+
+  it('"*" answers any origin alike, so it adds no Vary', async () => {
+    const app = serve(hello, { cors: cors({ origin: "*" }) });
+    const answer = await app.send({ path: "/hello", headers: { origin: "https://x.test" } });
+    expect(answer.header("access-control-allow-origin")).toBe("*");
+    expect(answer.header("vary")).toBeUndefined();
+    expect((await app.send({ path: "/hello" })).header("access-control-allow-origin")).toBe("*");
+  });
+
+  it('"*" with credentials is refused when configured, not at the first request', () => {
+    expect(() => cors({ origin: "*", credentials: true })).toThrow(/name the origins/);
+  });
+});
+
+describe("cors(): preflights", () => {
+  it("allows the headers asked for when none are configured, and says its answer varies with them", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"], maxAge: 60 }) });
+    const answer = await app.send(preflight("https://a.test", { "access-control-request-headers": "x-custom, content-type" }));
+    expect(answer.status).toBe(204);
+    expect(answer.header("access-control-allow-headers")).toBe("x-custom, content-type");
+    expect(answer.header("vary")).toBe("Access-Control-Request-Headers, Origin");
+    expect(answer.header("access-control-max-age")).toBe("60");
+    expect(answer.header("access-control-allow-credentials")).toBeUndefined();
+  });
+
+  it("an OPTIONS that is no preflight (no Access-Control-Request-Method) is routed as any request", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"] }) });
+    expect((await app.send({ method: "OPTIONS", path: "/hello", headers: { origin: "https://a.test" } })).status).toBe(405);
+  });
+
+  it("wrap/serve's cors overrides the route table's", async () => {
+    const table = routes({ "GET /hello": job({}, () => ({ body: "hi" })) }, { cors: cors({ origin: ["https://table.test"] }) });
+    const app = serve(table, { cors: cors({ origin: ["https://app.test"] }) });
+    expect((await app.send(preflight("https://table.test"))).status).toBe(403);
+    expect((await app.send(preflight("https://app.test"))).status).toBe(204);
+    expect((await serve(table).send(preflight("https://table.test"))).status).toBe(204);
+  });
+
+  it("keeps a job's own Vary, adding Origin to the same line", async () => {
+    const app = serve(routes({ "GET /v": job({}, () => ({ headers: { vary: "Accept-Language" }, body: "x" })) }), { cors: cors({ origin: ["https://a.test"] }) });
+    expect((await app.send({ path: "/v" })).all("vary")).toEqual(["Accept-Language, Origin"]);
+  });
+});

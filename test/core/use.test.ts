@@ -1,0 +1,80 @@
+// App-wide extractors: `use()` shares them between jobs, typed; a route table runs them for every
+// route but those that opt out; OpenAPI documents a bearer check as the security scheme it is.
+import * as v from "valibot";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { bearer, job, routes, use } from "jobwrap";
+import { openapi } from "jobwrap/openapi";
+import { expectProblem, serve } from "./harness.js";
+
+const users: Record<string, { name: string }> = { "token-ann": { name: "Ann" } };
+const authed = use({ user: bearer((token) => users[token]) });
+
+const me = authed.job({ query: v.object({ greet: v.optional(v.string()) }) }, ({ user, query }) => {
+  expectTypeOf(user).toEqualTypeOf<{ name: string }>();
+  return { body: { name: user.name, greet: query.greet ?? null } };
+});
+const health = job({}, () => ({ body: "ok" }), { public: true });
+const plain = job({}, (input) => ({ body: { keys: Object.keys(input) } }));
+
+describe("use(): shared extractors, typed into each job", () => {
+  const app = serve(routes({ "GET /me": me, "GET /health": health }));
+
+  it("gives the job what the extractor made of the token", async () => {
+    const answer = await app.send({ path: "/me", query: "greet=hi", headers: { authorization: "Bearer token-ann" } });
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toEqual({ name: "Ann", greet: "hi" });
+  });
+
+  it("without a token: 401 problem with a bearer challenge, before the job's own parts are read", async () => {
+    const answer = await app.send({ path: "/me", query: "greet=%zz" });
+    expectProblem(answer, { status: 401, title: "Unauthorized", detail: "A bearer token is required" });
+    expect(answer.header("www-authenticate")).toBe('Bearer realm="api"');
+  });
+
+  it("a token the check refuses: 401, invalid_token", async () => {
+    const answer = await app.send({ path: "/me", headers: { authorization: "Bearer nope" } });
+    expectProblem(answer, { status: 401, title: "Unauthorized", detail: "The bearer token is not valid" });
+    expect(answer.header("www-authenticate")).toBe('Bearer realm="api", error="invalid_token"');
+  });
+});
+
+describe("routes(table, { use }): run for every route, but a job that opts out", () => {
+  const app = serve(routes({ "GET /plain": plain, "GET /health": health, "GET /me": me }, { use: authed }));
+
+  it("refuses a route made with plain job() without the token, and gives it the extractor's value with one", async () => {
+    expectProblem(await app.send({ path: "/plain" }), { status: 401, title: "Unauthorized", detail: "A bearer token is required" });
+    const answer = await app.send({ path: "/plain", headers: { authorization: "Bearer token-ann" } });
+    expect(answer.json()).toEqual({ keys: ["user"] });
+  });
+
+  it("leaves a public job alone", async () => {
+    const answer = await app.send({ path: "/health" });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe("ok");
+  });
+
+  it("runs the extractor once for a job made by the same use()", async () => {
+    let calls = 0;
+    const counted = use({ n: () => ++calls });
+    const counting = serve(routes({ "GET /n": counted.job({}, ({ n }) => ({ body: { n } })) }, { use: counted }));
+    expect((await counting.send({ path: "/n" })).json()).toEqual({ n: 1 });
+    expect(calls).toBe(1);
+  });
+});
+
+describe("OpenAPI: a bearer extractor is a security scheme", () => {
+  const doc = openapi(routes({ "GET /me": me, "GET /health": health }));
+
+  it("lists it in components.securitySchemes under the extractor's name", () => {
+    expect(doc.components.securitySchemes).toEqual({ user: { type: "http", scheme: "bearer" } });
+  });
+
+  it("requires it on the operations that run it, with their 401, and not on the others", () => {
+    const get = doc.paths["/me"]!.get as Record<string, any>;
+    expect(get.security).toEqual([{ user: [] }]);
+    expect(get.responses["401"]).toEqual({ $ref: "#/components/responses/Problem401" });
+    const health = doc.paths["/health"]!.get as Record<string, any>;
+    expect(health.security).toBeUndefined();
+    expect(health.responses["401"]).toBeUndefined();
+  });
+});

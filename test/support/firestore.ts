@@ -1,0 +1,64 @@
+/**
+ * Google's Firestore emulator for one test file, started with `gcloud emulators firestore start`
+ * on a free port and stopped with its whole process group. It comes with the Google Cloud SDK,
+ * which is neither a Debian nor an npm package: where it is missing the suite is skipped, and
+ * says so loudly (scripts/test-setup.sh says so before the run too).
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { freePort } from "./ports.js";
+
+/** Why the emulator cannot run here, or undefined when it can. */
+export function firestoreEmulatorMissing(): string | undefined {
+  let root: string;
+  try {
+    root = execFileSync("gcloud", ["info", "--format=value(installation.sdk_root)"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "gcloud (the Google Cloud SDK) is not installed";
+  }
+  if (!existsSync(join(root, "platform", "cloud-firestore-emulator"))) return "gcloud's cloud-firestore-emulator component is not installed";
+  return undefined;
+}
+
+/** True when the suite is skipped: the SDK cannot be installed from Debian or npm, so no flag can ask for it. */
+export function firestoreLeftOut(): boolean {
+  const missing = firestoreEmulatorMissing();
+  if (!missing) return false;
+  console.warn(`\n${"!".repeat(78)}\nthe firestore suite is LEFT OUT: ${missing} (Google's own package, not in Debian or on npm)\n${"!".repeat(78)}`);
+  return true;
+}
+
+export interface FirestoreEmulator {
+  /** host:port, for FIRESTORE_EMULATOR_HOST. */
+  host: string;
+  stop(): Promise<void>;
+}
+
+export async function startFirestoreEmulator(): Promise<FirestoreEmulator> {
+  const host = `127.0.0.1:${await freePort()}`;
+  const child: ChildProcess = spawn("gcloud", ["emulators", "firestore", "start", `--host-port=${host}`, "--quiet"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Dev App Server is now running")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the Firestore emulator exited with ${code}:\n${output}`)));
+  });
+  return {
+    host,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      process.kill(-child.pid!, "SIGTERM");
+      await exited;
+    },
+  };
+}
