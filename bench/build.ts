@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { build, type Plugin } from "esbuild";
 import { root } from "./root.js";
 
@@ -38,12 +39,19 @@ export async function bundleProgram(entry: string, name: string): Promise<string
 }
 
 /**
+ * Where the Lambda bundles go: outside the repository, as a deployed bundle sits alone in
+ * /var/task, so that no package of this repository's node_modules (an optional peer such as
+ * `@opentelemetry/api`, loaded when found) is found from it.
+ */
+const lambdaOut = `${tmpdir()}/jobwrap-bench-lambda/`;
+
+/**
  * A Lambda handler as it would be deployed: one minified ESM file with every dependency in
- * it. CommonJS dependencies (Express) need `require`, which ESM lacks: the banner gives it,
- * as AWS CDK's NodejsFunction does.
+ * it, alone in its folder. CommonJS dependencies (Express) need `require`, which ESM lacks: the
+ * banner gives it, as AWS CDK's NodejsFunction does.
  */
 export async function bundleLambda(entry: string, name: string): Promise<string> {
-  const outfile = `${out}lambda/${name}.mjs`;
+  const outfile = `${lambdaOut}${name}.mjs`;
   await build({
     entryPoints: [root + entry],
     outfile,

@@ -18,6 +18,7 @@ export type {
   Schema,
   Spec,
 } from "./core/job.js";
+export { authorizerClaims, type ClaimsOptions } from "./core/claims.js";
 export { routes } from "./core/routes.js";
 export type { App, RouteTable, Routes, RoutesOptions } from "./core/routes.js";
 export { cors } from "./core/cors.js";
@@ -36,6 +37,21 @@ export type { AppOptions, Prepared } from "./core/handle.js";
 export { consoleSink, silentSink } from "./core/log.js";
 export { backendUnavailable, tooLarge } from "./core/problems.js";
 export { byteLength } from "./core/result.js";
-export type { BodyReader, Context, Env, Incoming, LogEntry, LogSink, Logger, Outgoing, OutgoingBody, Platform, Severity } from "./core/types.js";
+export type {
+  BodyReader,
+  Context,
+  Env,
+  Identity,
+  IdentityKind,
+  Incoming,
+  LogEntry,
+  LogSink,
+  Logger,
+  Outgoing,
+  OutgoingBody,
+  Peer,
+  Platform,
+  Severity,
+} from "./core/types.js";
 export { cookie } from "./core/cookies.js";
 export type { CookieAttributes } from "./core/cookies.js";

@@ -9,14 +9,20 @@ import { createRequire } from "node:module";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
-import type { BodyReader } from "../core/types.js";
-import { projectIdFromEnv, traceLogFields, traceOf } from "./google-trace.js";
-import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
+import type { BodyReader, Context } from "../core/types.js";
+import { googleSink, traceFieldsFor } from "./google-trace.js";
+import { incomingOf, NodeHttpPlatform, rawOn, readLimited, respond, type NodeRaw } from "./node-http.js";
+import { openTelemetry } from "./otel.js";
 
 /** The framework's request as jobwrap reads it: Node's request and the body bytes it kept. */
 export interface CloudFunctionsRequest extends IncomingMessage {
   /** The body exactly as sent (after content-encoding), kept by the framework's body parser. */
   rawBody?: Buffer | undefined;
+}
+
+/** The framework's request and response behind a job's request, for what jobwrap does not map; undefined on another platform. */
+export function raw(ctx: Pick<Context, "platform" | "raw">): NodeRaw<CloudFunctionsRequest> | undefined {
+  return rawOn<CloudFunctionsRequest>("cloud-functions", ctx);
 }
 
 /** An HTTP function, as `functions.http(name, fn)` and `--target` take it. */
@@ -29,7 +35,7 @@ export interface CloudFunctionsOptions extends AppOptions {
    * `CLOUD_RUN_TIMEOUT_SECONDS` (which the framework reads too), else 60 s, the platform's default.
    */
   functionTimeout?: number;
-  /** The project whose traces the log lines link to. Default: `GOOGLE_CLOUD_PROJECT`, else `GCLOUD_PROJECT`. */
+  /** The project whose traces the log lines link to. Default: `GOOGLE_CLOUD_PROJECT`, else `GCLOUD_PROJECT`, else the metadata server's. */
   projectId?: string;
 }
 
@@ -68,20 +74,19 @@ const neverClosing = () => false;
 function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpFunction {
   const functionTimeout = options.functionTimeout ?? timeoutFromEnv() ?? defaultFunctionTimeout;
   const budget = functionTimeout - marginOf(functionTimeout);
-  const projectId = options.projectId ?? projectIdFromEnv(process.env);
+  const traceFields = traceFieldsFor(options.projectId, process.env);
   return (req, res) => {
-    const trace = traceOf(req.headers);
     // Google's front end gives every request a trace: the id its log lines are filed under.
-    const logFields = trace && traceLogFields(trace, projectId);
+    const trace = traceFields(req.headers);
     const deadline = Date.now() + budget;
-    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, logFields);
+    const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, trace?.fields, true);
     respond(res, handle(prepared, incomingOf(req, bodyReaderOf(req)), platform), neverClosing, prepared.sink);
   };
 }
 
 /** The app as an HTTP function: `export const users = wrap(api)`, deployed with `--entry-point=users`. */
 export function wrap(app: App, options: CloudFunctionsOptions = {}): HttpFunction {
-  return httpFunction(prepare(app, options), options);
+  return httpFunction(prepare(app, options, { sink: googleSink, levels: [process.env["LOG_LEVEL"]], tracer: openTelemetry("cloud-functions") }), options);
 }
 
 interface FunctionsFramework {

@@ -7,8 +7,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
+import { lastForwarded } from "../core/client-ip.js";
 import { cutShort, lastResort, tooLarge } from "../core/problems.js";
-import type { BodyReader, Incoming, LogSink, Outgoing, OutgoingBody, Platform } from "../core/types.js";
+import type { BodyReader, Context, Incoming, LogSink, Outgoing, OutgoingBody, Peer, Platform } from "../core/types.js";
 import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
 
 /** The request as core reads it; by default the body is read from the request's stream. */
@@ -148,6 +149,12 @@ function clientGone(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
+/** Node's own request and response behind a job's request (on Cloud Functions, the framework's Express ones). */
+export interface NodeRaw<Req extends IncomingMessage = IncomingMessage> {
+  req: Req;
+  res: ServerResponse;
+}
+
 /**
  * One request's platform on node:http. A class, not an object literal with `get signal()`: V8
  * gives each such literal a shape of its own, which cost a third of a small request's time
@@ -163,6 +170,8 @@ export class NodeHttpPlatform implements Platform {
   readonly logFields: Record<string, unknown> | undefined;
   #res: ServerResponse;
   #signal: AbortSignal | undefined;
+  /** A front end the platform owns appends the client's address to `X-Forwarded-For` (Google's, before Cloud Functions). */
+  #frontEnd: boolean;
 
   constructor(
     name: string,
@@ -172,10 +181,12 @@ export class NodeHttpPlatform implements Platform {
     requestId?: string,
     deadline?: number,
     logFields?: Record<string, unknown>,
+    frontEnd = false,
   ) {
     this.name = name;
     this.env = env;
     this.#res = res;
+    this.#frontEnd = frontEnd;
     this.waitUntil = waitUntil;
     this.requestId = requestId;
     this.deadline = deadline;
@@ -186,4 +197,22 @@ export class NodeHttpPlatform implements Platform {
   get signal(): AbortSignal {
     return (this.#signal ??= clientGone(this.#res));
   }
+
+  get raw(): NodeRaw {
+    return { req: this.#res.req, res: this.#res };
+  }
+
+  peer(): Peer | undefined {
+    const { req } = this.#res;
+    // Node joins repeated X-Forwarded-For lines with ", ", as the header allows.
+    const forwarded = req.headers["x-forwarded-for"] as string | undefined;
+    if (this.#frontEnd && forwarded) return lastForwarded(forwarded);
+    const address = req.socket.remoteAddress;
+    return address === undefined ? undefined : { address, forwardedFor: forwarded };
+  }
+}
+
+/** The node:http request and response behind a job's request on `platform`; undefined on another. */
+export function rawOn<Req extends IncomingMessage>(platform: string, ctx: Pick<Context, "platform" | "raw">): NodeRaw<Req> | undefined {
+  return ctx.platform === platform ? (ctx.raw as NodeRaw<Req>) : undefined;
 }

@@ -5,9 +5,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
+import { googleSink, onGoogle, traceFieldsFor } from "./google-trace.js";
 import { compressAnswer, type Compression, type CompressOptions } from "./node-compress.js";
 import type { Lifecycle } from "./node-drain.js";
 import { incomingOf, NodeHttpPlatform, readLimited, respond } from "./node-http.js";
+import { openTelemetry } from "./otel.js";
 
 export interface NodeOptions extends AppOptions {
   /**
@@ -17,6 +19,13 @@ export interface NodeOptions extends AppOptions {
    */
   timeout?: number;
   /**
+   * Write log lines as Cloud Logging reads them on App Engine and Cloud Run: an `httpRequest` on
+   * each request's line, and every line of a request linked to its trace (`traceparent` or
+   * `X-Cloud-Trace-Context`) in `projectId`. Default: on when `K_SERVICE` or `GAE_SERVICE` says
+   * the server runs there.
+   */
+  google?: boolean | { projectId?: string };
+  /**
    * Compresses answers (gzip or brotli, by `Accept-Encoding`) of a compressible media type over
    * `threshold` bytes (default 1024). Default: on in `serve()`, off in `wrap()`.
    */
@@ -25,15 +34,28 @@ export interface NodeOptions extends AppOptions {
 
 export const defaultNodeTimeout = 28_000;
 
-/** The app made ready on the Node server: its options, with the default deadline. */
+/** The app made ready on the Node server: its options, with the default deadline, logging as its host reads it. */
 export function prepareNode(app: App, options: NodeOptions): Prepared {
-  return prepare(app, { ...options, timeout: options.timeout ?? defaultNodeTimeout });
+  const sink = googleOf(options) ? googleSink : undefined;
+  return prepare(app, { ...options, timeout: options.timeout ?? defaultNodeTimeout }, {
+    sink,
+    levels: [process.env["LOG_LEVEL"]],
+    tracer: openTelemetry("node"),
+  });
+}
+
+function googleOf(options: NodeOptions): { projectId?: string } | undefined {
+  const google = options.google ?? onGoogle(process.env);
+  return google === false ? undefined : google === true ? {} : google;
 }
 
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Runs the app on each request; `life` is the server's, absent on a server jobwrap does not own. */
-export function listener(prepared: Prepared, env: unknown, life: Lifecycle | undefined, compression?: Compression): Listener {
+export function listener(prepared: Prepared, options: NodeOptions, life: Lifecycle | undefined, compression?: Compression): Listener {
+  const env = process.env;
+  const google = googleOf(options);
+  const traceFields = google && traceFieldsFor(google.projectId, env);
   const waitUntil = (promise: Promise<unknown>) => {
     if (!life) return;
     life.pending.add(promise);
@@ -42,7 +64,9 @@ export function listener(prepared: Prepared, env: unknown, life: Lifecycle | und
   const closing = () => life?.unready === true;
   return (req, res) => {
     const incoming = incomingOf(req, (limit) => readBody(req, res, limit));
-    const platform = new NodeHttpPlatform("node", env, res, waitUntil);
+    // On Google the trace names the request, as on Cloud Functions; elsewhere nothing is read for it.
+    const trace = traceFields ? traceFields(req.headers) : undefined;
+    const platform = new NodeHttpPlatform("node", env, res, waitUntil, trace?.traceId, undefined, trace?.fields);
     const outcome = handle(prepared, incoming, platform);
     const accept = req.headers["accept-encoding"];
     respond(res, compression ? outcome.then((out) => compressAnswer(out, accept, compression)) : outcome, closing, prepared.sink, prepared.bodyLimit);

@@ -151,7 +151,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
   const { sink } = prepared;
   const life: Lifecycle = { unready: false, pending: new Set() };
   const closing = () => life.unready;
-  const handler = listener(prepared, process.env, life, compressionOf(options.compress, true));
+  const handler = listener(prepared, options, life, compressionOf(options.compress, true));
 
   const requestTimeout = options.requestTimeout ?? 300_000;
   const headersTimeout = options.headersTimeout ?? (requestTimeout > 0 ? Math.min(60_000, requestTimeout) : 60_000);

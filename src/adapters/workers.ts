@@ -2,17 +2,41 @@
  * Cloudflare Workers: `export default wrap(api)` is the Worker's `ExportedHandler`.
  * The `Request` is the input as the platform hands it over; nothing here imports Node.
  */
+import { forwardedBefore } from "../core/client-ip.js";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { jsonLine } from "../core/log.js";
 import { lastResort } from "../core/problems.js";
 import { readWhole } from "../core/read-whole.js";
 import type { App } from "../core/routes.js";
-import type { Env, Incoming, Outgoing } from "../core/types.js";
+import type { Context, Env, Incoming, LogSink, Outgoing, Peer, Severity } from "../core/types.js";
 
 export type WorkersOptions = AppOptions;
 
 /** The part of the Workers `ExecutionContext` the adapter uses. */
 export interface WorkersExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/** The Worker's own objects behind a job's request: the `Request` (with its `cf` properties), the bindings and the `ExecutionContext`. */
+export interface WorkersRaw<E = Env> {
+  /** `cf`: Cloudflare's properties of the request (colo, country, TLS…), typed fully by `@cloudflare/workers-types`. */
+  request: Request & { readonly cf?: Readonly<Record<string, unknown>> | undefined };
+  env: E;
+  ctx: WorkersExecutionContext;
+}
+
+/** The Workers objects behind a job's request, for what jobwrap does not map; undefined on another platform. */
+export function raw<E = Env>(ctx: Pick<Context, "platform" | "raw">): WorkersRaw<E> | undefined {
+  return ctx.platform === "workers" ? (ctx.raw as WorkersRaw<E>) : undefined;
+}
+
+/**
+ * Cloudflare's edge sets `CF-Connecting-IP` to the address that reached it, replacing any the
+ * client sent, and appends the same address to `X-Forwarded-For`.
+ */
+export function peerOf(headers: Readonly<Record<string, string | undefined>>): Peer | undefined {
+  const address = headers["cf-connecting-ip"];
+  return address ? { address, forwardedFor: forwardedBefore(headers["x-forwarded-for"], address) } : undefined;
 }
 
 /**
@@ -64,13 +88,35 @@ export function responseOf(out: Outgoing): Response {
   return new Response(out.body as BodyInit | null, { status: out.status, headers: out.headers });
 }
 
-function handler<E>(prepared: Prepared): WorkersHandler<E> {
+const consoleMethod: Record<Severity, "debug" | "info" | "warn" | "error"> = { DEBUG: "debug", INFO: "info", WARNING: "warn", ERROR: "error" };
+
+/**
+ * Records as Workers Logs reads them: one line of JSON, its fields extracted and indexed, through
+ * the console method of its level, so the record's level is its own (console.log files every
+ * record as "log"; workerd writes warn and error to standard error).
+ */
+export const workersSink: LogSink = (entry) => {
+  console[consoleMethod[entry.severity] ?? "error"](jsonLine(entry));
+};
+
+function handler<E>(app: App, options: WorkersOptions): WorkersHandler<E> {
+  let prepared = prepare(app, options, { sink: workersSink });
+  let leveled = options.logLevel !== undefined;
   return {
     async fetch(request, env, ctx) {
+      if (!leveled) {
+        // The bindings, a LOG_LEVEL variable among them, are known from the first request on.
+        leveled = true;
+        const level = (env as { LOG_LEVEL?: unknown } | undefined)?.LOG_LEVEL;
+        if (typeof level === "string") prepared = prepare(app, options, { sink: workersSink, levels: [level] });
+      }
       try {
-        const out = await handle(prepared, incomingOf(request), {
+        const incoming = incomingOf(request);
+        const out = await handle(prepared, incoming, {
           name: "workers",
           env,
+          raw: { request, env, ctx } satisfies WorkersRaw<E>,
+          peer: () => peerOf(incoming.headers),
           requestId: request.headers.get("cf-ray") ?? undefined,
           // Workers checks `this` on waitUntil, so it is called on ctx, not detached.
           waitUntil: (promise) => ctx.waitUntil(promise),
@@ -91,5 +137,5 @@ function handler<E>(prepared: Prepared): WorkersHandler<E> {
 
 /** A Workers `ExportedHandler` for one job or a route table: `export default wrap(api)`. */
 export function wrap<E = Env>(app: App, options: WorkersOptions = {}): WorkersHandler<E> {
-  return handler<E>(prepare(app, options));
+  return handler<E>(app, options);
 }

@@ -2,11 +2,12 @@
  * One request's context as its job sees it (`ctx`), and the deadline that bounds the job, the
  * reading of its request and its stream body.
  */
+import { clientIpOf } from "./client-ip.js";
 import { unwatch, watch, type Watched } from "./deadlines.js";
 import { isHttpError, type HttpError } from "./http-error.js";
 import { logger } from "./log.js";
 import { DeadlineExceeded, serverFault } from "./problems.js";
-import type { Context, LogSink, Logger, Platform } from "./types.js";
+import type { Context, Identity, LogSink, Logger, Platform } from "./types.js";
 
 /** One request's context, and the deadline that bounds its job. */
 export class Call implements Context<never> {
@@ -26,6 +27,8 @@ export class Call implements Context<never> {
   #cut: ((reason: DeadlineExceeded) => void) | undefined;
   #log: Logger | undefined;
   #started: number;
+  /** Proxies in front of the platform whose `X-Forwarded-For` entries count: the job's, else the app's. */
+  trustedProxies = 0;
 
   constructor(sink: LogSink, platform: Platform, requestId: string, started: number) {
     this.#sink = sink;
@@ -43,6 +46,18 @@ export class Call implements Context<never> {
 
   get log(): Logger {
     return (this.#log ??= logger(this.#sink, { ...this.#platform.logFields, requestId: this.requestId }));
+  }
+
+  get clientIp(): string | undefined {
+    return clientIpOf(this.#platform.peer?.(), this.trustedProxies);
+  }
+
+  get identity(): Identity | undefined {
+    return this.#platform.identity?.();
+  }
+
+  get raw(): unknown {
+    return this.#platform.raw;
   }
 
   get signal(): AbortSignal {

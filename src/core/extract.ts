@@ -22,13 +22,15 @@ export interface Plan {
   bodyLimit: number;
   /** Milliseconds before the job answers 504, if it has a deadline of its own or the app's. */
   timeout: number | undefined;
+  /** Proxies in front of the platform whose `X-Forwarded-For` entries `ctx.clientIp` reads. */
+  trustedProxies: number;
   /** No extractor, no body, no async schema: the input is ready without awaiting anything. */
   sync: boolean;
 }
 
 const partOrder: readonly Part[] = ["params", "query", "headers", "cookies", "body"];
 
-export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: number | undefined }): Plan {
+export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: number | undefined; trustedProxies: number }): Plan {
   const spec = job.spec as Record<string, unknown>;
   const extractors = Object.keys(spec)
     .filter((name) => typeof spec[name] === "function")
@@ -41,6 +43,7 @@ export function planJob(job: AnyJob, defaults: { bodyLimit: number; timeout: num
     accept: acceptOf(job.options.accept),
     bodyLimit: job.options.bodyLimit ?? defaults.bodyLimit,
     timeout: job.options.timeout ?? defaults.timeout,
+    trustedProxies: job.options.trustedProxies ?? defaults.trustedProxies,
     sync: extractors.length === 0 && parts.every(([name, schema]) => name !== "body" && !schema.async),
   };
 }

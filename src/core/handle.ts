@@ -7,21 +7,32 @@ import { Call } from "./call.js";
 import { isPreflight, type Cors } from "./cors.js";
 import { extractAndRun, planJob, type Plan } from "./extract.js";
 import type { AnyJob } from "./job.js";
-import { consoleSink, guardedSink, silentSink } from "./log.js";
+import { atLevel, consoleSink, guardedSink, levelOf, silentSink, type LogLevel } from "./log.js";
 import { checkPath } from "./parts.js";
 import { faultToOutgoing, noRoute, problemToOutgoing, wrongMethod } from "./problems.js";
 import { requestIdOf } from "./request-id.js";
 import { byteLength, isStream, resultToOutgoing } from "./result.js";
 import { matcher, type App, type Matcher } from "./routes.js";
-import type { Incoming, LogSink, Outgoing, Platform } from "./types.js";
+import type { Incoming, LogSink, Outgoing, Platform, RequestTracer } from "./types.js";
 
 export interface AppOptions {
   /** Largest request body in bytes, unless a job sets its own. Default 1 MiB. */
   bodyLimit?: number;
   /** Milliseconds a job may run before it answers 504, unless a job sets its own. */
   timeout?: number;
-  /** Where log lines go: one JSON line per request by default; `false` for none. */
+  /** Where log lines go: one JSON line per record in the form the platform reads by default; `false` for none. */
   log?: LogSink | false;
+  /**
+   * The least level logged: `debug`, `info`, `warn` or `error`. Default: the platform's setting
+   * (`AWS_LAMBDA_LOG_LEVEL` on Lambda), else `LOG_LEVEL`, else `info`.
+   */
+  logLevel?: LogLevel;
+  /**
+   * How many proxies of yours stand in front of the platform (a load balancer, Heroku's router,
+   * an ingress, a CDN), each appending the address it saw to `X-Forwarded-For`: `ctx.clientIp` is
+   * the address the furthest of them saw. Default 0: the header is anyone's to write and is ignored.
+   */
+  trustedProxies?: number;
   /** CORS for every route, `cors({ origin })`; overrides the route table's own. */
   cors?: Cors | undefined;
 }
@@ -36,17 +47,28 @@ export interface Prepared {
   /** The app's timeout, for the OpenAPI document's 504. */
   timeout: number | undefined;
   sink: LogSink;
+  /** Starts each request's span, where the platform has a tracer. */
+  tracer: RequestTracer | undefined;
   cors: Cors | undefined;
   plan(job: AnyJob): Plan;
 }
 
-export function prepare(app: App, options: AppOptions = {}): Prepared {
-  const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout };
+/** What an adapter knows better than core: how its platform reads log lines, the level its environment asks for, its tracer. */
+export interface PlatformDefaults {
+  sink?: LogSink | undefined;
+  /** Settings naming a level, first found wins (`AWS_LAMBDA_LOG_LEVEL`, `LOG_LEVEL`). */
+  levels?: readonly (string | undefined)[];
+  tracer?: RequestTracer | undefined;
+}
+
+export function prepare(app: App, options: AppOptions = {}, platform: PlatformDefaults = {}): Prepared {
+  const defaults = { bodyLimit: options.bodyLimit ?? defaultBodyLimit, timeout: options.timeout, trustedProxies: options.trustedProxies ?? 0 };
   const plans = new WeakMap<AnyJob, Plan>();
   return {
     match: matcher(app),
     ...defaults,
-    sink: options.log === false ? silentSink : guardedSink(options.log ?? consoleSink),
+    sink: sinkOf(options, platform),
+    tracer: platform.tracer,
     cors: options.cors ?? (app.kind === "routes" ? app.options.cors : undefined),
     plan: (job) => {
       let plan = plans.get(job);
@@ -56,11 +78,19 @@ export function prepare(app: App, options: AppOptions = {}): Prepared {
   };
 }
 
+function sinkOf(options: AppOptions, platform: PlatformDefaults): LogSink {
+  if (options.log === false) return silentSink;
+  const level = options.logLevel ?? (platform.levels ?? []).map(levelOf).find((found) => found !== undefined) ?? "info";
+  return atLevel(guardedSink(options.log ?? platform.sink ?? consoleSink), level);
+}
+
 /** The one pipeline: match, extract and validate, run, and map the outcome to a response. */
 export async function handle(app: Prepared, incoming: Incoming, platform: Platform): Promise<Outgoing> {
   const started = Date.now();
   const requestId = requestIdOf(incoming.headers, platform.requestId);
   const call = new Call(app.sink, platform, requestId, started);
+  const span = app.tracer?.(incoming, requestId);
+  let route: string | undefined;
   let out: Outgoing;
   let streaming = false;
   try {
@@ -72,10 +102,15 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
       if (found.kind === "no-route") throw noRoute(incoming.method, incoming.path);
       if (found.kind === "wrong-method") throw wrongMethod(incoming.method, found.allow);
       const plan = app.plan(found.job);
+      route = found.route;
+      call.trustedProxies = plan.trustedProxies;
       call.arm(plan.timeout);
       // The deadline bounds the reading of the request too: an extractor's lookup or a slow
       // upload that outlives it answers 504 like a slow job, rather than holding the request.
-      out = resultToOutgoing(await call.race(extractAndRun(plan, found.params, incoming, call)));
+      const work = span
+        ? span.within(() => extractAndRun(plan, found.params, incoming, call))
+        : extractAndRun(plan, found.params, incoming, call);
+      out = resultToOutgoing(await call.race(work));
     }
     if (isStream(out.body) && incoming.method !== "HEAD") {
       out.body = await call.streamBody(out.body);
@@ -96,6 +131,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (length !== undefined) out.headers.push(["content-length", String(length)]);
   }
   out.headers.push(["x-request-id", requestId]);
+  span?.end(out.status, route);
   // With the log off, the line is not even built: it is a good part of a small request's cost.
   if (app.sink !== silentSink) {
     app.sink({

@@ -114,6 +114,8 @@ export interface JobOptions {
   bodyLimit?: number;
   /** Milliseconds the job may run before it answers 504; overrides the app's. */
   timeout?: number;
+  /** Proxies in front of the platform whose `X-Forwarded-For` entries `ctx.clientIp` reads; overrides the app's. */
+  trustedProxies?: number;
   /** Skips the extractors a route table runs for every route (`routes(table, { use })`): a health route. */
   public?: boolean;
   /** For the docs: a one-line summary and a longer description. */

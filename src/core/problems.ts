@@ -93,6 +93,21 @@ export function forbiddenKey(pointer: string): HttpError {
   });
 }
 
+/** A job reads the caller's verified claims, and no platform verified any. */
+export function noIdentity(): HttpError {
+  return new HttpError(401, "The request carries no caller identity verified by the platform");
+}
+
+/** Verified claims a job requires are missing (401) or hold what it refuses (403), each at its pointer. */
+export function claimsRefused(status: 401 | 403, errors: FieldError[]): HttpError {
+  const what = status === 401 ? "lack a claim this endpoint requires" : "do not allow this request";
+  return new HttpError(status, `The caller's verified claims ${what}`, { errors });
+}
+
+export function missingScopes(scopes: readonly string[]): HttpError {
+  return new HttpError(403, `The caller's token lacks the scope${scopes.length > 1 ? "s" : ""} ${scopes.join(", ")}`);
+}
+
 /** What the schemas refused, each issue at its pointer. */
 export function invalidRequest(errors: FieldError[]): HttpError {
   return new HttpError(400, `The request is invalid: ${errors.length} problem${errors.length > 1 ? "s" : ""}`, { errors });

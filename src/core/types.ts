@@ -67,6 +67,45 @@ export interface Context<E = Env> {
   /** Epoch milliseconds by which the job must answer, if there is one. */
   readonly deadline: number | undefined;
   readonly log: Logger;
+  /**
+   * The client's address: the one the platform saw the request come from, or, with
+   * `trustedProxies` set, the one the last trusted proxy in front of it forwarded. Undefined where
+   * the platform tells none.
+   */
+  readonly clientIp: string | undefined;
+  /** What the platform verified of the caller before the request reached the job (an API Gateway authorizer); undefined where none did. */
+  readonly identity: Identity | undefined;
+  /**
+   * The platform's own objects for this request, for what jobwrap does not map: typed by each
+   * adapter's `raw(ctx)` (`jobwrap/lambda`, `jobwrap/workers`, …).
+   */
+  readonly raw: unknown;
+}
+
+/**
+ * Where a request came from, as the platform vouches for it: the address that reached the
+ * platform (a socket's peer, API Gateway's `sourceIp`, Cloudflare's `CF-Connecting-IP`) and the
+ * `X-Forwarded-For` the request carried before that hop, which only a trusted proxy makes worth reading.
+ */
+export interface Peer {
+  address: string;
+  /** `X-Forwarded-For` as it reached the platform, without any entry the platform appended itself. */
+  forwardedFor: string | undefined;
+}
+
+/** How a platform verified the caller. */
+export type IdentityKind = "jwt" | "authorizer" | "iam";
+
+/**
+ * The caller as the platform verified it: a JWT authorizer's claims (`jwt`), the context a
+ * Lambda authorizer returned (`authorizer`), or the signer of an IAM-signed request (`iam`).
+ */
+export interface Identity {
+  kind: IdentityKind;
+  /** The verified fields by name, as the platform passed them (API Gateway passes REST claims as strings). */
+  claims: Readonly<Record<string, unknown>>;
+  /** OAuth scopes the token was granted (a JWT's `scp`/`scope`, or HTTP API's `scopes`); empty when none. */
+  scopes: readonly string[];
 }
 
 /** What an adapter knows about one invocation beyond the request itself. */
@@ -87,4 +126,21 @@ export interface Platform {
   ownTimers?: boolean | undefined;
   /** Extra fields on every log line of the request (a trace id, say). */
   logFields?: Record<string, unknown> | undefined;
+  /** Where the request came from; read only when a job asks for `ctx.clientIp`. */
+  peer?(): Peer | undefined;
+  /** What the platform verified of the caller; read only when a job asks for it. */
+  identity?(): Identity | undefined;
+  /** The platform's own objects for this request (`ctx.raw`). */
+  raw?: unknown;
 }
+
+/** One request's span, made by an adapter's tracer (OpenTelemetry's, when it is installed). */
+export interface RequestSpan {
+  /** Runs the job inside the span, so that the spans its work starts are the span's children. */
+  within<T>(work: () => T): T;
+  /** `route`: the pattern that matched (`/user/:name`), when one did. */
+  end(status: number, route: string | undefined): void;
+}
+
+/** Starts a request's span: the parent named by the request's own trace context (`traceparent`). */
+export type RequestTracer = (incoming: Incoming, requestId: string) => RequestSpan;

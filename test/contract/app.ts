@@ -3,7 +3,7 @@
  * Platform-free, so every adapter's test serves this same table on its own runtime.
  */
 import * as v from "valibot";
-import { cookie, cors, HttpError, job, multipart, routes } from "jobwrap";
+import { authorizerClaims, cookie, cors, HttpError, job, multipart, routes } from "jobwrap";
 import { userCreate, userGet } from "../../examples/users/index.js";
 
 /** Thrown by /boom; it must never reach a response body. */
@@ -139,6 +139,9 @@ export const contractApp = routes({
   }),
   "GET /empty": job({}, () => ({})),
   "PUT /status": job({}, () => ({ status: 202, body: { accepted: true } })),
+  "GET /ip": job({}, (_input, ctx) => ({ body: { ip: ctx.clientIp ?? null } })),
+  "GET /ip/proxied": job({}, (_input, ctx) => ({ body: { ip: ctx.clientIp ?? null } }), { trustedProxies: 1 }),
+  "GET /claims": job({ caller: authorizerClaims(v.object({ sub: v.string() })) }, ({ caller }) => ({ body: { sub: caller.sub } })),
   "GET /context": job({}, (_input, ctx) => ({
     body: { platform: ctx.platform, requestId: ctx.requestId, hasSignal: ctx.signal instanceof AbortSignal },
   })),

@@ -43,6 +43,12 @@ export interface ContractCase {
   expect: Expected;
 }
 
+/**
+ * The address every transport's requests come from: loopback for the real servers, and the
+ * address the Lambda events and Google's front end carry for the client.
+ */
+export const clientAddress = "127.0.0.1";
+
 const json = { "content-type": "application/json" };
 const problemType = "application/problem+json";
 const pointers = (...list: string[]) => list.map((pointer) => ({ pointer }));
@@ -542,5 +548,25 @@ export const contract: ContractCase[] = [
     name: "an explicit status with a body",
     request: { method: "PUT", path: "/status" },
     expect: { status: 202, json: { accepted: true } },
+  },
+  {
+    name: "the client's address is the one the platform saw",
+    request: { method: "GET", path: "/ip" },
+    expect: { status: 200, json: { ip: clientAddress } },
+  },
+  {
+    name: "a spoofed X-Forwarded-For is ignored when no proxy is trusted",
+    request: { method: "GET", path: "/ip", headers: { "x-forwarded-for": "203.0.113.9" } },
+    expect: { status: 200, json: { ip: clientAddress } },
+  },
+  {
+    name: "behind one trusted proxy, the client is the address that proxy appended, not what the client wrote",
+    request: { method: "GET", path: "/ip/proxied", headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9" } },
+    expect: { status: 200, json: { ip: "203.0.113.9" } },
+  },
+  {
+    name: "a job reading verified claims, where the platform verified none: 401 problem",
+    request: { method: "GET", path: "/claims" },
+    expect: { status: 401, problem: { title: "Unauthorized", detail: "The request carries no caller identity verified by the platform" } },
   },
 ];

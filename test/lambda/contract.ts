@@ -15,7 +15,25 @@ import { eventFor, RefusedBySource, responseOf, type Kind } from "./events.js";
 type Instead = (row: ContractCase, send: (row: ContractCase) => Promise<ReturnType<typeof responseOf>>, logs: LogEntry[]) => Promise<void>;
 
 /** Rows a source carries differently, and what it does with them. */
+const claimsRow = "a job reading verified claims, where the platform verified none: 401 problem";
+
 const differently: Partial<Record<Kind, Record<string, { why: string; instead: Instead }>>> = {
+  v2: {
+    [claimsRow]: {
+      why: "the template event (a real one) carries a JWT authorizer's claims, without the sub the job requires: 401 naming the claim",
+      instead: async (row, send) => {
+        const response = await send(row);
+        expectResponse(response, {
+          status: 401,
+          problem: {
+            title: "Unauthorized",
+            detail: "The caller's verified claims lack a claim this endpoint requires",
+            errors: [{ pointer: "/claims/sub" }],
+          },
+        });
+      },
+    },
+  },
   v1: {
     "bad percent-encoding in the query: 400": {
       why: "API Gateway REST decodes the query itself and answers 400 to malformed percent-encoding without invoking the function",

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ContractRequest, ContractResponse } from "../contract/table.js";
+import { clientAddress, type ContractRequest, type ContractResponse } from "../contract/table.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -80,12 +80,27 @@ function contentTypeOf(headers: Record<string, string>): string | undefined {
   return undefined;
 }
 
+/**
+ * The request's headers as its source passes them on: each source appends the address it saw
+ * (the contract's client) to `X-Forwarded-For`, after whatever the request carried.
+ */
+function forwarded(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  let chain: string | undefined;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() === "x-forwarded-for") chain = value;
+    else out[name] = value;
+  }
+  out["x-forwarded-for"] = chain === undefined ? clientAddress : `${chain}, ${clientAddress}`;
+  return out;
+}
+
 /** Thrown when the source itself would answer the request and never invoke the function. */
 export class RefusedBySource extends Error {}
 
 export function v1Event(request: ContractRequest, template: Json = fixture(templates.v1)): Json {
   const { path, query } = split(request.path);
-  const headers = request.headers ?? {};
+  const headers = forwarded(request.headers);
   const event = structuredClone(template);
   const stage = event.requestContext.stage as string;
   let single: Record<string, string> | null = null;
@@ -107,6 +122,7 @@ export function v1Event(request: ContractRequest, template: Json = fixture(templ
   // REST APIs pass the path as sent; the stage shows only in requestContext.path.
   event.path = path;
   event.requestContext.path = `/${stage}${path}`;
+  event.requestContext.identity.sourceIp = clientAddress;
   event.resource = "/{proxy+}";
   event.pathParameters = path === "/" ? null : { proxy: path.slice(1) };
   event.headers = { ...headers };
@@ -121,7 +137,7 @@ function v2Like(request: ContractRequest, event: Json, rawPath: string): Json {
   const { query } = split(request.path);
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
+  for (const [name, value] of Object.entries(forwarded(request.headers))) {
     const lower = name.toLowerCase();
     headers[lower] = headers[lower] === undefined ? value : `${headers[lower]},${value}`;
   }
@@ -139,6 +155,7 @@ function v2Like(request: ContractRequest, event: Json, rawPath: string): Json {
   event.rawQueryString = query;
   event.requestContext.http.method = request.method;
   event.requestContext.http.path = rawPath;
+  event.requestContext.http.sourceIp = clientAddress;
   event.headers = headers;
   if (cookies) event.cookies = cookies;
   else delete event.cookies;
@@ -176,7 +193,7 @@ export function urlEvent(request: ContractRequest, template: Json = fixture(temp
 export function albEvent(request: ContractRequest, multiValue: boolean, template?: Json): Json {
   const event = structuredClone(template ?? fixture(multiValue ? templates["alb-multi"] : templates["alb-single"]));
   const { path, query } = split(request.path);
-  const headers = Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const);
+  const headers = Object.entries(forwarded(request.headers)).map(([name, value]) => [name.toLowerCase(), value] as const);
   const pairs = rawPairs(query);
   event.httpMethod = request.method;
   event.path = path;

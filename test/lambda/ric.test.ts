@@ -45,7 +45,7 @@ interface Runtime {
 }
 
 /** Starts the runtime client as Lambda's bootstrap does: run(LAMBDA_TASK_ROOT, _HANDLER). */
-async function startRuntime(entry: string, taskRoot: string, handler: string): Promise<Runtime> {
+async function startRuntime(entry: string, taskRoot: string, handler: string, env: Record<string, string> = {}): Promise<Runtime> {
   const api = new RuntimeApi();
   const address = await api.listen();
   const bootstrap = `import { run } from ${JSON.stringify(pathToFileURL(entry).href)};\nawait run(process.env.LAMBDA_TASK_ROOT, process.env._HANDLER);`;
@@ -65,6 +65,7 @@ async function startRuntime(entry: string, taskRoot: string, handler: string): P
       AWS_LAMBDA_LOG_GROUP_NAME: "/aws/lambda/jobwrap-test",
       AWS_LAMBDA_LOG_STREAM_NAME: "2026/11/26/[$LATEST]0",
       AWS_REGION: "us-east-1",
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -106,10 +107,10 @@ describe.skipIf(leftOut("ric"))("aws-lambda-ric", () => {
   const out = mkdtempSync(join(tmpdir(), "jobwrap-build-"));
   const roots: string[] = [];
   const runtimes: Runtime[] = [];
-  const start = async (zip: string, handler: string) => {
+  const start = async (zip: string, handler: string, env?: Record<string, string>) => {
     const root = unzipInto(zip);
     roots.push(root);
-    const runtime = await startRuntime(ricEntry(), root, handler);
+    const runtime = await startRuntime(ricEntry(), root, handler, env);
     runtimes.push(runtime);
     return runtime;
   };
@@ -212,6 +213,54 @@ describe.skipIf(leftOut("ric"))("aws-lambda-ric", () => {
       const missing = splitStreamed((await invoke(streaming, v2Event({ method: "GET", path: "/nowhere" }))).body);
       expect(missing.prelude.statusCode).toBe(404);
       expect(missing.prelude.headers!["content-type"]).toBe("application/problem+json");
+    });
+  });
+
+  describe("log records under the runtime client, in both of Lambda's log formats", () => {
+    let zip: string;
+    beforeAll(async () => {
+      zip = (await buildLambda({ entry: "test/lambda/ric-entry.ts", outDir: join(out, "logs") })).zip;
+    });
+
+    /** The invocations' records: a failed job (ERROR twice), an extractor's refusal (WARN, then INFO), a 404 (INFO). */
+    async function records(env: Record<string, string>, tag: string): Promise<{ lines: string[]; records: Json[] }> {
+      const runtime = await start(zip, "index.contract", env);
+      for (const [path, id] of [["/boom", "boom"], ["/tenant", "warn"], ["/user/Nobody", "info"]] as const) {
+        resultOf(await invoke(runtime, v2Event({ method: "GET", path }), { id: `${tag}-${id}` }), runtime);
+      }
+      // A last failing invocation, logged at ERROR whatever the level: once its line is out, every earlier one is.
+      resultOf(await invoke(runtime, v2Event({ method: "GET", path: "/boom" }), { id: `${tag}-end` }), runtime);
+      await expect.poll(() => runtime.output()).toContain(`"requestId":"${tag}-end","platform":"lambda"`);
+      const lines = runtime.output().split("\n").filter((line) => line.includes(`"${tag}-`) && !line.includes(`"${tag}-end"`));
+      return { lines, records: lines.map((line) => JSON.parse(line) as Json) };
+    }
+
+    const trace = "1-5e9f0c65-1de4d666d4dd26aced652b6c";
+
+    it("text format: each record one line of JSON, no prefix, at its own level, linked to the X-Ray trace", async () => {
+      const { lines, records: found } = await records({}, "text");
+      for (const line of lines) expect(line.startsWith("{"), line).toBe(true);
+      const levels = Object.fromEntries(found.map((record) => [`${record.requestId} ${record.message}`, record.level]));
+      expect(levels).toEqual({
+        "text-boom job failed": "ERROR",
+        "text-boom GET /boom 500": "ERROR",
+        "text-warn extractor tenant refused the request": "WARN",
+        "text-warn GET /tenant 400": "INFO",
+        "text-info GET /user/Nobody 404": "INFO",
+      });
+      for (const record of found) expect(record).toMatchObject({ xray_trace_id: trace, timestamp: expect.any(String) });
+      expect(found.some((record) => "severity" in record)).toBe(false);
+    });
+
+    it("JSON format with AWS_LAMBDA_LOG_LEVEL=WARN: the same records, not nested in Lambda's JSON, INFO dropped", async () => {
+      const { records: found } = await records({ AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: "WARN" }, "json");
+      expect(found.map((record) => [record.requestId, record.level, record.message])).toEqual([
+        ["json-boom", "ERROR", "job failed"],
+        ["json-boom", "ERROR", "GET /boom 500"],
+        ["json-warn", "WARN", "extractor tenant refused the request"],
+      ]);
+      // Lambda's own JSON wraps what goes through console as a string: never these.
+      for (const record of found) expect(String(record.message)).not.toContain("{");
     });
   });
 });

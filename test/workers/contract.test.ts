@@ -84,6 +84,12 @@ describe("contract in workerd (jobwrap/workers)", () => {
     await vi.waitFor(async () => expect(await kv.get("later")).toBe("later-1"));
   });
 
+  it("raw(ctx) is the Worker's own request (with cf), bindings and ExecutionContext", async () => {
+    const worker = await mf.getWorker("platform");
+    const response = await worker.fetch("http://localhost/raw?x=1");
+    expect(await response.json()).toEqual({ cf: "string", url: "http://localhost/raw?x=1", waitUntil: "function", bindings: true });
+  });
+
   it("answers as if the log sink were up when it throws, and says on stderr that it failed", async () => {
     const worker = await mf.getWorker("platform");
     const response = await worker.fetch("http://localhost/broken-log", { headers: { "x-request-id": "sink-down" } });
@@ -92,13 +98,21 @@ describe("contract in workerd (jobwrap/workers)", () => {
     await vi.waitFor(() => expect(stderr).toContain('{"severity":"ERROR","message":"the log sink failed","requestId":"sink-down"}'));
   });
 
-  it("logs one JSON line per request to the Worker's console, with no secrets", () => {
-    const lines = stdout.split("\n").filter((line) => line.startsWith("{"));
-    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    const access = entries.filter((entry) => typeof entry.status === "number");
+  it("logs one JSON line per record through the console method of its level, with no secrets", () => {
+    const entriesOf = (text: string) =>
+      text
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // workerd writes console.info to standard output, console.warn and console.error to standard error.
+    const info = entriesOf(stdout);
+    const raised = entriesOf(stderr);
+    const access = [...info, ...raised].filter((entry) => typeof entry.status === "number");
     expect(access.length).toBeGreaterThan(20);
     for (const entry of access) expect(entry).toMatchObject({ platform: "workers", method: expect.any(String), requestId: expect.any(String) });
-    expect(entries.find((entry) => entry.message === "job failed")).toMatchObject({ severity: "ERROR" });
-    expect(stdout).not.toContain("t0k3n");
+    expect(info.map((entry) => entry.severity)).not.toContain("ERROR");
+    expect(raised.find((entry) => entry.message === "job failed")).toMatchObject({ severity: "ERROR" });
+    expect(raised.find((entry) => entry.message === "GET /boom 500")).toMatchObject({ severity: "ERROR" });
+    expect(stdout + stderr).not.toContain("t0k3n");
   });
 });

@@ -1,7 +1,7 @@
 // What only a Worker has: its bindings on ctx.env, its waitUntil, and the last-resort answer
 // when even handle() fails (here, a log sink that throws on one path).
 import { job, routes } from "jobwrap";
-import { wrap } from "jobwrap/workers";
+import { raw, wrap } from "jobwrap/workers";
 
 interface Bindings {
   USERS: { put(key: string, value: string): Promise<void> };
@@ -16,6 +16,18 @@ export default wrap<Bindings>(
       return { status: 202 };
     }),
     "GET /broken-log": job({}, () => ({ body: "ok" })),
+    // The Worker's own objects, typed: the request with its cf properties, the ExecutionContext.
+    "GET /raw": job({}, (_input, ctx) => {
+      const worker = raw<Bindings>(ctx);
+      return {
+        body: {
+          cf: typeof worker?.request.cf?.colo,
+          url: worker?.request.url ?? null,
+          waitUntil: typeof worker?.ctx.waitUntil,
+          bindings: worker !== undefined && "USERS" in worker.env,
+        },
+      };
+    }),
   }),
   {
     log: (entry) => {

@@ -4,6 +4,7 @@ import { bareRecord } from "./bare-record.js";
 import type { AlbResult, DroppedCookies, Processor } from "./events.js";
 import { flag, text, type Fields } from "./fields.js";
 import { addHeaders, addMultiHeaders, bodyReaderOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
+import { peerAlb } from "./identity.js";
 import { encodeBody, statusDescription, type Buffered } from "./response.js";
 import type { PathSettings } from "./options.js";
 
@@ -68,4 +69,6 @@ const singleValueResult = (out: Buffered, lost: DroppedCookies): AlbResult => re
 export const albProcessor: Processor = {
   incoming: incomingOfAlbEvent,
   result: (event) => (isMultiValue(event) ? multiValueResult : singleValueResult),
+  peer: peerAlb,
+  identity: () => undefined,
 };

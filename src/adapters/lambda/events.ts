@@ -3,7 +3,7 @@
  * source accepts, and the processor each source has for both. Declared here rather than taken
  * from `@types/aws-lambda`, so the published types need no extra package.
  */
-import type { Incoming } from "../../core/types.js";
+import type { Identity, Incoming, Peer } from "../../core/types.js";
 import type { Fields } from "./fields.js";
 import type { PathSettings } from "./options.js";
 import type { Buffered } from "./response.js";
@@ -52,7 +52,7 @@ export interface ApiGatewayV2Event {
 
 /** Application Load Balancer target, in single-value or multi-value header mode. */
 export interface AlbEvent extends PayloadV1Fields {
-  requestContext: { elb: { targetGroupArn?: string } };
+  requestContext: { elb: { targetGroupArn?: string }; [key: string]: unknown };
   [key: string]: unknown;
 }
 
@@ -111,4 +111,14 @@ export interface Processor {
   incoming(event: Fields, settings: PathSettings): Incoming;
   /** The result shape for this event, chosen before the event is read so that a failure is answered in it too. */
   result(event: Fields): ResultShaper;
+  /** Where the request came from, as the source saw it (`headers`: the request's, read by `incoming`). */
+  peer(event: Fields, headers: Readonly<Record<string, string | undefined>>): Peer | undefined;
+  /** What the source verified of the caller. */
+  identity(event: Fields): Identity | undefined;
+}
+
+/** The Lambda event and context of a request, as a job reaches them through `raw(ctx)`. */
+export interface LambdaRaw {
+  event: LambdaHttpEvent;
+  context: LambdaContext | undefined;
 }

@@ -10,9 +10,10 @@
 import { prepare } from "../../core/handle.js";
 import { lastResort } from "../../core/problems.js";
 import type { App } from "../../core/routes.js";
-import type { Outgoing } from "../../core/types.js";
-import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult } from "./events.js";
+import type { Context, Outgoing } from "../../core/types.js";
+import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult, LambdaRaw } from "./events.js";
 import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
+import { lambdaDefaults } from "./log.js";
 import { pathSettings, type LambdaOptions } from "./options.js";
 import { buffer, isBuffered, type Buffered } from "./response.js";
 
@@ -28,9 +29,15 @@ export type {
   LambdaContext,
   LambdaHttpEvent,
   LambdaHttpResult,
+  LambdaRaw,
 } from "./events.js";
 export { kindOf } from "./invoke.js";
 export { wrapStream, type ResponseStream, type StreamingHandler } from "./stream.js";
+
+/** The Lambda event and context behind a job's request, for what jobwrap does not map; undefined on another platform. */
+export function raw(ctx: Pick<Context, "platform" | "raw">): LambdaRaw | undefined {
+  return ctx.platform === "lambda" ? (ctx.raw as LambdaRaw) : undefined;
+}
 
 export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) => Promise<LambdaHttpResult>;
 
@@ -44,7 +51,7 @@ export type LambdaHandler = (event: LambdaHttpEvent, context?: LambdaContext) =>
  * client would see as a bare 502, is left for an event that is no HTTP request at all.
  */
 export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
-  const prepared = prepare(app, options);
+  const prepared = prepare(app, options, lambdaDefaults());
   const settings = pathSettings(options);
   const { safetyMargin } = options;
   let warned = false;
@@ -63,10 +70,10 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
   };
   return async (event, context) => {
     const { processor, reply } = sourceOf(event);
-    const invocation = new Invocation(context, safetyMargin);
+    const invocation = new Invocation(event, context, safetyMargin);
     let result: LambdaHttpResult;
     try {
-      const answered = await run(prepared, processor, event, settings, invocation);
+      const answered = await run(prepared, processor, settings, invocation);
       const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
       result = reply(out, lost);
     } catch (error) {

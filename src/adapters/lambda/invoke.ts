@@ -2,10 +2,11 @@
 import { handle, type Prepared } from "../../core/handle.js";
 import { requestIdOf } from "../../core/request-id.js";
 import { lastResort } from "../../core/problems.js";
-import type { LogSink, Outgoing, Platform } from "../../core/types.js";
+import type { Identity, Incoming, LogSink, Outgoing, Peer, Platform } from "../../core/types.js";
 import { albProcessor } from "./alb.js";
-import type { EventKind, LambdaContext, Processor, ResultShaper } from "./events.js";
+import type { EventKind, LambdaContext, LambdaHttpEvent, LambdaRaw, Processor, ResultShaper } from "./events.js";
 import { isFields, MalformedEvent, type Fields } from "./fields.js";
+import { xrayLogFields } from "./log.js";
 import type { PathSettings } from "./options.js";
 import { v1Processor } from "./v1.js";
 import { v2Processor } from "./v2.js";
@@ -90,17 +91,23 @@ const defaultSafetyMargin = 500;
 
 /**
  * What core needs to know of one invocation: its request id, its deadline, and the work handed
- * to `ctx.waitUntil`, awaited before the invocation ends since Lambda freezes after. One object
- * an event, with `waitUntil` on the prototype: core calls it as a method.
+ * to `ctx.waitUntil`, awaited before the invocation ends since Lambda freezes after; and, read
+ * only when a job asks, the caller and its address. One object an event, with its methods on
+ * the prototype: core calls them as methods.
  */
 export class Invocation implements Platform {
   readonly name = "lambda";
   readonly env = process.env;
   readonly requestId: string | undefined;
   readonly deadline: number | undefined;
+  readonly raw: LambdaRaw;
   #work: Promise<unknown>[] | undefined;
+  /** Set once the event is read (run). */
+  processor: Processor | undefined;
+  headers: Incoming["headers"] | undefined;
 
-  constructor(context: LambdaContext | undefined, safetyMargin: number | undefined) {
+  constructor(event: unknown, context: LambdaContext | undefined, safetyMargin: number | undefined) {
+    this.raw = { event: event as LambdaHttpEvent, context };
     this.requestId = typeof context?.awsRequestId === "string" ? context.awsRequestId : undefined;
     const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
     this.deadline =
@@ -111,6 +118,19 @@ export class Invocation implements Platform {
 
   waitUntil(promise: Promise<unknown>): void {
     (this.#work ??= []).push(promise);
+  }
+
+  /** Read when a line is written, not per invocation: the runtime sets it for each invocation, and the environment is slow to read. */
+  get logFields(): Record<string, unknown> | undefined {
+    return xrayLogFields();
+  }
+
+  peer(): Peer | undefined {
+    return this.processor?.peer(this.raw.event as Fields, this.headers ?? {});
+  }
+
+  identity(): Identity | undefined {
+    return this.processor?.identity(this.raw.event as Fields);
   }
 
   get waiting(): boolean {
@@ -128,8 +148,11 @@ export class Invocation implements Platform {
 }
 
 /** Runs one event through core, read by its source's processor. */
-export function run(app: Prepared, processor: Processor, event: unknown, settings: PathSettings, platform: Platform): Promise<Outgoing> {
-  return handle(app, processor.incoming(event as Fields, settings), platform);
+export function run(app: Prepared, processor: Processor, settings: PathSettings, invocation: Invocation): Promise<Outgoing> {
+  const incoming = processor.incoming(invocation.raw.event as Fields, settings);
+  invocation.processor = processor;
+  invocation.headers = incoming.headers;
+  return handle(app, incoming, invocation);
 }
 
 /** The id an answer made outside core carries: the awsRequestId when it is safe to echo, as core would pick it. */

@@ -8,6 +8,7 @@ import type { App } from "../../core/routes.js";
 import type { Outgoing, OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
 import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
+import { lambdaDefaults } from "./log.js";
 import { pathSettings, type LambdaOptions } from "./options.js";
 import { headV2, type V2Head } from "./v2.js";
 
@@ -85,7 +86,7 @@ async function writeBody(stream: ResponseStream, body: OutgoingBody, started: ()
  */
 export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHandler {
   // Set up once per handler; `wrap` repeats these three lines because each handler keeps its own.
-  const prepared = prepare(app, options);
+  const prepared = prepare(app, options, lambdaDefaults());
   const settings = pathSettings(options);
   const { safetyMargin } = options;
   const handler: StreamingHandler = async (event, responseStream, context) => {
@@ -95,12 +96,12 @@ export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHand
     }
     // Every answer goes out in payload 2.0's streaming prelude: only the reading is the source's.
     const { processor } = sourceOf(event);
-    const invocation = new Invocation(context, safetyMargin);
+    const invocation = new Invocation(event, context, safetyMargin);
     let started = false;
     const send = (out: Outgoing) =>
       writeBody(awslambda.HttpResponseStream.from(responseStream, headV2(out.status, out.headers)), out.body, () => (started = true));
     try {
-      await send(await run(prepared, processor, event, settings, invocation));
+      await send(await run(prepared, processor, settings, invocation));
     } catch (error) {
       if (started) throw error;
       await send(failureAnswer(prepared.sink, error, answerId(invocation)));

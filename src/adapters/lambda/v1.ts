@@ -4,6 +4,7 @@ import { bareRecord } from "./bare-record.js";
 import type { ApiGatewayV1Result, Processor } from "./events.js";
 import { fields, flag, text, type Fields } from "./fields.js";
 import { addHeaders, addMultiHeaders, bodyReaderOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
+import { peerV1, identityV1 } from "./identity.js";
 import { encodeBody, type Buffered } from "./response.js";
 import type { PathSettings } from "./options.js";
 
@@ -49,4 +50,4 @@ function resultV1(out: Buffered): ApiGatewayV1Result {
   return result;
 }
 
-export const v1Processor: Processor = { incoming: incomingOfV1Event, result: () => resultV1 };
+export const v1Processor: Processor = { incoming: incomingOfV1Event, result: () => resultV1, peer: peerV1, identity: identityV1 };

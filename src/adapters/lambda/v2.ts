@@ -4,6 +4,7 @@ import { bareRecord } from "./bare-record.js";
 import type { ApiGatewayV2Result, Processor } from "./events.js";
 import { fields, flag, text, type Fields } from "./fields.js";
 import { addCookies, addHeaders, bodyReaderOf, encodedPath, headerMap, stripPrefix } from "./request.js";
+import { peerV2, identityV2 } from "./identity.js";
 import { encodeBody, type Buffered } from "./response.js";
 import type { PathSettings } from "./options.js";
 
@@ -57,4 +58,4 @@ function resultV2(out: Buffered): ApiGatewayV2Result {
   return result;
 }
 
-export const v2Processor: Processor = { incoming: incomingOfV2Event, result: () => resultV2 };
+export const v2Processor: Processor = { incoming: incomingOfV2Event, result: () => resultV2, peer: peerV2, identity: identityV2 };

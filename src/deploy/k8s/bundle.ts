@@ -15,8 +15,9 @@ export function bundleArgs(entry: string, outdir: string): string[] {
     "--format=esm",
     "--sourcemap",
     `--outfile=${outdir}/${bundleFile}`,
-    // CommonJS dependencies bundled into ESM still call `require` for Node's built-ins.
-    '--banner:js=import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+    // CommonJS dependencies bundled into ESM still call `require` for Node's built-ins. The import
+    // is renamed: esbuild cannot see into the banner, and bundled code may import createRequire too.
+    '--banner:js=import { createRequire as __jobwrapRequire } from "node:module"; const require = __jobwrapRequire(import.meta.url);',
   ];
 }
 

@@ -1,0 +1,86 @@
+/**
+ * With `@opentelemetry/api` installed and an SDK registered (its in-memory exporter here), the
+ * Node server makes one span per request: the route's pattern, the status and the request id as
+ * attributes, the caller's `traceparent` as its parent, and the job's own spans as its children.
+ * The Lambda handler makes the same, one per invocation.
+ */
+import { trace } from "@opentelemetry/api";
+import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
+import * as v from "valibot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpError, job, routes } from "jobwrap";
+import { wrap } from "jobwrap/lambda";
+import { serve, type Served } from "jobwrap/node";
+import { v2Event } from "../lambda/events.js";
+import { send } from "../support/http.js";
+
+const exporter = new InMemorySpanExporter();
+const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+beforeAll(() => provider.register());
+afterAll(() => provider.shutdown());
+
+const api = routes({
+  "GET /user/:name": job({ params: v.object({ name: v.string() }) }, ({ params }) => {
+    // Work the job traces itself: a child of the request's span.
+    trace.getTracer("users").startActiveSpan("lookup", (span) => span.end());
+    if (params.name !== "Ann") throw new HttpError(404, "no such user");
+    return { body: { name: "Ann" } };
+  }),
+  "GET /boom": job({}, () => {
+    throw new Error("down");
+  }),
+});
+
+describe("OpenTelemetry spans on the Node server", () => {
+  let served: Served;
+  let base: string;
+  beforeAll(async () => {
+    served = serve(api, { port: 0, host: "127.0.0.1", signals: [], log: false });
+    base = (await served.ready).url;
+  });
+  afterAll(() => served.drain());
+
+  it("one server span per request, named by its route, with the status and request id", async () => {
+    exporter.reset();
+    await send(base, { method: "GET", path: "/user/Ann", headers: { "x-request-id": "otel-1" } });
+    await send(base, { method: "GET", path: "/user/Bob", headers: { "x-request-id": "otel-2" } });
+    await send(base, { method: "GET", path: "/boom", headers: { "x-request-id": "otel-3" } });
+    const spans = exporter.getFinishedSpans().filter((span) => span.instrumentationScope.name === "jobwrap");
+    expect(spans.map((span) => [span.name, span.attributes["http.route"], span.attributes["http.response.status_code"], span.attributes["jobwrap.request_id"]])).toEqual([
+      ["GET /user/:name", "/user/:name", 200, "otel-1"],
+      ["GET /user/:name", "/user/:name", 404, "otel-2"],
+      ["GET /boom", "/boom", 500, "otel-3"],
+    ]);
+    expect(spans.map((span) => span.status.code)).toEqual([0, 0, 2]);
+  });
+
+  it("continues the caller's traceparent, and the job's own spans are its children", async () => {
+    exporter.reset();
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    await send(base, { method: "GET", path: "/user/Ann", headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((span) => span.instrumentationScope.name === "jobwrap")!;
+    const lookup = spans.find((span) => span.name === "lookup")!;
+    expect(request.spanContext().traceId).toBe(traceId);
+    expect(request.parentSpanContext?.spanId).toBe("00f067aa0ba902b7");
+    expect(lookup.spanContext().traceId).toBe(traceId);
+    expect(lookup.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+  });
+});
+
+describe("OpenTelemetry spans on Lambda", () => {
+  it("one server span per invocation, its request id the awsRequestId, continuing the event's traceparent", async () => {
+    exporter.reset();
+    const handler = wrap(api, { log: false });
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    await handler(v2Event({ method: "GET", path: "/user/Bob", headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } }), {
+      awsRequestId: "aws-1",
+    });
+    const [span] = exporter.getFinishedSpans().filter((finished) => finished.instrumentationScope.name === "jobwrap");
+    expect(span).toMatchObject({
+      name: "GET /user/:name",
+      attributes: { "http.route": "/user/:name", "http.response.status_code": 404, "jobwrap.request_id": "aws-1", "jobwrap.platform": "lambda" },
+    });
+    expect(span!.spanContext().traceId).toBe(traceId);
+  });
+});
