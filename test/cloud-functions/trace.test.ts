@@ -131,7 +131,12 @@ describe("on the functions-framework", () => {
     const { base } = await serveWith({ functionTimeout: 300 });
     const response = await send(base, { method: "GET", path: "/wait" });
     expect(response.status).toBe(504);
-    expect(decode(response.body)).toMatchObject({ title: "Gateway Timeout", detail: "The job did not answer within its deadline of 270 ms" });
+    const problem = decode(response.body) as { title: string; detail: string };
+    expect(problem.title).toBe("Gateway Timeout");
+    // 300 ms less the 10% kept back, counted from when the request is handled (a busy machine takes a few ms first).
+    const ms = Number(/^The job did not answer within its deadline of (\d+) ms$/.exec(problem.detail)?.[1]);
+    expect(ms).toBeGreaterThan(200);
+    expect(ms).toBeLessThanOrEqual(270);
   });
 
   /** The deadline the job saw, and the window of clock readings it must fall in (`margin` before the timeout). */
