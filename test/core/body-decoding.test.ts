@@ -1,0 +1,124 @@
+/**
+ * How a body is decoded, at the edges: a byte order mark dropped whichever way UTF-8 is
+ * spelled and whether the platform handed bytes or a string; UTF-16 with its BOM; text that
+ * is not what its charset says (400); a Content-Length exactly at the limit (taken) and one
+ * past it (413); a media type a custom decoder reads; `constructor` keys in JSON, refused only
+ * when they carry a `prototype`.
+ */
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { job, type BodyDecoder } from "../../src/index.js";
+import { expectProblem, serve, utf8 } from "./harness.js";
+
+const text = serve(job({ body: v.string() }, ({ body }) => ({ body: { body } }), { accept: "text" }));
+const json = serve(job({ body: v.unknown() }, ({ body }) => ({ body: { body } })));
+const seen = async (answer: Promise<{ status: number; json(): unknown }>) => {
+  const got = await answer;
+  expect(got.status).toBe(200);
+  return (got.json() as { body: unknown }).body;
+};
+
+const bom = "\uFEFF";
+const bomBytes = [0xef, 0xbb, 0xbf];
+
+describe("a UTF-8 byte order mark is not part of the text", () => {
+  for (const charset of ["utf-8", "utf8", "UTF-8", "UTF8"]) {
+    const headers = { "content-type": `text/plain; charset=${charset}` };
+    it(`charset=${charset}, sent as bytes`, async () => {
+      expect(await seen(text.send({ method: "POST", headers, body: Uint8Array.from([...bomBytes, ...utf8("héllo")]) }))).toBe("héllo");
+    });
+    it(`charset=${charset}, a platform's string body (Lambda)`, async () => {
+      expect(await seen(text.send({ method: "POST", headers, body: `${bom}héllo` }))).toBe("héllo");
+    });
+  }
+
+  it("a BOM only at the start is dropped: one inside the text stays", async () => {
+    const body = `${bom}a${bom}b`;
+    expect(await seen(text.send({ method: "POST", headers: { "content-type": "text/plain; charset=utf8" }, body }))).toBe(`a${bom}b`);
+  });
+
+  it("JSON after a BOM, charset=utf8: parsed", async () => {
+    const headers = { "content-type": "application/json; charset=utf8" };
+    expect(await seen(json.send({ method: "POST", headers, body: Uint8Array.from([...bomBytes, ...utf8('{"a":1}')]) }))).toEqual({ a: 1 });
+  });
+});
+
+describe("other charsets", () => {
+  it("UTF-16LE with its BOM: the text without it", async () => {
+    const body = Uint8Array.from([0xff, 0xfe, 0x68, 0x00, 0xe9, 0x00]);
+    expect(await seen(text.send({ method: "POST", headers: { "content-type": "text/plain; charset=utf-16le" }, body }))).toBe("hé");
+  });
+
+  it("bytes that are not UTF-8 under charset=utf8: 400 at /body", async () => {
+    expectProblem(await text.send({ method: "POST", headers: { "content-type": "text/plain; charset=utf8" }, body: Uint8Array.from([0x68, 0xff]) }), {
+      status: 400,
+      title: "Bad Request",
+      detail: "The body is not valid utf8",
+      errors: [{ pointer: "/body", detail: "invalid utf8" }],
+    });
+  });
+
+  it("UTF-16LE cut in the middle of a character: 400 at /body", async () => {
+    expectProblem(
+      await text.send({ method: "POST", headers: { "content-type": "text/plain; charset=utf-16le" }, body: Uint8Array.from([0x68, 0x00, 0x69]) }),
+      { status: 400, title: "Bad Request", detail: "The body is not valid utf-16le", errors: [{ pointer: "/body", detail: "invalid utf-16le" }] },
+    );
+  });
+});
+
+describe("Content-Length against the body limit", () => {
+  const limited = serve(job({ body: v.string() }, ({ body }) => ({ body: { body } }), { accept: "text", bodyLimit: 5 }));
+  const headers = (length: number) => ({ "content-type": "text/plain", "content-length": String(length) });
+
+  it("exactly at the limit: read", async () => {
+    expect(await seen(limited.send({ method: "POST", headers: headers(5), body: "12345" }))).toBe("12345");
+  });
+
+  it("one byte past it: 413 before the body is read", async () => {
+    expectProblem(await limited.send({ method: "POST", headers: headers(6), body: "123456" }), {
+      status: 413,
+      title: "Content Too Large",
+      detail: "The body is larger than the limit of 5 bytes",
+    });
+  });
+});
+
+describe("a custom decoder's media type", () => {
+  const xml: BodyDecoder = {
+    kind: "xml",
+    mediaType: "application/xml",
+    decode: (raw) => `xml:${typeof raw === "string" ? raw : new TextDecoder().decode(raw)}`,
+  };
+  const app = serve(job({ body: v.string() }, ({ body }) => ({ body: { body } }), { accept: ["json", xml] }));
+
+  it("is read by the decoder", async () => {
+    expect(await seen(app.send({ method: "POST", headers: { "content-type": "application/xml" }, body: "<a/>" }))).toBe("xml:<a/>");
+  });
+
+  it("application/octet-stream, which the job does not read: 415 naming what it reads", async () => {
+    const answer = await app.send({ method: "POST", headers: { "content-type": "application/octet-stream" }, body: "x" });
+    expectProblem(answer, {
+      status: 415,
+      title: "Unsupported Media Type",
+      detail: "This endpoint reads application/json or application/xml, not a body of type application/octet-stream",
+    });
+    expect(answer.header("accept-post")).toBe("application/json, application/xml");
+  });
+});
+
+describe("`constructor` keys in a JSON body", () => {
+  const post = (body: string) => json.send({ method: "POST", headers: { "content-type": "application/json" }, body });
+
+  it("with a `prototype` inside: 400 at its pointer", async () => {
+    expectProblem(await post('{"a":{"constructor":{"prototype":{"x":1}}}}'), {
+      status: 400,
+      title: "Bad Request",
+      errors: [{ pointer: "/body/a/constructor" }],
+    });
+  });
+
+  it("as a plain value or an object without `prototype`: taken as data", async () => {
+    expect(await seen(post('{"constructor":"Foo"}'))).toEqual({ constructor: "Foo" });
+    expect(await seen(post('{"constructor":null,"b":[{"constructor":{"name":"x"}}]}'))).toEqual({ constructor: null, b: [{ constructor: { name: "x" } }] });
+  });
+});
