@@ -1,6 +1,7 @@
 // Lambda: throughput in process, and cold starts as whole processes, per contestant.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bundleLambda, bundleProgram, out } from "../build.js";
 import { nodeOn, runJson } from "../processes.js";
@@ -73,6 +74,7 @@ export async function runLambda(settings: LambdaSettings, say: (line: string) =>
   }
 
   const eventFile = `${out}lambda/event-v2-post.json`;
+  mkdirSync(dirname(eventFile), { recursive: true });
   writeFileSync(eventFile, JSON.stringify(eventOf("v2", "POST", "/user", '{"name":"alice"}')));
   const coldTimes: Record<string, number[]> = Object.fromEntries(contestants.map((name) => [name, []]));
   const baseline: number[] = [];

@@ -8,13 +8,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { HttpError, job, statusText, type LogEntry, type RequestView } from "../../src/index.js";
-import { expectProblem, serve } from "./harness.js";
-
-function lineOf(lines: LogEntry[], message: string): LogEntry {
-  const line = lines.find((entry) => entry.message === message);
-  expect(line, `a log line "${message}" in ${JSON.stringify(lines.map((l) => l.message))}`).toBeDefined();
-  return line!;
-}
+import { expectJobFailure, expectProblem, lineOf, serve } from "./harness.js";
 
 describe("a result core cannot send: 500, the reason in the log", () => {
   const cases: [string, () => unknown, string][] = [
@@ -30,13 +24,7 @@ describe("a result core cannot send: 500, the reason in the log", () => {
   for (const [what, result, message] of cases) {
     it(`${what}: TypeError "${message}"`, async () => {
       const app = serve(job({}, result as never));
-      const answer = await app.send();
-      expectProblem(answer, { status: 500, title: "Internal Server Error" });
-      const line = lineOf(app.lines, "job failed");
-      expect(line.severity).toBe("ERROR");
-      expect(line.requestId).toBe(answer.header("x-request-id"));
-      expect(line.error).toBeInstanceOf(TypeError);
-      expect((line.error as Error).message).toBe(message);
+      expectJobFailure(await app.send(), app.lines, message);
     });
   }
 

@@ -162,5 +162,22 @@ export function expectProblem(answer: Answer, expected: ExpectedProblem): Record
   return doc;
 }
 
+/** The log line with that message; fails the test if there is none. */
+export function lineOf(lines: LogEntry[], message: string): LogEntry {
+  const line = lines.find((entry) => entry.message === message);
+  expect(line, `a log line "${message}" in ${JSON.stringify(lines.map((l) => l.message))}`).toBeDefined();
+  return line!;
+}
+
+/** A 500 problem, and the job's failure logged at ERROR with the request id: a TypeError saying `message`. */
+export function expectJobFailure(answer: Answer, lines: LogEntry[], message: string): void {
+  expectProblem(answer, { status: 500, title: "Internal Server Error" });
+  const line = lineOf(lines, "job failed");
+  expect(line.severity).toBe("ERROR");
+  expect(line.requestId).toBe(answer.header("x-request-id"));
+  expect(line.error).toBeInstanceOf(TypeError);
+  expect((line.error as Error).message).toBe(message);
+}
+
 /** The UTF-8 bytes of a text, for bodies sent as bytes. */
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { job, type LogEntry } from "../../src/index.js";
-import { expectProblem, read, serve } from "./harness.js";
+import { expectJobFailure, expectProblem, lineOf, read, serve } from "./harness.js";
 
 /** A stream that yields the chunks given, one per pull, and says how often it was pulled and whether it was cancelled. */
 function source(chunks: unknown[]) {
@@ -67,13 +67,6 @@ describe("each chunk kind reaches the client as its bytes", () => {
   });
 });
 
-/** The log line with that message; fails the test if there is none. */
-function lineOf(lines: LogEntry[], message: string): LogEntry {
-  const line = lines.find((entry) => entry.message === message);
-  expect(line, `a log line "${message}" in ${JSON.stringify(lines.map((l) => l.message))}`).toBeDefined();
-  return line!;
-}
-
 describe("a chunk that is no bytes", () => {
   const wrong: [string, unknown, string][] = [
     ["null", null, "null"],
@@ -84,13 +77,7 @@ describe("a chunk that is no bytes", () => {
   for (const [what, chunk, named] of wrong) {
     it(`${what} first: 500 problem, the TypeError logged as the job's failure`, async () => {
       const app = streaming(() => [chunk]);
-      const answer = await app.send();
-      expectProblem(answer, { status: 500, title: "Internal Server Error" });
-      const line = lineOf(app.lines, "job failed");
-      expect(line.severity).toBe("ERROR");
-      expect(line.requestId).toBe(answer.header("x-request-id"));
-      expect(line.error).toBeInstanceOf(TypeError);
-      expect((line.error as Error).message).toBe(`a stream body yields bytes or strings, not ${named}`);
+      expectJobFailure(await app.send(), app.lines, `a stream body yields bytes or strings, not ${named}`);
     });
   }
 
