@@ -38,7 +38,8 @@ async function logged(say: (ctx: Context) => void) {
       say(ctx);
       return { body: "ok" };
     }),
-    { log: consoleSink },
+    // Every level written, debug included (the default threshold, info, is specified with the levels).
+    { log: consoleSink, logLevel: "debug" },
   );
   const answer = await app.send({ path: "/p", query: "secret=query-secret", headers: { authorization: "Bearer header-secret" }, body: "body-secret" });
   return { answer, lines: written(), raw: out.mock.calls.map((args) => String(args[0])).join("\n") };
