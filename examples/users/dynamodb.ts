@@ -51,19 +51,19 @@ export function dynamoStore(table: string): UserStore {
   }
 
   return {
-    create: (user, signal) =>
+    create: (user, ctx) =>
       createdUnlessTaken(
         () =>
-          call(signal, (db, { PutCommand }) =>
+          call(ctx?.signal, (db, { PutCommand }) =>
             db.send(
               new PutCommand({ TableName: table, Item: { name: user.name }, ConditionExpression: "attribute_not_exists(#name)", ExpressionAttributeNames: { "#name": "name" } }),
-              { abortSignal: signal },
+              { abortSignal: ctx?.signal },
             ),
           ),
         (error) => (error as { name?: string }).name === "ConditionalCheckFailedException",
       ),
-    async get(name, signal) {
-      const { Item } = await call(signal, (db, { GetCommand }) => db.send(new GetCommand({ TableName: table, Key: { name } }), { abortSignal: signal }));
+    async get(name, ctx) {
+      const { Item } = await call(ctx?.signal, (db, { GetCommand }) => db.send(new GetCommand({ TableName: table, Key: { name } }), { abortSignal: ctx?.signal }));
       return Item ? { name: (Item as User).name } : undefined;
     },
   };

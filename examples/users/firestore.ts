@@ -44,13 +44,13 @@ export function firestoreStore(collection: string, { callTimeout = 10_000 } = {}
 
   return {
     // create() fails when the document exists: the check and the write are one operation.
-    create: (user, signal) =>
+    create: (user, ctx) =>
       createdUnlessTaken(
-        () => bounded(signal, callTimeout, async () => (await doc(user.name)).create({ name: user.name })),
+        () => bounded(ctx?.signal, callTimeout, async () => (await doc(user.name)).create({ name: user.name })),
         (error) => codeOf(error) === alreadyExists,
       ),
-    async get(name, signal) {
-      const snapshot = await bounded(signal, callTimeout, async () => (await doc(name)).get());
+    async get(name, ctx) {
+      const snapshot = await bounded(ctx?.signal, callTimeout, async () => (await doc(name)).get());
       return snapshot.exists ? { name: (snapshot.data() as User).name } : undefined;
     },
   };

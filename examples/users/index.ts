@@ -54,12 +54,12 @@ export const users = (ctx: Pick<Context, "env">): UserStore => chosen ?? boundUs
 const avatars: (ctx: Pick<Context, "env">) => AvatarStore = perEnvironment(({ USERS: kv }) => (isKeyValue(kv) ? keyValueAvatars(kv) : undefined), memoryAvatars());
 
 export const userCreate = job({ body: User, responses: { 201: User, 409: null } }, async ({ body }, ctx) => {
-  if (!(await users(ctx).create(body, ctx.signal))) throw new HttpError(409, `a user named ${body.name} exists already`);
+  if (!(await users(ctx).create(body, ctx))) throw new HttpError(409, `a user named ${body.name} exists already`);
   return { status: 201, body };
 });
 
 export const userGet = job({ params: v.object({ name: UserName }), responses: { 200: User, 404: null } }, async ({ params }, ctx) => {
-  const user = await users(ctx).get(params.name, ctx.signal);
+  const user = await users(ctx).get(params.name, ctx);
   if (!user) throw new HttpError(404, `no user named ${params.name}`);
   return { body: user };
 });
@@ -96,7 +96,7 @@ export const avatarPut = authed.job(
     responses: { 204: null, 404: null },
   },
   async ({ params, body }, ctx) => {
-    if (!(await users(ctx).get(params.name, ctx.signal))) throw new HttpError(404, `no user named ${params.name}`);
+    if (!(await users(ctx).get(params.name, ctx))) throw new HttpError(404, `no user named ${params.name}`);
     await avatars(ctx).put(params.name, { type: body.avatar.type, bytes: new Uint8Array(await body.avatar.arrayBuffer()) });
     return { status: 204 };
   },

@@ -125,14 +125,14 @@ export function postgresStore(url: string, options: PostgresOptions = {}): Postg
   }
 
   return {
-    create: (user, signal) =>
+    create: (user, ctx) =>
       createdUnlessTaken(
-        () => run(signal, (db) => db`insert into users (name) values (${user.name})`),
+        () => run(ctx?.signal, (db) => db`insert into users (name) values (${user.name})`),
         // unique_violation: the primary key already holds the name.
         (error) => (error as { code?: unknown }).code === "23505",
       ),
-    async get(name, signal) {
-      const rows = await run(signal, (db) => db<User[]>`select name from users where name = ${name}`);
+    async get(name, ctx) {
+      const rows = await run(ctx?.signal, (db) => db<User[]>`select name from users where name = ${name}`);
       return rows[0] && { name: rows[0].name };
     },
     async ready() {

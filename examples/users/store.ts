@@ -4,14 +4,20 @@ export interface User {
 
 /**
  * The backend the users jobs call: in memory by default; KV or D1 on Workers; PostgreSQL,
- * DynamoDB or Firestore where an entry chooses it (`useStore`). `signal` is the job's: a store
- * that can cancels its call on the backend when it aborts. A backend that fails throws
- * `backendUnavailable()` (503), a name taken is `false` (409).
+ * DynamoDB or Firestore where an entry chooses it (`useStore`). `call` is the job's ctx: a store
+ * that can cancels its call on the backend when `call.signal` aborts, and only such a store reads
+ * it (the signal is made on first read, so the memory store costs none). A backend that fails
+ * throws `backendUnavailable()` (503), a name taken is `false` (409).
  */
 export interface UserStore {
   /** Adds the user; false when the name is taken. */
-  create(user: User, signal?: AbortSignal): Promise<boolean>;
-  get(name: string, signal?: AbortSignal): Promise<User | undefined>;
+  create(user: User, call?: Call): Promise<boolean>;
+  get(name: string, call?: Call): Promise<User | undefined>;
+}
+
+/** What a store may read of the job's ctx. */
+export interface Call {
+  readonly signal: AbortSignal;
 }
 
 export function memoryStore(): UserStore {

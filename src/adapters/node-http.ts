@@ -138,17 +138,6 @@ export function respond(
     });
 }
 
-/** Aborted when the client goes away before its answer is written. */
-function clientGone(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  const abort = () => {
-    if (!res.writableFinished) controller.abort(new Error("the client went away"));
-  };
-  if (res.destroyed) abort();
-  else res.once("close", abort);
-  return controller.signal;
-}
-
 /** Node's own request and response behind a job's request (on Cloud Functions, the framework's Express ones). */
 export interface NodeRaw<Req extends IncomingMessage = IncomingMessage> {
   req: Req;
@@ -156,7 +145,7 @@ export interface NodeRaw<Req extends IncomingMessage = IncomingMessage> {
 }
 
 /**
- * One request's platform on node:http. A class, not an object literal with `get signal()`: V8
+ * One request's platform on node:http. A class, not an object literal with getters: V8
  * gives each such literal a shape of its own, which cost a third of a small request's time
  * under load (bench/FINDINGS.md). Every field is set in the constructor, those a platform lacks
  * to undefined, so that both adapters' platforms share one shape.
@@ -169,7 +158,6 @@ export class NodeHttpPlatform implements Platform {
   readonly deadline: number | undefined;
   readonly logFields: Record<string, unknown> | undefined;
   #res: ServerResponse;
-  #signal: AbortSignal | undefined;
   /** A front end the platform owns appends the client's address to `X-Forwarded-For` (Google's, before Cloud Functions). */
   #frontEnd: boolean;
 
@@ -193,9 +181,14 @@ export class NodeHttpPlatform implements Platform {
     this.logFields = logFields;
   }
 
-  /** Made on first use: most jobs never look. */
-  get signal(): AbortSignal {
-    return (this.#signal ??= clientGone(this.#res));
+  /** Called when a job first reads `ctx.signal`: most jobs never look. */
+  onGone(abort: (reason: Error) => void): void {
+    const res = this.#res;
+    const gone = () => {
+      if (!res.writableFinished) abort(new Error("the client went away"));
+    };
+    if (res.destroyed) gone();
+    else res.once("close", gone);
   }
 
   get raw(): NodeRaw {

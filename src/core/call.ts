@@ -65,6 +65,7 @@ export class Call implements Context<never> {
       const controller = (this.#controller = new AbortController());
       if (this.#expired) controller.abort(this.#expired);
       const outer = this.#platform.signal;
+      this.#platform.onGone?.((reason) => controller.abort(reason));
       if (outer) {
         if (outer.aborted) controller.abort(outer.reason);
         else outer.addEventListener("abort", () => controller.abort(outer.reason), { once: true });
