@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { tmpdir } from "node:os";
 import { build, type Plugin } from "esbuild";
 import { root } from "./root.js";
@@ -38,6 +39,19 @@ export async function bundleProgram(entry: string, name: string): Promise<string
   return outfile;
 }
 
+/** Source files (paths from the repository's root) bundled as another file in their place. */
+function replaced(files: Record<string, string>): Plugin {
+  return {
+    name: "replaced",
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, ({ path }) => {
+        const instead = files[path.slice(root.length)];
+        return instead === undefined ? undefined : { contents: readFileSync(root + instead, "utf8"), loader: "ts", resolveDir: dirname(root + instead) };
+      });
+    },
+  };
+}
+
 /**
  * Where the Lambda bundles go: outside the repository, as a deployed bundle sits alone in
  * /var/task, so that no package of this repository's node_modules (an optional peer such as
@@ -50,7 +64,7 @@ const lambdaOut = `${tmpdir()}/jobwrap-bench-lambda/`;
  * it, alone in its folder. CommonJS dependencies (Express) need `require`, which ESM lacks: the
  * banner gives it, as AWS CDK's NodejsFunction does.
  */
-export async function bundleLambda(entry: string, name: string): Promise<string> {
+export async function bundleLambda(entry: string, name: string, replace: Record<string, string> = {}): Promise<string> {
   const outfile = `${lambdaOut}${name}.mjs`;
   await build({
     entryPoints: [root + entry],
@@ -60,7 +74,7 @@ export async function bundleLambda(entry: string, name: string): Promise<string>
     platform: "node",
     format: "esm",
     target: "node20",
-    plugins: [jobwrapSources],
+    plugins: [jobwrapSources, replaced(replace)],
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     logLevel: "error",
   });

@@ -76,6 +76,13 @@ function targets(run: Run): Target[] {
         bound: { min: 0.95 },
       });
     }
+    const untraced = lambda.withoutTracingHook;
+    list.push({
+      measure: "Lambda cold start above `node -e 0`, jobwrap ÷ jobwrap without the tracing hook (`@opentelemetry/api` absent)",
+      target: "≤ 1.05×",
+      value: jobwrap && untraced ? (jobwrap.coldMs - lambda.baselineMs) / (untraced.coldMs - lambda.baselineMs) : Number.NaN,
+      bound: { max: 1.05 },
+    });
     list.push({
       measure: "Lambda cold start above `node -e 0`, jobwrap ÷ Hono",
       target: "≤ 0.5×",
@@ -181,6 +188,18 @@ a whole \`node\` process that imports the bundle and answers one API Gateway v2 
 interleaved across contestants. \`node -e 0\` takes ${fmt(results.baselineMs, 1)} ms here.
 
 ${table(["contestant", "bundle KiB", "gzip KiB", "process ms", "above node -e 0, ms", "jobwrap ÷ it"], coldRows)}
+${untracedLine(results, jAbove)}`;
+}
+
+/** The cold start of jobwrap bundled without its tracing hook, beside jobwrap's. */
+function untracedLine(results: NonNullable<Run["lambda"]>["results"], jAbove: number): string {
+  const untraced = results.withoutTracingHook;
+  if (!untraced) return "";
+  const above = untraced.coldMs - results.baselineMs;
+  return `
+jobwrap bundled without its tracing hook (\`src/adapters/otel.ts\` replaced by \`bench/lambda/stand-ins/no-tracing.ts\`,
+so nothing tries to load \`@opentelemetry/api\`, which a deployed bundle does not have): ${fmt(untraced.coldMs, 1)} ms,
+${fmt(above, 1)} ms above \`node -e 0\`; jobwrap ÷ it ${times(jAbove / above)}.
 `;
 }
 

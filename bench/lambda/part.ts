@@ -37,6 +37,8 @@ export interface LambdaResults {
   contestants: Record<string, LambdaContestantResults>;
   /** Median wall time of `node -e 0`. */
   baselineMs: number;
+  /** jobwrap's cold start bundled without its tracing hook (no attempt to load `@opentelemetry/api`). */
+  withoutTracingHook?: { coldMs: number; bundleBytes: number } | undefined;
   missing: string[];
 }
 
@@ -60,6 +62,13 @@ export async function runLambda(settings: LambdaSettings, say: (line: string) =>
 
   const bundles: Record<string, string> = {};
   for (const name of contestants) bundles[name] = await bundleLambda(`bench/lambda/handlers/${name}.ts`, name);
+  // Cold starts only: what trying to load the optional `@opentelemetry/api` costs where it is absent.
+  const untraced = "jobwrap without the tracing hook";
+  if (bundles.jobwrap) {
+    bundles[untraced] = await bundleLambda("bench/lambda/handlers/jobwrap.ts", "jobwrap-untraced", {
+      "src/adapters/otel.ts": "bench/lambda/stand-ins/no-tracing.ts",
+    });
+  }
   const driver = await bundleProgram("bench/lambda/throughput.ts", "lambda-throughput");
   const cold = await bundleProgram("bench/lambda/cold.ts", "lambda-cold");
 
@@ -76,11 +85,12 @@ export async function runLambda(settings: LambdaSettings, say: (line: string) =>
   const eventFile = `${out}lambda/event-v2-post.json`;
   mkdirSync(dirname(eventFile), { recursive: true });
   writeFileSync(eventFile, JSON.stringify(eventOf("v2", "POST", "/user", '{"name":"alice"}')));
-  const coldTimes: Record<string, number[]> = Object.fromEntries(contestants.map((name) => [name, []]));
+  const coldContestants = bundles[untraced] ? [...contestants, untraced] : contestants;
+  const coldTimes: Record<string, number[]> = Object.fromEntries(coldContestants.map((name) => [name, []]));
   const baseline: number[] = [];
   for (let i = 0; i < settings.coldSpawns; i++) {
     baseline.push(timeProcess(["-e", "0"]));
-    for (const name of rotate(contestants, i)) coldTimes[name]!.push(timeProcess([cold, bundles[name]!, eventFile]));
+    for (const name of rotate(coldContestants, i)) coldTimes[name]!.push(timeProcess([cold, bundles[name]!, eventFile]));
   }
   say(`lambda cold starts: ${settings.coldSpawns} spawns each`);
 
@@ -96,5 +106,6 @@ export async function runLambda(settings: LambdaSettings, say: (line: string) =>
       coldMs: median(coldTimes[name]!),
     };
   }
-  return { contestants: results, baselineMs: median(baseline), missing };
+  const withoutTracingHook = bundles[untraced] ? { coldMs: median(coldTimes[untraced]!), bundleBytes: readFileSync(bundles[untraced]!).length } : undefined;
+  return { contestants: results, baselineMs: median(baseline), withoutTracingHook, missing };
 }
