@@ -92,6 +92,7 @@ export class Call implements Context<never> {
     const budget = Math.max(0, this.deadline - this.#started);
     this.#watched = {
       at: this.deadline,
+      watching: false,
       expire: () => {
         if (this.#work) this.#logLateFailure(this.#work);
         this.#expired = new DeadlineExceeded(budget);

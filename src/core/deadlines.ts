@@ -1,7 +1,8 @@
 /**
  * The deadlines of the calls in flight, behind one timer set for the earliest. Arming and
- * disarming a call is then a Set's add and delete: a timer of its own for every request
- * cost as much as the rest of a small request on Lambda (see bench/FINDINGS.md).
+ * disarming a call is then a push and a flag: a timer of its own for every request cost as much
+ * as the rest of a small request on Lambda (see bench/FINDINGS.md), and so did a Set's add and
+ * delete once it had churned (V8 rehashes and shrinks it as it empties and fills).
  */
 export interface Watched {
   /** Epoch milliseconds. */
@@ -9,9 +10,15 @@ export interface Watched {
   expire(): void;
   /** Set by `watch` when the entry has a timer of its own. */
   ownTimer?: ReturnType<typeof setTimeout>;
+  /** True from `watch` until it is unwatched or expires (shared timer only). */
+  watching?: boolean;
 }
 
-const watched = new Set<Watched>();
+/** In arming order; a disarmed entry stays until the list is compacted or empties. */
+const watched: Watched[] = [];
+/** How many entries of `watched` are still watching, and how many are not. */
+let live = 0;
+let dead = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let timerAt = Number.POSITIVE_INFINITY;
 /** setTimeout fires at once for a delay past 2^31 - 1 ms. */
@@ -29,18 +36,37 @@ function setTimer(at: number): void {
   timer = setTimeout(sweep, Math.min(longestDelay, Math.max(0, at - Date.now())));
 }
 
+/** Drops the disarmed entries, so that a busy server (never idle) does not keep every call it served. */
+function compact(): void {
+  let kept = 0;
+  for (const entry of watched) if (entry.watching) watched[kept++] = entry;
+  watched.length = kept;
+  dead = 0;
+}
+
 function sweep(): void {
   timer = undefined;
   timerAt = Number.POSITIVE_INFINITY;
   const now = Date.now();
   let next = Number.POSITIVE_INFINITY;
+  const due: Watched[] = [];
+  compact();
+  let kept = 0;
   for (const entry of watched) {
-    if (entry.at <= now) {
-      watched.delete(entry);
-      entry.expire();
-    } else if (entry.at < next) next = entry.at;
+    if (entry.at <= now) due.push(entry);
+    else {
+      watched[kept++] = entry;
+      if (entry.at < next) next = entry.at;
+    }
   }
-  if (next !== Number.POSITIVE_INFINITY) setTimer(next);
+  watched.length = kept;
+  live = kept;
+  // After the list is whole again: an expiry may arm or disarm another call.
+  for (const entry of due) {
+    entry.watching = false;
+    entry.expire();
+  }
+  if (next < timerAt) setTimer(next);
 }
 
 /**
@@ -53,12 +79,21 @@ export function watch(entry: Watched, ownTimer = false): void {
     entry.ownTimer = setTimeout(entry.expire, Math.min(longestDelay, Math.max(0, entry.at - Date.now())));
     return;
   }
-  watched.add(entry);
+  entry.watching = true;
+  watched.push(entry);
+  live++;
   if (entry.at < timerAt) setTimer(entry.at);
-  else if (watched.size === 1) hold(true);
+  else if (live === 1) hold(true);
 }
 
 export function unwatch(entry: Watched): void {
   if (entry.ownTimer !== undefined) clearTimeout(entry.ownTimer);
-  else if (watched.delete(entry) && watched.size === 0) hold(false);
+  else if (entry.watching) {
+    entry.watching = false;
+    if (--live === 0) {
+      watched.length = 0;
+      dead = 0;
+      hold(false);
+    } else if (++dead > 64 && dead > live) compact();
+  }
 }

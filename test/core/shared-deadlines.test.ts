@@ -44,3 +44,33 @@ describe("the shared timer, three requests in flight", () => {
     expect((await last).text).toBe("released last");
   });
 });
+
+describe("the shared timer on a busy server that is never idle", () => {
+  it("thousands of requests answered while one waits: none of them answers 504 later, and the waiting one does at its deadline", async () => {
+    const { send, release } = app();
+    const started = Date.now();
+    const waiting = send("waiting", 600);
+    // Each answered in turn while `waiting` holds the timer: their deadlines are disarmed, never due.
+    for (let i = 0; i < 3_000; i++) {
+      const quick = send(`quick${i}`, 300 + (i % 50));
+      await new Promise((resolve) => setImmediate(resolve));
+      release(`quick${i}`);
+      expect((await quick).text).toBe(`released quick${i}`);
+    }
+    // One more whose deadline is earlier than `waiting`'s and that is never released.
+    const stuck = send("stuck", 50);
+    expectProblem(await stuck, { status: 504, title: "Gateway Timeout" });
+    expectProblem(await waiting, { status: 504, title: "Gateway Timeout" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+  });
+
+  it("a request armed after the others expired gets its own 504, and one released in time none", async () => {
+    const { send, release } = app();
+    expectProblem(await send("early", 20), { status: 504, title: "Gateway Timeout" });
+    const late = send("late", 100);
+    const kept = send("kept", 5_000);
+    expectProblem(await late, { status: 504, title: "Gateway Timeout" });
+    release("kept");
+    expect((await kept).text).toBe("released kept");
+  });
+});
