@@ -2,7 +2,8 @@
  * An OpenTelemetry span per request, when the app installs `@opentelemetry/api` (an optional
  * peer): loaded once, when the app is wrapped; without it nothing is loaded and no request pays
  * for tracing. The span's parent is the request's W3C `traceparent` (through the propagator the
- * app's SDK registers), and the job runs inside it, so the spans its own work starts are children.
+ * app's SDK registers), else the span already active, else the platform's own trace (Lambda's
+ * X-Ray trace); and the job runs inside it, so the spans its own work starts are children.
  * Node's runtimes only (Node server, Lambda, Cloud Functions): Workers has no `require`.
  */
 import { createRequire } from "node:module";
@@ -23,13 +24,32 @@ const headerGetter: Api.TextMapGetter<Readonly<Record<string, string | undefined
   get: (carrier, key) => carrier[key.toLowerCase()],
 };
 
-/** The tracer for a platform, or undefined when `@opentelemetry/api` is not installed. */
-export function openTelemetry(platform: string): RequestTracer | undefined {
+/** A span in another process, named by its ids: the parent of a request's span. */
+export interface RemoteParent {
+  /** 32 lower-case hex digits. */
+  traceId: string;
+  /** 16 lower-case hex digits. */
+  spanId: string;
+  sampled: boolean;
+}
+
+/**
+ * The tracer for a platform, or undefined when `@opentelemetry/api` is not installed.
+ * `platformParent`: the parent of a request that names none and finds no span active, asked
+ * for per request (on Lambda, the invocation's X-Ray trace); undefined: a root span.
+ */
+export function openTelemetry(platform: string, platformParent?: () => RemoteParent | undefined): RequestTracer | undefined {
   const api = loadApi();
   if (api === undefined) return undefined;
   const tracer = api.trace.getTracer("jobwrap");
   return (incoming, requestId) => {
-    const parent = api.propagation.extract(api.context.active(), incoming.headers, headerGetter);
+    let parent = api.propagation.extract(api.context.active(), incoming.headers, headerGetter);
+    const named = api.trace.getSpanContext(parent);
+    const remote = platformParent && !(named && api.isSpanContextValid(named)) ? platformParent() : undefined;
+    if (remote) {
+      const traceFlags = remote.sampled ? api.TraceFlags.SAMPLED : api.TraceFlags.NONE;
+      parent = api.trace.setSpanContext(parent, { traceId: remote.traceId, spanId: remote.spanId, traceFlags, isRemote: true });
+    }
     const span = tracer.startSpan(
       incoming.method,
       {

@@ -9,6 +9,7 @@ import type { PlatformDefaults } from "../../core/handle.js";
 import { jsonLine } from "../../core/log.js";
 import type { LogSink, Severity } from "../../core/types.js";
 import { openTelemetry } from "../otel.js";
+import { xrayParent, xrayTraceId } from "./xray.js";
 
 /** Lambda's names for the levels (its JSON format and `AWS_LAMBDA_LOG_LEVEL`). */
 const lambdaLevel: Record<Severity, string> = { DEBUG: "DEBUG", INFO: "INFO", WARNING: "WARN", ERROR: "ERROR" };
@@ -18,15 +19,26 @@ export const lambdaSink: LogSink = ({ severity, time, ...fields }) => {
   process.stdout.write(jsonLine(record) + "\n");
 };
 
-/** The X-Ray trace of the invocation, which the runtime sets per invocation: `Root=1-…;Parent=…;Sampled=…`. */
+/**
+ * The X-Ray trace of the invocation, which the runtime sets per invocation: `Root=1-…;Parent=…;Sampled=…`.
+ * Its root is read by the same rules as the span's parent (`xray.ts`): a root that is no valid
+ * X-Ray trace id writes no field.
+ */
 export function xrayLogFields(): Record<string, unknown> | undefined {
-  const header = process.env["_X_AMZN_TRACE_ID"];
-  const root = header && /(?:^|;)Root=([\w-]+)/.exec(header)?.[1];
+  const traceId = xrayTraceId(process.env["_X_AMZN_TRACE_ID"]);
   // The field name Powertools writes, which CloudWatch's X-Ray console links from.
-  return root ? { xray_trace_id: root } : undefined;
+  return traceId ? { xray_trace_id: traceId } : undefined;
 }
 
-/** How the Lambda adapter logs (`lambdaSink`, at `AWS_LAMBDA_LOG_LEVEL`, the function's log level setting, else `LOG_LEVEL`) and traces. */
+/**
+ * How the Lambda adapter logs (`lambdaSink`, at `AWS_LAMBDA_LOG_LEVEL`, the function's log level
+ * setting, else `LOG_LEVEL`) and traces: a request without a trace context of its own joins the
+ * invocation's X-Ray trace, read when the request comes (the runtime sets it per invocation).
+ */
 export function lambdaDefaults(): PlatformDefaults {
-  return { sink: lambdaSink, levels: [process.env["AWS_LAMBDA_LOG_LEVEL"], process.env["LOG_LEVEL"]], tracer: openTelemetry("lambda") };
+  return {
+    sink: lambdaSink,
+    levels: [process.env["AWS_LAMBDA_LOG_LEVEL"], process.env["LOG_LEVEL"]],
+    tracer: openTelemetry("lambda", () => xrayParent(process.env["_X_AMZN_TRACE_ID"])),
+  };
 }
