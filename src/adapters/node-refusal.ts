@@ -103,7 +103,9 @@ class Answers {
 /**
  * The server's `clientError` listener: a request Node's parser refused (or that did not arrive
  * in time) is answered with a problem and the connection closed, as Node does but with a body.
- * Nothing of the request is read into the answer or the log: its bytes are not to be trusted.
+ * Nothing of the refused bytes is read into the answer or the log: they are not to be trusted.
+ * Only a request Node parsed before, whose body did not arrive in time, gives its `Origin` to the
+ * CORS headers, as every parsed request does.
  */
 function clientErrorListener(app: Prepared, answers: Answers): (error: NodeJS.ErrnoException, socket: Socket) => void {
   const { sink } = app;

@@ -123,7 +123,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (!streaming) call.disarm();
   }
   // Every answer, problems included: a browser shows its script none it is not allowed to read.
-  if (app.cors) addCors(app, out.headers, incoming.headers.origin, platform.env);
+  addCors(app, out.headers, incoming.headers.origin, platform.env);
   if (incoming.method === "HEAD" && out.body !== null) {
     const length = byteLength(out.body);
     if (typeof out.body === "object" && "cancel" in out.body) void out.body.cancel();
