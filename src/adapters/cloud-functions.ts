@@ -80,7 +80,7 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
     const trace = traceFields(req.headers);
     const deadline = Date.now() + budget;
     const platform = new NodeHttpPlatform("cloud-functions", process.env, res, undefined, trace?.traceId, deadline, trace?.fields, true);
-    respond(res, handle(prepared, incomingOf(req, bodyReaderOf(req)), platform), neverClosing, prepared.sink);
+    respond(res, handle(prepared, incomingOf(req, bodyReaderOf(req)), platform), neverClosing, prepared);
   };
 }
 

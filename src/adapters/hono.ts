@@ -10,10 +10,10 @@
  */
 import { Hono, type Context as HonoContext, type Handler } from "hono";
 import { routePath } from "hono/route";
-import { handle, prepare, type AppOptions } from "../core/handle.js";
-import { lastResort } from "../core/problems.js";
+import { addCors, handle, prepare, type AppOptions } from "../core/handle.js";
+import { lastResort, requestIdIn } from "../core/problems.js";
 import type { App } from "../core/routes.js";
-import type { Context, Peer } from "../core/types.js";
+import type { Context, Outgoing, Peer } from "../core/types.js";
 import { incomingOf, peerOf, responseOf, workersSink } from "./workers.js";
 
 export type HonoOptions = AppOptions;
@@ -79,11 +79,12 @@ function waitUntilOf(c: HonoContext): ((promise: Promise<unknown>) => void) | un
 export function handler(app: App, options: HonoOptions = {}): Handler {
   const prepared = prepare(app, options, { sink: onWorkers ? workersSink : undefined, levels: [globalThis.process?.env?.["LOG_LEVEL"]] });
   return async (c) => {
+    const env = isNodeBindings(c.env) || c.env === undefined ? globalThis.process?.env : c.env;
+    let out: Outgoing | undefined;
     try {
       const incoming = incomingOf(c.req.raw);
       incoming.path = below(incoming.path, mountDepth(routePath(c)));
-      const env = isNodeBindings(c.env) || c.env === undefined ? globalThis.process?.env : c.env;
-      const out = await handle(prepared, incoming, {
+      out = await handle(prepared, incoming, {
         name: "hono",
         env,
         raw: { context: c } satisfies HonoRaw,
@@ -94,7 +95,9 @@ export function handler(app: App, options: HonoOptions = {}): Handler {
       });
       return responseOf(out);
     } catch (error) {
-      return responseOf(lastResort(error, prepared.sink));
+      const fault = lastResort(error, prepared.sink, requestIdIn(out));
+      addCors(prepared, fault.headers, c.req.raw.headers.get("origin") ?? undefined, env);
+      return responseOf(fault);
     }
   };
 }

@@ -72,17 +72,43 @@ function header(out: Outgoing, name: string): string | undefined {
 }
 
 /**
+ * The answer to a HEAD with the headers its GET would have: core left out the body, keeping its
+ * length (none for a stream, nor for no body: one with a compressible type and status 200 is
+ * taken for a stream). The compressed length is known only once the body is compressed, so a
+ * HEAD to be compressed leaves `content-length` out, as HTTP allows (RFC 9110 §9.3.2).
+ */
+function compressHead(out: Outgoing, acceptEncoding: string | undefined, settings: Compression): Outgoing {
+  const at = out.headers.findIndex(([name]) => name === "content-length");
+  const size = at < 0 ? undefined : Number(out.headers[at]![1]);
+  if (!compresses(out, size, settings)) return out;
+  addVary(out.headers, "Accept-Encoding");
+  const encoding = chooseEncoding(acceptEncoding);
+  if (!encoding) return out;
+  if (at >= 0) out.headers.splice(at, 1);
+  out.headers.push(["content-encoding", encoding]);
+  return out;
+}
+
+/** Whether an answer of `size` bytes (undefined: a stream) is one to compress, whatever the client accepts. */
+function compresses(out: Outgoing, size: number | undefined, settings: Compression): boolean {
+  if (out.status === 204 || out.status === 206 || out.status === 304) return false;
+  if (size !== undefined && size < settings.threshold) return false;
+  if (!compressible(header(out, "content-type")) || header(out, "content-encoding") !== undefined) return false;
+  return !/\bno-transform\b/i.test(header(out, "cache-control") ?? "");
+}
+
+/**
  * The answer compressed for this client where it should be, else as it was. A job marks an
  * answer to be left alone with `cache-control: no-transform` or its own `content-encoding`;
- * a stream is compressed as it comes, each chunk flushed, so it streams still.
+ * a stream is compressed as it comes, each chunk flushed, so it streams still. `head`: the
+ * answer is to a HEAD, whose headers are the GET's (`Vary`, `Content-Encoding`) with no body.
  */
-export function compressAnswer(out: Outgoing, acceptEncoding: string | undefined, settings: Compression): Outgoing | Promise<Outgoing> {
+export function compressAnswer(out: Outgoing, acceptEncoding: string | undefined, settings: Compression, head = false): Outgoing | Promise<Outgoing> {
+  if (head) return compressHead(out, acceptEncoding, settings);
   const { body } = out;
-  if (body === null || out.status === 204 || out.status === 206 || out.status === 304) return out;
+  if (body === null) return out;
   const size = byteLength(body);
-  if (size !== undefined && size < settings.threshold) return out;
-  if (!compressible(header(out, "content-type")) || header(out, "content-encoding") !== undefined) return out;
-  if (/\bno-transform\b/i.test(header(out, "cache-control") ?? "")) return out;
+  if (!compresses(out, size, settings)) return out;
   addVary(out.headers, "Accept-Encoding");
   const encoding = chooseEncoding(acceptEncoding);
   if (!encoding) return out;

@@ -8,8 +8,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Readable } from "node:stream";
 import { lastForwarded } from "../core/client-ip.js";
-import { cutShort, lastResort, tooLarge } from "../core/problems.js";
-import type { BodyReader, Context, Incoming, LogSink, Outgoing, OutgoingBody, Peer, Platform } from "../core/types.js";
+import { addCors, type Prepared } from "../core/handle.js";
+import { cutShort, lastResort, requestIdIn, tooLarge } from "../core/problems.js";
+import type { BodyReader, Context, Incoming, Outgoing, OutgoingBody, Peer, Platform } from "../core/types.js";
 import { answerAndClose, isRefused, wireAnswer } from "./node-socket-answer.js";
 
 /** The request as core reads it; by default the body is read from the request's stream. */
@@ -119,22 +120,29 @@ export function send(res: ServerResponse, out: Outgoing, closing: boolean, unrea
 }
 
 /**
- * Writes what `outcome` resolves to; if it fails, or writing does (a bug in jobwrap), the client
- * still gets core's last-resort problem (or a closed socket once headers went), and the process
- * lives on: an unhandled rejection would end it and every request in it.
+ * Writes what `outcome` resolves to; if it fails, or writing does (a bug in jobwrap, or a header
+ * value Node refuses to write), the client still gets core's last-resort problem, with the
+ * answer's request id and the app's CORS headers (or a closed socket once headers went), and the
+ * process lives on: an unhandled rejection would end it and every request in it.
  */
 export function respond(
   res: ServerResponse,
   outcome: Promise<Outgoing>,
   closing: () => boolean,
-  sink: LogSink,
+  app: Pick<Prepared, "cors" | "sink">,
   unreadLimit = Infinity,
 ): void {
+  let answered: Outgoing | undefined;
   outcome
-    .then((out) => send(res, out, closing(), unreadLimit))
+    .then((out) => send(res, (answered = out), closing(), unreadLimit))
     .catch((error: unknown) => {
-      if (res.headersSent) res.destroy();
-      else send(res, lastResort(error, sink), true);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const out = lastResort(error, app.sink, requestIdIn(answered));
+      addCors(app, out.headers, res.req.headers.origin, process.env);
+      send(res, out, true);
     });
 }
 

@@ -69,7 +69,8 @@ export function listener(prepared: Prepared, options: NodeOptions, life: Lifecyc
     const platform = new NodeHttpPlatform("node", env, res, waitUntil, trace?.traceId, undefined, trace?.fields);
     const outcome = handle(prepared, incoming, platform);
     const accept = req.headers["accept-encoding"];
-    respond(res, compression ? outcome.then((out) => compressAnswer(out, accept, compression)) : outcome, closing, prepared.sink, prepared.bodyLimit);
+    const head = incoming.method === "HEAD";
+    respond(res, compression ? outcome.then((out) => compressAnswer(out, accept, compression, head)) : outcome, closing, prepared, prepared.bodyLimit);
   };
 }
 

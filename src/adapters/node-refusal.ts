@@ -8,10 +8,10 @@
 // maxHeaderSize: the limit on a request line and headers, 16 KiB unless --max-http-header-size says otherwise.
 import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { addCors, type Prepared } from "../core/handle.js";
 import { HttpError } from "../core/http-error.js";
 import { requestIdOf } from "../core/request-id.js";
 import { problemAnswer } from "../core/problems.js";
-import type { LogSink } from "../core/types.js";
 import { send } from "./node-http.js";
 import { answerAndClose, destroyWhenFlushed, isRefused, wireAnswer } from "./node-socket-answer.js";
 
@@ -89,14 +89,26 @@ class Answers {
     for (const res of this.#bySocket.get(socket) ?? []) if (res.headersSent && !res.writableEnded) return true;
     return false;
   }
+
+  /**
+   * The `Origin` of the request this socket is still answering, if Node parsed one (a body that
+   * did not arrive in time): its headers passed the parser as any request's do.
+   */
+  origin(socket: Socket): string | undefined {
+    for (const res of this.#bySocket.get(socket) ?? []) if (!res.writableEnded) return res.req.headers.origin;
+    return undefined;
+  }
 }
 
 /**
  * The server's `clientError` listener: a request Node's parser refused (or that did not arrive
  * in time) is answered with a problem and the connection closed, as Node does but with a body.
- * Nothing of the request is read into the answer or the log: its bytes are not to be trusted.
+ * Nothing of the refused bytes is read into the answer or the log: they are not to be trusted.
+ * Only a request Node parsed before, whose body did not arrive in time, gives its `Origin` to the
+ * CORS headers, as every parsed request does.
  */
-function clientErrorListener(sink: LogSink, answers: Answers): (error: NodeJS.ErrnoException, socket: Socket) => void {
+function clientErrorListener(app: Prepared, answers: Answers): (error: NodeJS.ErrnoException, socket: Socket) => void {
+  const { sink } = app;
   return (error, socket) => {
     if (isRefused(socket)) {
       // The parser, finishing after the client closed, finds its request incomplete: already answered.
@@ -109,7 +121,10 @@ function clientErrorListener(sink: LogSink, answers: Answers): (error: NodeJS.Er
     }
     const { status, detail } = clientErrorAnswer(error);
     const requestId = requestIdOf({});
-    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(status, detail), requestId)));
+    const out = problemAnswer(new HttpError(status, detail), requestId);
+    // The CORS headers for the origin of a request Node parsed, if one is pending; else for none.
+    addCors(app, out.headers, answers.origin(socket), process.env);
+    answerAndClose(socket, wireAnswer(out));
     // The code is Node's name for what was wrong, never the request's bytes. The sink is core's guarded one.
     sink({ severity: "INFO", message: `refused a malformed request: ${status}`, status, code: error.code, requestId, platform: "node" });
   };
@@ -134,31 +149,33 @@ function headerRefusal(req: IncomingMessage): HttpError | undefined {
 }
 
 /** One access line for a request refused before the pipeline, as core writes for the rest. */
-function logRefusal(sink: LogSink, req: IncomingMessage, status: number, requestId: string): void {
+function logRefusal(sink: Prepared["sink"], req: IncomingMessage, status: number, requestId: string): void {
   const path = req.url?.split("?", 1)[0] ?? "";
   sink({ severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
 }
 
 /** Answers a parsed request that is refused before the pipeline, and closes the connection. */
-function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, sink: LogSink, unreadLimit: number): void {
+function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError, app: Prepared): void {
   const requestId = requestIdOf(req.headers as Record<string, string | undefined>);
   const out = problemAnswer(error, requestId);
+  addCors(app, out.headers, req.headers.origin, process.env);
   if (req.method === "HEAD") {
     // As core answers HEAD: the length of the body, not the body (the refusal may go out on the socket itself).
     out.headers.push(["content-length", String(Buffer.byteLength(out.body as string))]);
     out.body = null;
   }
-  send(res, out, true, unreadLimit);
-  logRefusal(sink, req, error.status, requestId);
+  send(res, out, true, app.bodyLimit);
+  logRefusal(app.sink, req, error.status, requestId);
 }
 
 /**
  * Makes `server` refuse, with problems, what Node's parser refuses, expectations other than
- * `100-continue` and CONNECT. Returns the check every other request passes first: true when it
- * refused (and answered) the request, which then goes no further. `unreadLimit` is the app's
- * body limit: how much unread body a refusal may still read and drop.
+ * `100-continue` and CONNECT, each with the app's CORS headers. Returns the check every other
+ * request passes first: true when it refused (and answered) the request, which then goes no
+ * further. The app's body limit is how much unread body a refusal may still read and drop.
  */
-export function installRefusals(server: Server, sink: LogSink, unreadLimit: number): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function installRefusals(server: Server, app: Prepared): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { sink } = app;
   const answers = new Answers();
   // One more than are allowed, so that a request past the limit shows it (Node drops the rest unsaid).
   server.maxHeadersCount = maxHeaderFields + 1;
@@ -166,20 +183,22 @@ export function installRefusals(server: Server, sink: LogSink, unreadLimit: numb
   server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
     answers.add(res);
     const refusal = headerRefusal(req) ?? new HttpError(417, "The only expectation this server meets is 100-continue");
-    refuse(req, res, refusal, sink, unreadLimit);
+    refuse(req, res, refusal, app);
   });
-  server.on("clientError", clientErrorListener(sink, answers));
+  server.on("clientError", clientErrorListener(app, answers));
   // Node drops a CONNECT it has no listener for without a word. Its target names another host: not logged.
-  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+  server.on("connect", (req: IncomingMessage, socket: Socket) => {
     const requestId = requestIdOf({});
-    answerAndClose(socket, wireAnswer(problemAnswer(new HttpError(501, "This server is no proxy: it does not serve CONNECT"), requestId)));
+    const out = problemAnswer(new HttpError(501, "This server is no proxy: it does not serve CONNECT"), requestId);
+    addCors(app, out.headers, req.headers.origin, process.env);
+    answerAndClose(socket, wireAnswer(out));
     sink({ severity: "INFO", message: "refused a CONNECT: 501", method: "CONNECT", status: 501, requestId, platform: "node" });
   });
   return (req, res) => {
     answers.add(res);
     const refusal = headerRefusal(req);
     if (!refusal) return false;
-    refuse(req, res, refusal, sink, unreadLimit);
+    refuse(req, res, refusal, app);
     return true;
   };
 }

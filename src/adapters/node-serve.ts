@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { addCors, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 import { compressionOf } from "./node-compress.js";
@@ -119,15 +120,20 @@ function checkingInterval(headersTimeout: number, requestTimeout: number): numbe
 
 type Health = "ok" | "draining" | "backend unavailable";
 
-/** Answers a health check: liveness is up while the process serves, readiness until a drain starts and while the backend is. */
-function answerHealth(res: ServerResponse, health: Health, unready: boolean): void {
+/**
+ * Answers a health check: liveness is up while the process serves, readiness until a drain
+ * starts and while the backend is. With the app's CORS headers, as every answer of the server.
+ */
+function answerHealth(res: ServerResponse, health: Health, unready: boolean, app: Prepared): void {
   const body = JSON.stringify({ status: health });
-  res.writeHead(health === "ok" ? 200 : 503, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    ...(unready ? { connection: "close" } : {}),
-  });
+  const headers: [string, string][] = [
+    ["content-type", "application/json"],
+    ["content-length", String(Buffer.byteLength(body))],
+    ["cache-control", "no-store"],
+  ];
+  if (unready) headers.push(["connection", "close"]);
+  addCors(app, headers, res.req.headers.origin, process.env);
+  res.writeHead(health === "ok" ? 200 : 503, headers.flat());
   res.end(body);
 }
 
@@ -163,7 +169,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     requireHostHeader: false,
   });
   server.keepAliveTimeout = options.keepAliveTimeout ?? 620_000;
-  const refusedEarly = installRefusals(server, sink, prepared.bodyLimit);
+  const refusedEarly = installRefusals(server, prepared);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (refusedEarly(req, res)) return;
@@ -171,16 +177,20 @@ export function serve(app: App, options: ServeOptions = {}): Served {
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
       const { backend } = options;
       if (path === healthPath || life.unready || !backend?.ready) {
-        answerHealth(res, path === healthPath || !life.unready ? "ok" : "draining", life.unready);
+        answerHealth(res, path === healthPath || !life.unready ? "ok" : "draining", life.unready, prepared);
       } else {
         void backendReady(backend as Required<Pick<Backend, "ready">>).then((up) =>
-          answerHealth(res, up ? "ok" : "backend unavailable", life.unready),
+          answerHealth(res, up ? "ok" : "backend unavailable", life.unready, prepared),
         );
       }
       return;
     }
     if (docs?.paths.has(path!) && (req.method === "GET" || req.method === "HEAD")) {
-      respond(res, docs.answer(path!), closing, sink, prepared.bodyLimit);
+      const answer = docs.answer(path!).then((out) => {
+        addCors(prepared, out.headers, req.headers.origin, process.env);
+        return out;
+      });
+      respond(res, answer, closing, prepared, prepared.bodyLimit);
       return;
     }
     handler(req, res);

@@ -3,9 +3,9 @@
  * The `Request` is the input as the platform hands it over; nothing here imports Node.
  */
 import { forwardedBefore } from "../core/client-ip.js";
-import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
+import { addCors, handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { jsonLine } from "../core/log.js";
-import { lastResort } from "../core/problems.js";
+import { lastResort, requestIdIn } from "../core/problems.js";
 import { readWhole } from "../core/read-whole.js";
 import type { App } from "../core/routes.js";
 import type { Context, Env, Incoming, LogSink, Outgoing, Peer, Severity } from "../core/types.js";
@@ -104,6 +104,7 @@ function handler<E>(app: App, options: WorkersOptions): WorkersHandler<E> {
   let leveled = options.logLevel !== undefined;
   return {
     async fetch(request, env, ctx) {
+      let out: Outgoing | undefined;
       if (!leveled) {
         // The bindings, a LOG_LEVEL variable among them, are known from the first request on.
         leveled = true;
@@ -112,7 +113,7 @@ function handler<E>(app: App, options: WorkersOptions): WorkersHandler<E> {
       }
       try {
         const incoming = incomingOf(request);
-        const out = await handle(prepared, incoming, {
+        out = await handle(prepared, incoming, {
           name: "workers",
           env,
           raw: { request, env, ctx } satisfies WorkersRaw<E>,
@@ -127,9 +128,12 @@ function handler<E>(app: App, options: WorkersOptions): WorkersHandler<E> {
         });
         return responseOf(out);
       } catch (error) {
-        // handle() answers every failure itself; reaching here is a bug in jobwrap. Answer a
-        // problem rather than the platform's HTML error page.
-        return responseOf(lastResort(error, prepared.sink));
+        // handle() answers every failure itself; reaching here is a bug in jobwrap, or an answer
+        // the Response refuses (a header value past Latin-1). Answer a problem rather than the
+        // platform's HTML error page, with the answer's request id and the CORS headers of any other.
+        const fault = lastResort(error, prepared.sink, requestIdIn(out));
+        addCors(prepared, fault.headers, request.headers.get("origin") ?? undefined, env);
+        return responseOf(fault);
       }
     },
   };

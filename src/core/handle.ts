@@ -123,7 +123,7 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     if (!streaming) call.disarm();
   }
   // Every answer, problems included: a browser shows its script none it is not allowed to read.
-  app.cors?.decorate(out.headers, incoming.headers.origin, platform.env);
+  addCors(app, out.headers, incoming.headers.origin, platform.env);
   if (incoming.method === "HEAD" && out.body !== null) {
     const length = byteLength(out.body);
     if (typeof out.body === "object" && "cancel" in out.body) void out.body.cancel();
@@ -147,6 +147,23 @@ export async function handle(app: Prepared, incoming: Incoming, platform: Platfo
     });
   }
   return out;
+}
+
+/**
+ * Adds the app's CORS headers (if it has `cors()`) to an answer's headers for the request's
+ * `Origin`: the one place they are added, for core's answers and for those an adapter makes
+ * itself (its refusals, health checks, the docs, its last resort). `origin` is undefined where the
+ * request's headers cannot be trusted or read (a malformed request): the answer then allows no
+ * origin but says it depends on one (or allows any, for `"*"`). An origin check that throws (the
+ * app's function) allows none, and is logged: the answer still goes.
+ */
+export function addCors(app: Pick<Prepared, "cors" | "sink">, headers: [string, string][], origin: string | undefined, env: unknown): void {
+  if (!app.cors) return;
+  try {
+    app.cors.decorate(headers, origin, env);
+  } catch (error) {
+    app.sink({ severity: "ERROR", message: "the CORS origin check failed; the answer allows no origin", error });
+  }
 }
 
 /** The problem for a failure; if even that cannot be made (an HttpError with an unsafe header), the last resort's 500. */

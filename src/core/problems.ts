@@ -187,6 +187,11 @@ export function lastResort(error: unknown, sink: LogSink, requestId: string = cr
   return withRequestId(faultToOutgoing(error, sink, requestId), requestId);
 }
 
+/** The request id an answer carries (core adds it to every one): a last resort that replaces the answer keeps it. */
+export function requestIdIn(out: Outgoing | undefined): string | undefined {
+  return out?.headers.find(([name]) => name === "x-request-id")?.[1];
+}
+
 /** An HttpError's problem answered outside the pipeline (a refusal before it), with the request id header core adds to every answer. */
 export function problemAnswer(error: HttpError, requestId: string): Outgoing {
   return withRequestId(problemToOutgoing(error, requestId), requestId);

@@ -137,6 +137,8 @@ export const contractApp = routes({
   "GET /unsafe-problem-header": job({}, () => {
     throw new HttpError(401, "who are you", { headers: { "www-authenticate": "Bearer\r\nx-injected: 1" } });
   }),
+  // A value HTTP/1.1 cannot carry (past Latin-1): core passes it, the platform's writer refuses it.
+  "GET /unsendable-header": job({}, () => ({ headers: { "x-mark": "\u2713" }, body: "never sent" })),
   "GET /empty": job({}, () => ({})),
   "PUT /status": job({}, () => ({ status: 202, body: { accepted: true } })),
   "GET /ip": job({}, (_input, ctx) => ({ body: { ip: ctx.clientIp ?? null } })),

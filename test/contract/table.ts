@@ -118,6 +118,17 @@ export const contract: ContractCase[] = [
     expect: { status: 400, headers: { ...corsHeaders, "content-type": problemType } },
   },
   {
+    name: "CORS headers on a 413 for the allowed origin, the body refused unread",
+    request: { method: "POST", path: "/small", headers: { ...json, ...fromWeb }, body: JSON.stringify({ pad: "x".repeat(200) }) },
+    expect: { status: 413, headers: corsHeaders, problem: { title: "Content Too Large", detail: "The body is larger than the limit of 64 bytes" } },
+  },
+  {
+    name: "CORS headers on a refusal the Node server makes before the app (an expectation it cannot meet): 417",
+    platforms: ["node"],
+    request: { method: "GET", path: "/user/Alice", headers: { ...fromWeb, expect: "a-pony" } },
+    expect: { status: 417, headers: corsHeaders, problem: { title: "Expectation Failed", detail: "The only expectation this server meets is 100-continue" } },
+  },
+  {
     name: "another origin's request is answered without CORS headers, which the browser then refuses to show",
     request: { method: "GET", path: "/user/Alice", headers: { origin: "https://evil.example" } },
     expect: { status: 200, headers: { "access-control-allow-origin": null, "access-control-allow-credentials": null, vary: "Origin" }, json: { name: "Alice" } },
@@ -495,6 +506,24 @@ export const contract: ContractCase[] = [
     expect: { status: 200, headers: { "content-encoding": null, vary: "Origin", "content-length": "16" }, json: { list: "short" } },
   },
   {
+    name: "a HEAD of a JSON answer over the threshold: the GET's Vary and Content-Encoding, no body and no length",
+    platforms: ["node"],
+    request: { method: "HEAD", path: "/echo/query?list=" + "abcdefgh".repeat(200), headers: { "accept-encoding": "gzip, deflate" } },
+    expect: { status: 200, headers: { "content-encoding": "gzip", vary: "Origin, Accept-Encoding", "content-length": null }, text: "" },
+  },
+  {
+    name: "a HEAD of a JSON answer over the threshold, for a client that takes no encoding: Vary still, and the length",
+    platforms: ["node"],
+    request: { method: "HEAD", path: "/echo/query?list=" + "abcdefgh".repeat(200) },
+    expect: { status: 200, headers: { "content-encoding": null, vary: "Origin, Accept-Encoding", "content-length": String('{"list":""}'.length + 1600) }, text: "" },
+  },
+  {
+    name: "a HEAD of a JSON answer below the threshold: as its GET, sent as it is",
+    platforms: ["node"],
+    request: { method: "HEAD", path: "/echo/query?list=short", headers: { "accept-encoding": "gzip, br" } },
+    expect: { status: 200, headers: { "content-encoding": null, vary: "Origin", "content-length": "16" }, text: "" },
+  },
+  {
     name: "a string body is UTF-8 text",
     request: { method: "GET", path: "/text" },
     expect: { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, text: "héllo wörld" },
@@ -533,6 +562,14 @@ export const contract: ContractCase[] = [
     name: "an HttpError whose header would split the response: the last resort's 500, the header never sent",
     request: { method: "GET", path: "/unsafe-problem-header" },
     expect: { status: 500, headers: { "www-authenticate": null, "x-injected": null }, problem: { title: "Internal Server Error" }, hides: ["x-injected"] },
+  },
+  {
+    // Node's writer refuses the value; Lambda hands headers over as JSON and workerd sends the
+    // value's UTF-8 bytes, so neither refuses it (test/workers/last-resort.test.ts covers the Worker's last resort).
+    name: "a header value Node refuses to write (past Latin-1): the adapter's last-resort 500, with the request id and the CORS headers",
+    platforms: ["node", "cloud-functions"],
+    request: { method: "GET", path: "/unsendable-header", headers: fromWeb },
+    expect: { status: 500, headers: { ...corsHeaders, "x-mark": null }, problem: { title: "Internal Server Error" }, hides: ["never sent"] },
   },
   {
     name: "a job's own framing headers give way to the body actually sent",

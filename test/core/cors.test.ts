@@ -43,6 +43,21 @@ describe("cors(): which origins", () => {
     expect((await app.send({ path: "/hello" })).header("access-control-allow-origin")).toBe("*");
   });
 
+  it("a function that throws allows no origin: the answer still goes, its failure logged", async () => {
+    const app = serve(hello, {
+      cors: cors({
+        origin: () => {
+          throw new Error("the origin list is down");
+        },
+      }),
+    });
+    const answer = await app.send({ path: "/hello", headers: { origin: "https://x.test" } });
+    expect([answer.status, answer.text]).toEqual([200, "hi"]);
+    expect(answer.header("access-control-allow-origin")).toBeUndefined();
+    expect(answer.header("vary")).toBe("Origin");
+    expect(app.lines.find((line) => line.severity === "ERROR")).toMatchObject({ message: "the CORS origin check failed; the answer allows no origin" });
+  });
+
   it('"*" with credentials is refused when configured, not at the first request', () => {
     expect(() => cors({ origin: "*", credentials: true })).toThrow(/name the origins/);
   });

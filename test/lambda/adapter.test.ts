@@ -1,7 +1,7 @@
 /** What `wrap` does beyond the contract: deadline, waitUntil, options, bodies and events it refuses. */
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { job, routes } from "jobwrap";
+import { cors, job, routes } from "jobwrap";
 import { kindOf, wrap, type LambdaHttpEvent } from "jobwrap/lambda";
 import { albEvent, eventFor, fixture, kinds, responseOf, urlEvent, v1Event, v2Event, type Json } from "./events.js";
 
@@ -195,6 +195,32 @@ describe("wrap (jobwrap/lambda)", () => {
     expect(result.body).not.toContain("disk on fire");
     expect(JSON.parse(result.body)).toMatchObject({ status: 500, requestId: "broken-stream" });
     expect(logs.some((entry) => entry.severity === "ERROR" && entry.requestId === "broken-stream")).toBe(true);
+  });
+
+  it("the 500 for a stream that fails after its first chunk, while it is read whole, carries the CORS headers of any other answer", async () => {
+    const origin = "https://web.test";
+    const handler = wrap(
+      job({}, () => {
+        let sent = false;
+        // Its first chunk comes (core answers with it); the failure after, while the adapter reads the rest.
+        const pull = (controller: ReadableStreamDefaultController<Uint8Array>) =>
+          sent ? controller.error(new Error("disk on fire")) : ((sent = true), controller.enqueue(new Uint8Array([1])));
+        return { body: new ReadableStream<Uint8Array>({ pull }) };
+      }),
+      { log: false, cors: cors({ origin: [origin], credentials: true }) },
+    );
+    for (const kind of kinds) {
+      const result = await run(handler, eventFor(kind, { method: "GET", path: "/", headers: { origin } }), { awsRequestId: "broken-stream" });
+      const response = responseOf(result);
+      expect(response.status, kind).toBe(500);
+      expect(response.headers, kind).toMatchObject({
+        "access-control-allow-origin": [origin],
+        "access-control-allow-credentials": ["true"],
+        "access-control-expose-headers": ["x-request-id"],
+        vary: ["Origin"],
+        "x-request-id": ["broken-stream"],
+      });
+    }
   });
 
   it("answers HEAD with the GET's headers and content-length, and no body", async () => {

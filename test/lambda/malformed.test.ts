@@ -6,7 +6,7 @@
  */
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { HttpError, job, type LogEntry } from "jobwrap";
+import { cors, HttpError, job, type LogEntry } from "jobwrap";
 import { kindOf, wrap, type LambdaHttpEvent } from "jobwrap/lambda";
 import { echo } from "./echo.js";
 import { fixture, templates, type Json, type Kind } from "./events.js";
@@ -103,6 +103,23 @@ describe("wrap (jobwrap/lambda) with malformed HTTP events", () => {
       expect(JSON.stringify(logs)).not.toContain(marker);
     });
   }
+
+  it("the 400 carries the app's CORS headers, for no origin: the event's headers are not read", async () => {
+    const origin = "https://web.test";
+    const event = () => {
+      const malformed = template("v2", ["cookies"], 1);
+      malformed.headers.origin = origin;
+      return malformed;
+    };
+    const listed = await run(wrap(echo, { log: false, cors: cors({ origin: [origin] }) }), event());
+    expect(listed.statusCode).toBe(400);
+    expect(listed.headers.vary).toBe("Origin");
+    expect(listed.headers["access-control-allow-origin"]).toBeUndefined();
+    const any = await run(wrap(echo, { log: false, cors: cors({ origin: "*" }) }), event());
+    expect(any.statusCode).toBe(400);
+    expect(any.headers["access-control-allow-origin"]).toBe("*");
+    expect(any.headers["access-control-expose-headers"]).toBe("x-request-id");
+  });
 
   it("with no awsRequestId, the problem carries an id of its own, echoed as x-request-id", async () => {
     const result = await run(wrap(echo, { log: false }), template("v2", ["cookies"], 1), {});

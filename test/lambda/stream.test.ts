@@ -8,7 +8,7 @@
  * before the job's stream ends, and `waitUntil` work runs after the response has ended.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { job } from "jobwrap";
+import { cors, job } from "jobwrap";
 import { wrapStream, type ResponseStream, type StreamingHandler } from "jobwrap/lambda";
 import { fixture, urlEvent, type Json } from "./events.js";
 import { splitStreamed } from "./runtime-api.js";
@@ -104,6 +104,22 @@ describe("wrapStream (jobwrap/lambda) with a stand-in of the runtime's awslambda
     const { prelude, body } = await invoke(wrapStream(job({}, () => ({ body: "x" })), { log: false }), event);
     expect(prelude).toEqual({ statusCode: 400, headers: { "content-type": "application/problem+json", "x-request-id": "stream-req" } });
     expect(JSON.parse(body.toString())).toMatchObject({ status: 400, requestId: "stream-req", errors: [{ pointer: "/cookies" }] });
+  });
+
+  it("the malformed event's 400 carries the app's CORS headers, for no origin: the event's headers are not read", async () => {
+    const event = fixture("function-url-cookies.json");
+    event.cookies = "foo=bar";
+    event.headers.origin = "https://web.test";
+    const { prelude } = await invoke(wrapStream(job({}, () => ({ body: "x" })), { log: false, cors: cors({ origin: "*" }) }), event);
+    expect(prelude).toEqual({
+      statusCode: 400,
+      headers: {
+        "content-type": "application/problem+json",
+        "x-request-id": "stream-req",
+        "access-control-allow-origin": "*",
+        "access-control-expose-headers": "x-request-id",
+      },
+    });
   });
 
   it("answers 500 to a thrown value that throws when read", async () => {

@@ -35,10 +35,10 @@ interface Got {
   arrivals: number[];
 }
 
-function get(base: string, path: string, acceptEncoding?: string): Promise<Got> {
+function get(base: string, path: string, acceptEncoding?: string, method = "GET"): Promise<Got> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const req = request(`${base}${path}`, { headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} }, (res) => {
+    const req = request(`${base}${path}`, { method, headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} }, (res) => {
       const chunks: Buffer[] = [];
       const arrivals: number[] = [];
       res.on("data", (chunk: Buffer) => {
@@ -90,6 +90,21 @@ describe("serve(): compression on by default", () => {
     }
   });
 
+  it("answers a HEAD with the headers its GET has: Vary and Content-Encoding, and no length it cannot know unsent", async () => {
+    for (const [path, accept] of [["/big", "gzip"], ["/big", "br"], ["/big", undefined], ["/big", "identity"], ["/bytes", "gzip"], ["/kept", "br"], ["/ticks", "gzip"]] as const) {
+      const got = await get(base, path, accept);
+      const head = await get(base, path, accept, "HEAD");
+      const what = `${path} ${String(accept)}`;
+      expect(head.status, what).toBe(200);
+      expect(head.body.length, what).toBe(0);
+      expect(head.headers.vary, what).toBe(got.headers.vary);
+      expect(head.headers["content-encoding"], what).toBe(got.headers["content-encoding"]);
+      expect(head.headers["content-type"], what).toBe(got.headers["content-type"]);
+      // Compressed, the length is the compressed body's, known only by compressing it: left out.
+      expect(head.headers["content-length"], what).toBe(got.headers["content-encoding"] ? undefined : got.headers["content-length"]);
+    }
+  });
+
   it("compresses a stream chunk by chunk: each reaches the client when the job sends it", async () => {
     const got = await get(base, "/ticks", "gzip");
     expect(got.headers["content-encoding"]).toBe("gzip");
@@ -111,6 +126,8 @@ describe("compress: false, and wrap() (off by default)", () => {
         const got = await get(url, "/big", "gzip, br");
         expect(got.headers["content-encoding"]).toBeUndefined();
         expect(JSON.parse(got.body.toString())).toEqual({ big });
+        const head = await get(url, "/big", "gzip, br", "HEAD");
+        expect([head.headers["content-encoding"], head.headers.vary, head.headers["content-length"]]).toEqual([undefined, undefined, got.headers["content-length"]]);
       }
       const on = createServer(wrap(app, { log: false, compress: { threshold: 10 } }));
       await new Promise<void>((resolve) => on.listen(0, "127.0.0.1", resolve));

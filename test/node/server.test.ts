@@ -4,7 +4,7 @@ import { createServer, request, type Server } from "node:http";
 import { connect } from "node:net";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { job, routes, type LogEntry } from "jobwrap";
+import { cors, job, routes, type LogEntry } from "jobwrap";
 import { serve, wrap, type Served } from "jobwrap/node";
 import { api } from "../../examples/users/index.js";
 import { send } from "../support/http.js";
@@ -227,6 +227,112 @@ describe("drain()", () => {
       socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
     });
     expect(refused).toBe("ECONNREFUSED");
+  });
+});
+
+describe("serve(): the CORS headers on the answers it makes itself", () => {
+  const web = "https://web.test";
+  const allowed = { "access-control-allow-origin": [web], "access-control-expose-headers": ["x-request-id"], vary: ["Origin"] };
+
+  /** Every byte a raw request gets back, until the server closes. */
+  const rawExchange = (port: number, parts: string[], everyMs = 0) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      let raw = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => (raw += chunk));
+      socket.on("error", () => {});
+      socket.once("close", () => resolve(raw));
+      socket.once("connect", async () => {
+        for (const part of parts) {
+          if (socket.destroyed) return;
+          socket.write(part);
+          if (everyMs > 0) await new Promise((resolve) => setTimeout(resolve, everyMs));
+        }
+      });
+    });
+  const headerLines = (raw: string) => raw.slice(0, raw.indexOf("\r\n\r\n")).toLowerCase().split("\r\n");
+
+  it("liveness, readiness and the OpenAPI document carry them for an allowed origin, GET and HEAD alike", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, docs: true, cors: cors({ origin: [web] }) });
+    const { url } = await served.ready;
+    try {
+      for (const path of ["/healthz", "/readyz", "/openapi.json"]) {
+        for (const method of ["GET", "HEAD"]) {
+          const answer = await send(url, { method, path, headers: { origin: web } });
+          expect(answer.status, `${method} ${path}`).toBe(200);
+          expect(answer.headers, `${method} ${path}`).toMatchObject(allowed);
+        }
+        const other = await send(url, { method: "GET", path, headers: { origin: "https://evil.test" } });
+        expect(other.headers["access-control-allow-origin"], path).toBeUndefined();
+        expect(other.headers.vary, path).toEqual(["Origin"]);
+      }
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it("readiness answering 503 in a drain carries them too", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, drainDelay: 300, cors: cors({ origin: [web] }) });
+    const { url } = await served.ready;
+    const drained = served.drain();
+    const ready = await send(url, { method: "GET", path: "/readyz", headers: { origin: web } });
+    expect(ready.status).toBe(503);
+    expect(ready.headers).toMatchObject(allowed);
+    await drained;
+  });
+
+  it("a request refused before the app (two Host fields) carries them for its Origin", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, cors: cors({ origin: [web], credentials: true }) });
+    const { port } = await served.ready;
+    try {
+      const raw = await rawExchange(port, [`GET /id HTTP/1.1\r\nhost: a\r\nhost: b\r\norigin: ${web}\r\n\r\n`]);
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(headerLines(raw)).toEqual(
+        expect.arrayContaining([`access-control-allow-origin: ${web}`, "access-control-allow-credentials: true", "vary: origin"]),
+      );
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it("a request Node's parser refuses: no Origin is read from its bytes, so it allows none but says it depends on one", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, cors: cors({ origin: [web] }) });
+    const { port } = await served.ready;
+    try {
+      const raw = await rawExchange(port, [`G@T /id HTTP/1.1\r\nhost: x\r\norigin: ${web}\r\n\r\n`]);
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(headerLines(raw)).toContain("vary: origin");
+      expect(raw.toLowerCase()).not.toContain("access-control-allow-origin");
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it('with origin "*", even a request Node\'s parser refuses allows any origin', async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, cors: cors({ origin: "*" }) });
+    const { port } = await served.ready;
+    try {
+      const raw = await rawExchange(port, ["G@T /id HTTP/1.1\r\nhost: x\r\n\r\n"]);
+      expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+      expect(headerLines(raw)).toEqual(expect.arrayContaining(["access-control-allow-origin: *", "access-control-expose-headers: x-request-id"]));
+      expect(headerLines(raw).some((line) => line.startsWith("vary:"))).toBe(false);
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it("a body too slow to arrive: the 408 carries them for the Origin of the request it refuses", async () => {
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false, requestTimeout: 300, cors: cors({ origin: [web] }) });
+    const { port } = await served.ready;
+    try {
+      const head = `POST /upload HTTP/1.1\r\nhost: x\r\norigin: ${web}\r\ncontent-type: application/octet-stream\r\ncontent-length: 100\r\n\r\n`;
+      const raw = await rawExchange(port, [head, ...Array.from({ length: 20 }, () => "a")], 50);
+      expect(raw).toMatch(/^HTTP\/1\.1 408 /);
+      expect(headerLines(raw)).toEqual(expect.arrayContaining([`access-control-allow-origin: ${web}`, "vary: origin"]));
+    } finally {
+      await served.drain();
+    }
   });
 });
 

@@ -8,11 +8,11 @@
  * ```
  */
 import { prepare } from "../../core/handle.js";
-import { lastResort } from "../../core/problems.js";
+import { requestIdIn } from "../../core/problems.js";
 import type { App } from "../../core/routes.js";
 import type { Context, Outgoing } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent, LambdaHttpResult, LambdaRaw } from "./events.js";
-import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
+import { failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
 import { lambdaDefaults } from "./log.js";
 import { pathSettings, type LambdaOptions } from "./options.js";
 import { buffer, isBuffered, type Buffered } from "./response.js";
@@ -64,9 +64,8 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
     });
   };
   /** A stream that fails while it is read whole (core logged why): nothing has been sent yet, so a problem can still go. */
-  const streamFailed = (answered: Outgoing, error: unknown): Buffered => {
-    const requestId = answered.headers.find(([name]) => name === "x-request-id")?.[1];
-    return lastResort(error, prepared.sink, requestId) as Buffered;
+  const streamFailed = (answered: Outgoing, error: unknown, invocation: Invocation): Buffered => {
+    return failureAnswer(prepared, error, invocation, requestIdIn(answered)) as Buffered;
   };
   return async (event, context) => {
     const { processor, reply } = sourceOf(event);
@@ -74,10 +73,10 @@ export function wrap(app: App, options: LambdaOptions = {}): LambdaHandler {
     let result: LambdaHttpResult;
     try {
       const answered = await run(prepared, processor, settings, invocation);
-      const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error));
+      const out = isBuffered(answered) ? answered : await buffer(answered).catch((error: unknown) => streamFailed(answered, error, invocation));
       result = reply(out, lost);
     } catch (error) {
-      result = reply(failureAnswer(prepared.sink, error, answerId(invocation)) as Buffered, lost);
+      result = reply(failureAnswer(prepared, error, invocation) as Buffered, lost);
     }
     if (invocation.waiting) await invocation.awaitWork();
     return result;

@@ -1,8 +1,8 @@
 /** One invocation: the event's source told once, its context as core's `Platform`, and the answer when that fails. */
-import { handle, type Prepared } from "../../core/handle.js";
+import { addCors, handle, type Prepared } from "../../core/handle.js";
 import { requestIdOf } from "../../core/request-id.js";
 import { lastResort } from "../../core/problems.js";
-import type { Identity, Incoming, LogSink, Outgoing, Peer, Platform } from "../../core/types.js";
+import type { Identity, Incoming, Outgoing, Peer, Platform } from "../../core/types.js";
 import { albProcessor } from "./alb.js";
 import type { EventKind, LambdaContext, LambdaHttpEvent, LambdaRaw, Processor, ResultShaper } from "./events.js";
 import { isFields, MalformedEvent, type Fields } from "./fields.js";
@@ -163,13 +163,17 @@ export function answerId(invocation: Invocation): string {
 /**
  * The answer when an invocation fails outside core's pipeline, which answers every failure of a
  * job itself: the reader's 400 for a malformed event (one WARNING line, nothing of the event),
- * else core's last resort.
+ * else core's last resort; either with the app's CORS headers, for the request's `Origin` if its
+ * headers were read (a malformed event's are not: its answer allows no origin).
  */
-export function failureAnswer(sink: LogSink, error: unknown, requestId: string): Outgoing {
+export function failureAnswer(app: Prepared, error: unknown, invocation: Invocation, requestId = answerId(invocation)): Outgoing {
+  const { sink } = app;
   if (isMalformedEvent(error)) {
     sink({ severity: "WARNING", message: `answered 400 to a malformed event: ${error.detail}`, status: 400, requestId, platform: "lambda" });
   }
-  return lastResort(error, sink, requestId);
+  const out = lastResort(error, sink, requestId);
+  addCors(app, out.headers, invocation.headers?.origin, invocation.env);
+  return out;
 }
 
 function isMalformedEvent(error: unknown): error is MalformedEvent {

@@ -7,7 +7,7 @@ import { prepare } from "../../core/handle.js";
 import type { App } from "../../core/routes.js";
 import type { Outgoing, OutgoingBody } from "../../core/types.js";
 import type { LambdaContext, LambdaHttpEvent } from "./events.js";
-import { answerId, failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
+import { failureAnswer, Invocation, run, sourceOf } from "./invoke.js";
 import { lambdaDefaults } from "./log.js";
 import { pathSettings, type LambdaOptions } from "./options.js";
 import { headV2, type V2Head } from "./v2.js";
@@ -104,7 +104,7 @@ export function wrapStream(app: App, options: LambdaOptions = {}): StreamingHand
       await send(await run(prepared, processor, settings, invocation));
     } catch (error) {
       if (started) throw error;
-      await send(failureAnswer(prepared.sink, error, answerId(invocation)));
+      await send(failureAnswer(prepared, error, invocation));
     } finally {
       await invocation.awaitWork();
     }
