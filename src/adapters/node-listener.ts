@@ -70,7 +70,7 @@ export function listener(prepared: Prepared, options: NodeOptions, life: Lifecyc
     const outcome = handle(prepared, incoming, platform);
     const accept = req.headers["accept-encoding"];
     const head = incoming.method === "HEAD";
-    respond(res, compression ? outcome.then((out) => compressAnswer(out, accept, compression, head)) : outcome, closing, prepared, prepared.bodyLimit);
+    respond(res, outcome, closing, prepared, prepared.bodyLimit, compression && ((out) => compressAnswer(out, accept, compression, head)));
   };
 }
 
