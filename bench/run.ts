@@ -22,7 +22,7 @@ const nodeSettings: NodeSettings = quick
   : { rounds: 3, warmSeconds: 2, seconds: 5, connections: 10 };
 const lambdaSettings: LambdaSettings = quick
   ? { rounds: 1, warmEvents: 2_000, milliseconds: 300, coldSpawns: 5 }
-  : { rounds: 3, warmEvents: 10_000, milliseconds: 1_500, coldSpawns: 41 };
+  : { rounds: 3, warmEvents: 10_000, milliseconds: 1_000, coldSpawns: 41 };
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 const started = Date.now();
