@@ -1,9 +1,11 @@
 // bench/RESULTS.md from one run's numbers.
+import { bodySizes, type BodyResults, type BodySettings } from "./bodies/part.js";
 import type { LambdaResults } from "./lambda/part.js";
 import type { Machine } from "./machine.js";
 import type { NodeResults, NodeSettings, RouteStats } from "./node/part.js";
 import type { PostgresResults } from "./node/postgres-part.js";
 import { fmt, ratio } from "./stats.js";
+import type { SteadyResults } from "./steady/part.js";
 import type { WorkersResults } from "./workers/part.js";
 import type { LambdaSettings } from "./lambda/part.js";
 
@@ -15,6 +17,8 @@ export interface Run {
   minutes: number;
   node?: { settings: NodeSettings; results: NodeResults };
   nodePostgres?: { settings: NodeSettings; results: PostgresResults };
+  bodies?: { settings: BodySettings; results: BodyResults };
+  steady?: SteadyResults;
   lambda?: { settings: LambdaSettings; results: LambdaResults };
   workers?: WorkersResults;
   findings: string;
@@ -62,6 +66,31 @@ function targets(run: Run): Target[] {
       target: "≥ 0.95×",
       value: node.jobwrap.post.rps / node["jobwrap-bare"].post.rps,
       bound: { min: 0.95 },
+    });
+  }
+  const bodies = run.bodies?.results.contestants;
+  if (bodies) {
+    for (const size of ["small", "big"] as const) {
+      list.push({
+        measure: `Node POST of a ${bodySizes[size] / 1024} KiB JSON body, MB/s, jobwrap ÷ hand-written (JSON.parse + the same schema)`,
+        target: "≥ 0.9×",
+        value: bodies.jobwrap![size].mbps / bodies.handwritten![size].mbps,
+        bound: { min: 0.9 },
+      });
+    }
+    list.push({
+      measure: `Node peak RSS with ${run.bodies!.settings.inFlight} uploads of 900 KiB in flight, jobwrap ÷ Fastify`,
+      target: "≤ 1.0×",
+      value: bodies.jobwrap!.peakMiB / bodies.fastify!.peakMiB,
+      bound: { max: 1 },
+    });
+  }
+  if (run.steady) {
+    list.push({
+      measure: `Node RSS after ${run.steady.last.toLocaleString("en")} requests ÷ after ${run.steady.first.toLocaleString("en")}`,
+      target: "≤ 1.1×",
+      value: run.steady.lastMiB / run.steady.firstMiB,
+      bound: { max: 1.1 },
     });
   }
   const lambda = run.lambda?.results;
@@ -172,6 +201,42 @@ ${nodeTable(results)}
 `;
 }
 
+function bodiesSection(run: NonNullable<Run["bodies"]>): string {
+  const { settings, results } = run;
+  const j = results.contestants.jobwrap!;
+  const rows = Object.entries(results.contestants).map(([name, r]) => [
+    name,
+    `${fmt(r.small.mbps)}${name === "jobwrap" ? "" : ` (${ratio(j.small.mbps, r.small.mbps)})`}`,
+    fmt(r.small.cpuMicros),
+    `${fmt(r.big.mbps)}${name === "jobwrap" ? "" : ` (${ratio(j.big.mbps, r.big.mbps)})`}`,
+    fmt(r.big.cpuMicros),
+    fmt(r.idleMiB),
+    `${fmt(r.peakMiB)}${name === "jobwrap" ? "" : ` (${ratio(j.peakMiB, r.peakMiB)})`}`,
+    fmt(((r.peakMiB - r.idleMiB) * 1024) / settings.inFlight),
+  ]);
+  return `## Big bodies on the Node server
+
+POST of an order (\`bench/bodies/order.ts\`: a customer and an array of line items, each an object with strings,
+numbers, a string array and a nested object) of ${bodySizes.small / 1024} KiB and of ${bodySizes.big / 1024} KiB, the same document each time, validated
+by the same valibot schema in every contestant and answered 201 with its line count and total. The hand-written server
+reads the body whole, \`JSON.parse\`s it and runs the schema; Fastify uses its own JSON parser. ${settings.rounds} round(s), each a
+fresh server checked (a valid order, and 400 for a quantity of 0), warmed ${settings.warmSeconds} s per size, loaded ${settings.seconds} s per size by autocannon
+(${settings.connections} connections); then ${settings.inFlight} connections upload the 900 KiB order for ${settings.seconds} s and the server's peak resident memory
+(VmHWM) is read. "Idle" is its resident memory just before that. MB/s is of request body; in brackets, jobwrap ÷ that contestant.
+
+${table(["contestant", "100 KiB MB/s", "CPU µs/req", "900 KiB MB/s", "CPU µs/req", "RSS before, MiB", `peak RSS, ${settings.inFlight} in flight, MiB`, "KiB per upload in flight"], rows)}
+`;
+}
+
+function steadySection(steady: SteadyResults): string {
+  return `## Steady state
+
+One jobwrap server (the users example, \`serve(api, { log: false })\`) answers ${steady.last.toLocaleString("en")} GETs in all, alternating a
+user that exists (200) and one that does not (404, a problem document), 10 connections. Resident memory after
+${steady.first.toLocaleString("en")}: ${fmt(steady.firstMiB)} MiB; after ${steady.last.toLocaleString("en")}: ${fmt(steady.lastMiB)} MiB (${times(steady.lastMiB / steady.firstMiB)}).
+`;
+}
+
 const kindsOrder = ["v2 POST", "v2 GET", "v1 POST", "v1 GET", "alb POST", "alb GET", "url POST", "url GET"];
 
 function lambdaSection(run: NonNullable<Run["lambda"]>): string {
@@ -258,6 +323,8 @@ ${table(["measure", "target", "this run", "verdict"], targets(run).map((t) => [t
 `,
     run.node ? nodeSection(run.node) : "",
     run.nodePostgres ? nodePostgresSection(run.nodePostgres) : "",
+    run.bodies ? bodiesSection(run.bodies) : "",
+    run.steady ? steadySection(run.steady) : "",
     run.lambda ? lambdaSection(run.lambda) : "",
     run.workers ? workersSection(run.workers) : "",
     run.findings,
