@@ -18,15 +18,18 @@ async function expectValid(doc: OpenApiDocument): Promise<void> {
 const nameLimits = { type: "string", minLength: 3, maxLength: 40, pattern: "^[a-zA-Z]*$" };
 
 describe("openapi(users example)", () => {
-  const doc = openapi(api, { info: { title: "users", version: "1.0.0" } });
+  // Made in each test, not once for the file: what a test checks is then made while it runs.
+  const usersDoc = () => openapi(api, { info: { title: "users", version: "1.0.0" } });
 
   it("validates as OpenAPI 3.1, with a validator that does refuse a broken document", async () => {
+    const doc = usersDoc();
     await expectValid(doc);
     const broken = { ...doc, paths: { "/user/{name}": { get: { responses: { "200": {} } } } } };
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
   it("turns /user/:name into /user/{name}, a required path parameter with the name's limits", () => {
+    const doc = usersDoc();
     expect(Object.keys(doc.paths)).toEqual(["/user", "/user/{name}", "/user/{name}/avatar"]);
     const get = doc.paths["/user/{name}"]!.get as Record<string, any>;
     expect(get.operationId).toBe("getUserByName");
@@ -34,6 +37,7 @@ describe("openapi(users example)", () => {
   });
 
   it("documents the JSON body, the declared 201 User and the declared 409", () => {
+    const doc = usersDoc();
     const post = doc.paths["/user"]!.post as Record<string, any>;
     expect(post.requestBody).toEqual({
       required: true,
@@ -48,6 +52,7 @@ describe("openapi(users example)", () => {
   });
 
   it("lists the problem+json errors core answers: 400 with errors, 404, 405, 413, 415, 500", () => {
+    const doc = usersDoc();
     const post = doc.paths["/user"]!.post as Record<string, any>;
     const get = doc.paths["/user/{name}"]!.get as Record<string, any>;
     expect(Object.keys(post.responses)).toEqual(["201", "400", "404", "405", "409", "413", "415", "500"]);
@@ -67,6 +72,7 @@ describe("openapi(users example)", () => {
   });
 
   it("documents the avatar upload as a multipart body with a binary file field, behind the bearer scheme", () => {
+    const doc = usersDoc();
     const put = doc.paths["/user/{name}/avatar"]!.put as Record<string, any>;
     expect(put.requestBody).toEqual({
       required: true,
@@ -115,13 +121,15 @@ describe("openapi(every part a spec names)", () => {
     "GET /pages/:page?": job({ body: v.optional(v.object({ x: v.string() })) }, () => ({})),
     "ALL /any": job({ responses: { 422: v.object({ hint: v.string() }) } }, () => ({})),
   });
-  const doc = openapi(table, { timeout: undefined });
+  const tableDoc = () => openapi(table, { timeout: undefined });
 
   it("validates, transforms and checks included", async () => {
+    const doc = tableDoc();
     await expectValid(doc);
   });
 
   it("reads queries, headers and cookies from the schemas: enums, formats, lengths, required-ness", () => {
+    const doc = tableDoc();
     const get = doc.paths["/items"]!.get as Record<string, any>;
     expect(get.summary).toBe("List the items");
     expect(get.parameters).toEqual([
@@ -142,6 +150,7 @@ describe("openapi(every part a spec names)", () => {
   });
 
   it("gives the body in each media type the job accepts", () => {
+    const doc = tableDoc();
     const post = (doc.paths["/items"]!.post as Record<string, any>).requestBody;
     expect(Object.keys(post.content)).toEqual(["application/json", "application/x-www-form-urlencoded"]);
     expect(post.content["application/json"].schema.properties).toEqual({
@@ -158,11 +167,13 @@ describe("openapi(every part a spec names)", () => {
   });
 
   it("documents an optional parameter as two paths, an optional body as not required", () => {
+    const doc = tableDoc();
     expect(doc.paths["/pages"]!.get).toMatchObject({ operationId: "getPages", requestBody: { required: false } });
     expect(doc.paths["/pages/{page}"]!.get).toMatchObject({ operationId: "getPagesByPage" });
   });
 
   it("documents ALL under each method, undeclared successes as 2XX, and a problem's extension members", () => {
+    const doc = tableDoc();
     const any = doc.paths["/any"]!;
     expect(Object.keys(any)).toEqual(["get", "post", "put", "patch", "delete"]);
     const responses = (any.get as Record<string, any>).responses;
@@ -177,5 +188,48 @@ describe("openapi(every part a spec names)", () => {
     await expectValid(single);
     expect(Object.keys(single.paths["/"]!)).toEqual(["get", "post", "put", "patch", "delete"]);
     expect(Object.keys((single.paths["/"]!.get as Record<string, any>).responses)).toContain("504");
+  });
+});
+
+describe("each openapi() call", () => {
+  const problemSchema = {
+    type: "object",
+    description: "An RFC 9457 problem: what went wrong, in a shape every route shares.",
+    properties: {
+      type: { type: "string", description: "A URI naming the problem type; `about:blank` when the status says it all." },
+      title: { type: "string", description: "The status phrase, or a short summary of the problem type." },
+      status: { type: "integer", minimum: 400, maximum: 599 },
+      detail: { type: "string", description: "What went wrong with this request." },
+      instance: { type: "string" },
+      requestId: { type: "string", description: "Quote it when reporting a problem; it is in the logs too." },
+      errors: {
+        type: "array",
+        description: "For a 400: each part of the request a schema refused.",
+        items: {
+          type: "object",
+          properties: {
+            pointer: { type: "string", description: "A JSON pointer from the request's parts: `/body/name`, `/query/page`." },
+            detail: { type: "string" },
+          },
+          required: ["pointer", "detail"],
+        },
+      },
+    },
+    required: ["type", "title", "status"],
+  };
+
+  it("names the Problem schema every problem response references, with each member core writes", () => {
+    expect(openapi(api).components.schemas.Problem).toEqual(problemSchema);
+  });
+
+  it("gives a document of its own: changing one leaves the Problem schema and security schemes of the next as they were", () => {
+    const first = openapi(api);
+    const problem = first.components.schemas.Problem as Record<string, any>;
+    problem.description = "changed";
+    problem.properties.code = { type: "string" };
+    (first.components.securitySchemes!.token as Record<string, unknown>).description = "changed";
+    const second = openapi(api);
+    expect(second.components.schemas.Problem).toEqual(problemSchema);
+    expect(second.components.securitySchemes).toEqual({ token: { type: "http", scheme: "bearer" } });
   });
 });
