@@ -22,7 +22,7 @@ export default defineConfig({
       "test/node/{compress,otel,raw}.test.ts",
       "test/cloud-functions/{bodies,contract,framework-answers,last-resort,trace}.test.ts",
       "test/lambda/{adapter,contract.*,fixtures,identity,malformed,stream,stream-body,xray}.test.ts",
-      "test/client/{users,avatar}.test.ts",
+      "test/client/{users,avatar,wire}.test.ts",
       "test/hono/interop.test.ts",
       "test/openapi/document.test.ts",
       "test/docs/{serve-docs,pages,no-swagger}.test.ts",
