@@ -59,7 +59,7 @@ export function openapi(app: App, options: OpenApiOptions = {}): OpenApiDocument
     openapi: "3.1.0",
     info: { title: options.info?.title ?? "API", version: options.info?.version ?? "0.0.0" },
     paths,
-    components: { schemas: { Problem: problemSchema, ...convert.named() }, responses },
+    components: { schemas: { Problem: problemSchema(), ...convert.named() }, responses },
   };
   if (Object.keys(context.securitySchemes).length > 0) doc.components.securitySchemes = context.securitySchemes;
   if (options.info?.description) doc.info.description = options.info.description;

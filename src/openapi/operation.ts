@@ -48,7 +48,8 @@ function securityOf(job: AnyJob, context: OperationContext): Record<string, stri
     if (!scheme) continue;
     const known = context.securitySchemes[name];
     if (known && JSON.stringify(known) !== JSON.stringify(scheme)) throw new TypeError(`two security schemes are named "${name}"`);
-    context.securitySchemes[name] = scheme;
+    // A copy: the document is the caller's to change, the extractor's scheme is not.
+    context.securitySchemes[name] = structuredClone(scheme);
     requirement[name] = [];
   }
   return Object.keys(requirement).length > 0 ? [requirement] : [];

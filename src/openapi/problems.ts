@@ -3,32 +3,37 @@ import { problemMediaType, problemOf } from "../core/problems.js";
 import { statusText } from "../core/status.js";
 import type { JsonSchema } from "./json-schema.js";
 
-/** The RFC 9457 document every error answers with, as `problemOf` in core writes it. */
-export const problemSchema: JsonSchema = {
-  type: "object",
-  description: "An RFC 9457 problem: what went wrong, in a shape every route shares.",
-  properties: {
-    type: { type: "string", description: "A URI naming the problem type; `about:blank` when the status says it all." },
-    title: { type: "string", description: "The status phrase, or a short summary of the problem type." },
-    status: { type: "integer", minimum: 400, maximum: 599 },
-    detail: { type: "string", description: "What went wrong with this request." },
-    instance: { type: "string" },
-    requestId: { type: "string", description: "Quote it when reporting a problem; it is in the logs too." },
-    errors: {
-      type: "array",
-      description: "For a 400: each part of the request a schema refused.",
-      items: {
-        type: "object",
-        properties: {
-          pointer: { type: "string", description: "A JSON pointer from the request's parts: `/body/name`, `/query/page`." },
-          detail: { type: "string" },
+/**
+ * The RFC 9457 document every error answers with, as `problemOf` in core writes it. A new object
+ * for each document: one document's changes (a description added) do not reach another's.
+ */
+export function problemSchema(): JsonSchema {
+  return {
+    type: "object",
+    description: "An RFC 9457 problem: what went wrong, in a shape every route shares.",
+    properties: {
+      type: { type: "string", description: "A URI naming the problem type; `about:blank` when the status says it all." },
+      title: { type: "string", description: "The status phrase, or a short summary of the problem type." },
+      status: { type: "integer", minimum: 400, maximum: 599 },
+      detail: { type: "string", description: "What went wrong with this request." },
+      instance: { type: "string" },
+      requestId: { type: "string", description: "Quote it when reporting a problem; it is in the logs too." },
+      errors: {
+        type: "array",
+        description: "For a 400: each part of the request a schema refused.",
+        items: {
+          type: "object",
+          properties: {
+            pointer: { type: "string", description: "A JSON pointer from the request's parts: `/body/name`, `/query/page`." },
+            detail: { type: "string" },
+          },
+          required: ["pointer", "detail"],
         },
-        required: ["pointer", "detail"],
       },
     },
-  },
-  required: ["type", "title", "status"],
-};
+    required: ["type", "title", "status"],
+  };
+}
 
 /** What core answers by itself, whatever the job: the responses every operation may get. */
 const standard: Record<number, string> = {
