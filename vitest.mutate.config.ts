@@ -27,6 +27,7 @@ export default defineConfig({
       "test/openapi/document.test.ts",
       "test/docs/{serve-docs,pages,no-swagger}.test.ts",
       "test/cli/main.test.ts",
+      "test/cli/{in-process,build,deploy,k8s}.test.ts",
       "test/k8s/manifests.test.ts",
       "test/lambda-deploy/*.test.ts",
     ],

@@ -5,7 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import type { Command } from "./command.js";
+import { consoleIo, type Command, type Io } from "./command.js";
 
 interface Entry {
   /** One line for `jobwrap help`, known without loading the command and its tools. */
@@ -42,31 +42,32 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs `jobwrap <argv…>`, writing to `io` (the console by default); resolves to the exit code. A
+ * command's failure is one line on `err` and exit code 1. The bin below only calls this, so tests
+ * run every command in process.
+ */
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
   const [name, ...args] = argv;
   const entry = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {
     const lines = Object.entries(commands).map(([key, { summary }]) => `  ${key.padEnd(10)} ${summary}`);
     const out = ["usage: jobwrap <command> [options]", "", "commands:", ...lines].join("\n");
     if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-      console.log(out);
+      io.out(out);
       return 0;
     }
-    console.error(`jobwrap: unknown command ${JSON.stringify(name)}\n\n${out}`);
+    io.err(`jobwrap: unknown command ${JSON.stringify(name)}\n\n${out}`);
     return 2;
   }
-  return (await entry.load()).run(args);
+  try {
+    return await (await entry.load()).run(args, io);
+  } catch (error) {
+    io.err(`jobwrap ${name}: ${reasonOf(error)}`);
+    return 1;
+  }
 }
 
 // Run when this file is the program, also through npm's `node_modules/.bin/jobwrap` symlink.
 const invoked = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (invoked) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      const command = process.argv[2] !== undefined && Object.hasOwn(commands, process.argv[2]) ? ` ${process.argv[2]}` : "";
-      console.error(`jobwrap${command}: ${reasonOf(error)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (invoked) main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { consoleIo, type Command, type Io } from "../command.js";
+import type { Command, Io } from "../command.js";
 import { BuildError, buildLambda, defaultOutDir } from "../../deploy/lambda/build.js";
 
 const usage = `usage: jobwrap build lambda <entry> [--out DIR]
@@ -13,7 +13,7 @@ Bundles the handler with esbuild into one ESM file (target node22, minified, @aw
 to the runtime) and writes the deployment zip; the function's handler is index.handler.`;
 
 export const command: Command = {
-  run: (args) => runBuild(args, consoleIo),
+  run: (args, io) => runBuild(args, io),
 };
 
 function size(bytes: number): string {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { consoleIo, type Command, type Io } from "../command.js";
+import type { Command, Io } from "../command.js";
 import { defaults, type FunctionUrlMode } from "../../deploy/lambda/options.js";
 import type { Pacing } from "../../deploy/lambda/context.js";
 import { DeployError } from "../../deploy/lambda/errors.js";
@@ -36,7 +36,7 @@ interface DeployIo extends Io {
 }
 
 export const command: Command = {
-  run: (args) => runDeploy(args, consoleIo),
+  run: (args, io) => runDeploy(args, io),
 };
 
 class UsageError extends Error {}

@@ -26,9 +26,9 @@ function writeGenerated(out: string, files: Record<string, string>): void {
 }
 
 export const command: Command = {
-  async run(args) {
+  async run(args, io) {
     if (args.includes("--help") || args.includes("-h")) {
-      console.log(usage());
+      io.out(usage());
       return 0;
     }
     try {
@@ -37,13 +37,13 @@ export const command: Command = {
       const options = resolveOptions({ ...input, tag: tag ?? "untagged" }, tag === undefined ? ["no --tag given and no git commit to tag the image by"] : []);
       const files = generate(options, out);
       writeGenerated(out, files);
-      for (const path of Object.keys(files)) console.log(`wrote ${join(out, path)}`);
-      console.log(`\nnext: docker build -f ${join(out, "Dockerfile")} -t ${options.image}:${options.tag} . && docker push ${options.image}:${options.tag}`);
-      console.log(`      kubectl apply -f ${join(out, manifestsFolder)}/ && kubectl rollout status deployment/${options.name}`);
+      for (const path of Object.keys(files)) io.out(`wrote ${join(out, path)}`);
+      io.out(`\nnext: docker build -f ${join(out, "Dockerfile")} -t ${options.image}:${options.tag} . && docker push ${options.image}:${options.tag}`);
+      io.out(`      kubectl apply -f ${join(out, manifestsFolder)}/ && kubectl rollout status deployment/${options.name}`);
       return 0;
     } catch (error) {
       if (!(error instanceof InvalidK8sInput)) throw error;
-      console.error(`jobwrap k8s: refused:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n\n${usage()}`);
+      io.err(`jobwrap k8s: refused:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n\n${usage()}`);
       return 2;
     }
   },

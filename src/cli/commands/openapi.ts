@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { isJob, type Schema } from "../../core/job.js";
 import type { App } from "../../core/routes.js";
 import { openapi } from "../../openapi/index.js";
-import { consoleIo, type Command, type Io } from "../command.js";
+import type { Command, Io } from "../command.js";
 
 const usage = `usage: jobwrap openapi <module> [--export NAME] [--title T] [--version V] [--server URL] [--out FILE]
 
@@ -20,7 +20,7 @@ Prints the OpenAPI 3.1 document (JSON) of the app. Every valibot schema the modu
 becomes a named component (\`export const User = v.object(...)\` → #/components/schemas/User).`;
 
 export const command: Command = {
-  run: (args) => runOpenApi(args, consoleIo),
+  run: (args, io) => runOpenApi(args, io),
 };
 
 /** Loads a module as Node would, TypeScript included (through tsx, honouring tsconfig paths). */
