@@ -24,6 +24,7 @@ export default defineConfig({
       "test/lambda/{adapter,contract.*,fixtures,identity,malformed,stream,stream-body,xray}.test.ts",
       "test/client/{users,avatar}.test.ts",
       "test/hono/interop.test.ts",
+      "test/workers/{in-process,last-resort}.test.ts",
       "test/openapi/document.test.ts",
       "test/docs/serve-docs.test.ts",
       "test/cli/main.test.ts",
