@@ -80,7 +80,7 @@ export class Router<T> {
         node = child;
         return;
       }
-      if (names.includes(param.name)) throw new TypeError(`route "${route}" names :${param.name} twice`);
+      if (names.includes(param.name)) throw new TypeError(`route "${method} ${route}" names :${param.name} twice`);
       names.push(param.name);
       isStatic = false;
       const key = `${param.name}{${param.pattern ?? ""}`;
