@@ -4,6 +4,7 @@ import type { LambdaResults } from "./lambda/part.js";
 import type { Machine } from "./machine.js";
 import type { NodeResults, NodeSettings, RouteStats } from "./node/part.js";
 import type { PostgresResults } from "./node/postgres-part.js";
+import type { RoutesResults } from "./routes/part.js";
 import { fmt, ratio } from "./stats.js";
 import type { SteadyResults } from "./steady/part.js";
 import type { WorkersResults } from "./workers/part.js";
@@ -20,6 +21,7 @@ export interface Run {
   bodies?: { settings: BodySettings; results: BodyResults };
   steady?: SteadyResults;
   lambda?: { settings: LambdaSettings; results: LambdaResults };
+  routes?: { node: NodeSettings; lambda: LambdaSettings; results: RoutesResults };
   workers?: WorkersResults;
   findings: string;
 }
@@ -132,6 +134,27 @@ function targets(run: Run): Target[] {
       value: jobwrap && hono ? (jobwrap.coldMs - lambda.baselineMs) / (hono.coldMs - lambda.baselineMs) : Number.NaN,
       bound: { max: 0.3 },
     });
+  }
+  const routes = run.routes?.results;
+  if (routes) {
+    const node = routes.node.jobwrap;
+    for (const route of ["post", "get"] as const) {
+      list.push({
+        measure: `Node ${route.toUpperCase()} req/s, jobwrap with 500 routes ÷ with 2`,
+        target: "≥ 0.9×",
+        value: node ? node[500]![route].rps / node[2]![route].rps : Number.NaN,
+        bound: { min: 0.9 },
+      });
+    }
+    const lambda = routes.lambda.jobwrap;
+    for (const key of kindsOrder) {
+      list.push({
+        measure: `Lambda ${key} events/s, jobwrap with 500 routes ÷ with 2`,
+        target: "≥ 0.9×",
+        value: lambda ? lambda[500]![key]! / lambda[2]![key]! : Number.NaN,
+        bound: { min: 0.9 },
+      });
+    }
   }
   const workers = run.workers?.contestants;
   if (workers) {
@@ -283,6 +306,40 @@ ${fmt(above, 1)} ms above \`node -e 0\`; jobwrap ÷ it ${times(jAbove / above)}.
 `;
 }
 
+function routesSection(run: NonNullable<Run["routes"]>): string {
+  const { node, lambda, results } = run;
+  const pair = (a: number, b: number, digits = 0) => `${fmt(a, digits)} / ${fmt(b, digits)}`;
+  const nodeRows = Object.entries(results.node).map(([name, r]) => [
+    name,
+    pair(r[2]!.post.rps, r[500]!.post.rps),
+    pair(r[2]!.post.cpuMicros, r[500]!.post.cpuMicros),
+    ratio(r[500]!.post.rps, r[2]!.post.rps),
+    pair(r[2]!.get.rps, r[500]!.get.rps),
+    pair(r[2]!.get.cpuMicros, r[500]!.get.cpuMicros),
+    ratio(r[500]!.get.rps, r[2]!.get.rps),
+  ]);
+  const lambdaRows = Object.entries(results.lambda).map(([name, r]) => [
+    name,
+    ...kindsOrder.flatMap((key) => [pair(1e6 / r[2]![key]!, 1e6 / r[500]![key]!, 2), ratio(r[500]![key]!, r[2]![key]!)]),
+  ]);
+  return `## Many routes
+
+The users service with its two routes last in a table of 2 and of 500 routes (\`bench/routes/table.ts\`: routes
+beside \`/user/:name\` and below it, then per API version and resource a collection, an item, its usage, the resource
+under a project and a literal stats path; GET, POST, PUT, DELETE). \`jobwrap-pattern\` is jobwrap with
+\`src/core/routes.ts\` as it was, Hono's PatternRouter matching (\`bench/routes/pattern-routes.ts\`); Hono runs its
+default SmartRouter, Fastify find-my-way. Node: ${node.rounds} round(s) per table size as in "Node HTTP" (warmed ${node.warmSeconds} s,
+loaded ${node.seconds} s per route, ${node.connections} connections; medians). The CPU µs moves less than req/s on a busy machine.
+
+${table(["contestant", "POST req/s 2 / 500", "POST CPU µs 2 / 500", "POST 500 ÷ 2", "GET req/s 2 / 500", "GET CPU µs 2 / 500", "GET 500 ÷ 2"], nodeRows)}
+
+Lambda in process as in "Lambda in process" (${lambda.rounds} round(s), ${lambda.milliseconds} ms per event kind and route): µs per event (1 / events/s,
+one process on one core) at 2 / 500 routes, and events/s 500 ÷ 2.
+
+${table(["contestant", ...kindsOrder.flatMap((k) => [`${k} µs 2 / 500`, "500 ÷ 2"])], lambdaRows)}
+`;
+}
+
 function workersSection(results: WorkersResults): string {
   const j = results.contestants.jobwrap;
   const rows = Object.entries(results.contestants).map(([name, r]) => [
@@ -326,6 +383,7 @@ ${table(["measure", "target", "this run", "verdict"], targets(run).map((t) => [t
     run.bodies ? bodiesSection(run.bodies) : "",
     run.steady ? steadySection(run.steady) : "",
     run.lambda ? lambdaSection(run.lambda) : "",
+    run.routes ? routesSection(run.routes) : "",
     run.workers ? workersSection(run.workers) : "",
     run.findings,
   ];

@@ -1,4 +1,4 @@
-// `npm run bench` (`-- --quick` for a short run, `-- --only node,node-postgres,bodies,steady,lambda,workers` for some parts).
+// `npm run bench` (`-- --quick` for a short run, `-- --only node,node-postgres,bodies,steady,lambda,routes,workers` for some parts).
 // A full run writes bench/RESULTS.md; a quick one bench/.out/RESULTS-quick.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { runBodies, type BodySettings } from "./bodies/part.js";
@@ -10,6 +10,7 @@ import { runNodePostgres } from "./node/postgres-part.js";
 import { canPin } from "./processes.js";
 import { resultsMarkdown, type Run } from "./results.js";
 import { root } from "./root.js";
+import { runRoutes } from "./routes/part.js";
 import { runSteady, type SteadySettings } from "./steady/part.js";
 import { runWorkers } from "./workers/part.js";
 
@@ -65,6 +66,10 @@ if (wanted("steady")) {
 if (wanted("lambda")) {
   run.loads.push(`lambda ${load()}`);
   run.lambda = { settings: lambdaSettings, results: await runLambda(lambdaSettings, say) };
+}
+if (wanted("routes")) {
+  run.loads.push(`routes ${load()}`);
+  run.routes = { node: nodeSettings, lambda: lambdaSettings, results: await runRoutes(nodeSettings, lambdaSettings, say) };
 }
 if (wanted("workers")) {
   run.loads.push(`workers ${load()}`);

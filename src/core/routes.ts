@@ -1,7 +1,7 @@
-import { PatternRouter } from "hono/router/pattern-router";
 import type { Cors } from "./cors.js";
 import type { Extractors, Use } from "./use.js";
 import { isJob, type AnyJob } from "./job.js";
+import { Router, walk, type Leaf } from "./router.js";
 
 /** A route table: `"METHOD /path/:param"` keys to jobs. `ALL /path` answers any method. */
 export type RouteTable = Record<string, AnyJob>;
@@ -69,48 +69,72 @@ export type Match =
   | { kind: "no-route" }
   | { kind: "wrong-method"; allow: string };
 
-interface PathEntry {
-  pattern: string;
-  byMethod: Map<string, AnyJob>;
-  allow: string;
-}
-
 export type Matcher = (method: string, path: string) => Match;
 
 const noParams: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
-/** Compiles an app into a matcher. Routes are matched by Hono's PatternRouter: small and tested. */
+type Found = Extract<Match, { kind: "found" }>;
+
+/** What a route has for a method: its own, else GET's for HEAD, else its `ALL`. */
+const foundFor = (leaf: Leaf<Found>, method: string): Found | undefined =>
+  leaf.byMethod.get(method) ?? (method === "HEAD" ? leaf.byMethod.get("GET") : undefined) ?? leaf.byMethod.get("ALL");
+
+/** The methods a 405 names for the routes that match a path: each one's, HEAD with GET, in alphabetical order. */
+function allowOf(leaves: Leaf<Found>[]): string {
+  const methods = new Set<string>();
+  for (const leaf of leaves) for (const method of leaf.byMethod.keys()) methods.add(method);
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort().join(", ");
+}
+
+/** Compiles an app into a matcher: jobwrap's own router (router.ts), with the precedence it documents. */
 export function matcher(app: App): Matcher {
   if (app.kind === "job") {
     const found: Match = { kind: "found", job: app, params: noParams, route: undefined };
     return () => found;
   }
-  const entries = new Map<string, PathEntry>();
+  // Each route's answer is made once; a static route's is returned as it is, so such a request allocates nothing.
+  const router = new Router<Found>();
   for (const [key, job] of Object.entries(app.table)) {
     const { method, path } = parseRouteKey(key);
-    let entry = entries.get(path);
-    if (!entry) entries.set(path, (entry = { pattern: path, byMethod: new Map(), allow: "" }));
-    entry.byMethod.set(method, job);
+    router.add(method, path, { kind: "found", job, params: noParams, route: path });
   }
-  const router = new PatternRouter<PathEntry>();
-  for (const entry of entries.values()) {
-    const methods = new Set(entry.byMethod.keys());
-    if (methods.has("GET")) methods.add("HEAD");
-    entry.allow = methods.has("ALL") ? "" : [...methods].sort().join(", ");
-    router.add("ALL", entry.pattern, entry);
-  }
-  return (method, path) => {
-    const [handlers] = router.match("ALL", path);
-    if (handlers.length === 0) return { kind: "no-route" };
-    for (const [entry, params] of handlers) {
-      const job =
-        entry.byMethod.get(method) ??
-        (method === "HEAD" ? entry.byMethod.get("GET") : undefined) ??
-        entry.byMethod.get("ALL");
-      if (job) return { kind: "found", job, params: params as Record<string, string>, route: entry.pattern };
+  // The walk's state: matching is synchronous, so one set per matcher serves every request.
+  const values: string[] = [];
+  const missed: Leaf<Found>[] = [];
+  let want = "";
+  let found: Found | undefined;
+  let count = 0;
+  let names: string[] = [];
+  const visit = (leaf: Leaf<Found>, n: number): boolean => {
+    found = foundFor(leaf, want);
+    if (!found) {
+      missed.push(leaf);
+      return false;
     }
-    const allow = new Set<string>();
-    for (const [entry] of handlers) for (const m of entry.allow.split(", ")) allow.add(m);
-    return { kind: "wrong-method", allow: [...allow].join(", ") };
+    count = n;
+    names = leaf.names;
+    return true;
+  };
+  return (method, path) => {
+    let end = path.length;
+    if (end > 1 && path.charCodeAt(end - 1) === 47) end -= 1;
+    const exact = router.statics.get(end === path.length ? path || "/" : path.slice(0, end));
+    missed.length = 0;
+    if (exact) {
+      const own = foundFor(exact, method);
+      if (own) return own;
+      missed.push(exact);
+    }
+    want = method;
+    if (walk(router.root, path, end, 0, 0, values, visit)) {
+      const { job, route } = found!;
+      if (count === 0) return found!;
+      const params = Object.create(null) as Record<string, string>;
+      for (let i = 0; i < count; i++) params[names[i]!] = values[i]!;
+      return { kind: "found", job, params, route };
+    }
+    if (missed.length === 0) return { kind: "no-route" };
+    return { kind: "wrong-method", allow: allowOf(missed) };
   };
 }
