@@ -25,7 +25,7 @@ export default defineConfig({
       "test/client/{users,avatar,wire}.test.ts",
       "test/hono/interop.test.ts",
       "test/openapi/document.test.ts",
-      "test/docs/{serve-docs,pages,no-swagger}.test.ts",
+      "test/docs/{serve-docs,pages,no-swagger,load-retry}.test.ts",
       "test/cli/main.test.ts",
       "test/k8s/manifests.test.ts",
       "test/lambda-deploy/*.test.ts",
