@@ -26,7 +26,7 @@ export default defineConfig({
       "test/hono/interop.test.ts",
       "test/workers/{in-process,last-resort}.test.ts",
       "test/openapi/document.test.ts",
-      "test/docs/{serve-docs,pages,no-swagger}.test.ts",
+      "test/docs/{serve-docs,pages,no-swagger,load-retry}.test.ts",
       "test/cli/main.test.ts",
       "test/cli/{in-process,build,deploy,k8s}.test.ts",
       "test/k8s/manifests.test.ts",

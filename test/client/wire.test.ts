@@ -55,6 +55,7 @@ describe("the client's request", () => {
     expect(sent.map((request) => request.url)).toEqual(["https://api.example.test/v1/pages/b", "https://api.example.test/v1/pages/b/0"]);
     await expect(remote["GET /pages/:book/:page?"]({ params: { page: 2 } as never })).rejects.toThrow(new TypeError('the path parameter "book" is missing'));
     await expect(remote["GET /user/:name"]({ params: { name: null as never } })).rejects.toThrow('the path parameter "name" is missing');
+    await expect((remote["GET /user/:name"] as () => Promise<unknown>)()).rejects.toThrow(new TypeError('the path parameter "name" is missing'));
     expect(sent).toHaveLength(2);
   });
 
@@ -231,7 +232,7 @@ describe("the client object", () => {
     const remote = client<typeof app>("https://api.example.test", { fetch: async () => new Response(null, { status: 204 }) });
     expect((remote as unknown as Record<string, unknown>).then).toBeUndefined();
     expect(await Promise.resolve(remote)).toBe(remote);
-    for (const key of ["toString", "get /user", "GET user", "GET", Symbol.iterator]) expect((remote as Record<PropertyKey, unknown>)[key], String(key)).toBeUndefined();
+    for (const key of ["toString", "get /user", "GET user", "GET", "x GET /user", Symbol.iterator]) expect((remote as Record<PropertyKey, unknown>)[key], String(key)).toBeUndefined();
     expect(remote["POST /notes"]).toBe(remote["POST /notes"]);
     expect(typeof remote["POST /notes"]).toBe("function");
   });
