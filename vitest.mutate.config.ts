@@ -29,7 +29,7 @@ export default defineConfig({
       "test/docs/{serve-docs,pages,no-swagger,load-retry}.test.ts",
       "test/cli/main.test.ts",
       "test/cli/{in-process,build,deploy,k8s}.test.ts",
-      "test/k8s/manifests.test.ts",
+      "test/k8s/{manifests,options}.test.ts",
       "test/lambda-deploy/*.test.ts",
     ],
   },

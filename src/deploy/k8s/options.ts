@@ -169,7 +169,8 @@ function check(o: K8sOptions): string[] {
   if (!(serviceTypes as readonly string[]).includes(o.serviceType)) {
     problems.push(`service type ${JSON.stringify(o.serviceType)} must be LoadBalancer, ClusterIP or NodePort`);
   }
-  if (!/^[\w./-]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(o.nodeImage)) problems.push(`node image ${JSON.stringify(o.nodeImage)} is not an image reference`);
+  // [registry[:port]/]path[:tag][@digest]: a registry's port is no tag.
+  if (!/^([\w.-]+(:\d+)?\/)?[\w.-]+(\/[\w.-]+)*(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(o.nodeImage)) problems.push(`node image ${JSON.stringify(o.nodeImage)} is not an image reference`);
   if (o.hpa) {
     const { min, max, cpuPercent } = o.hpa;
     if (!isInteger(min, 2, 1000)) problems.push(`autoscaler minimum ${min} must be an integer of at least 2`);

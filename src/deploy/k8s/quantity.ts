@@ -26,6 +26,7 @@ export function parseQuantity(text: string): number | undefined {
   const match = quantity.exec(text);
   if (!match) return undefined;
   const suffix = match[2] ?? "";
-  const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : scale[suffix]!;
+  // E and Ei are exa and exbi, not an exponent: only e or E followed by digits is one.
+  const factor = Object.hasOwn(scale, suffix) ? scale[suffix]! : 10 ** Number(suffix.slice(1));
   return Number(match[1]) * factor;
 }
