@@ -18,6 +18,10 @@ describe("cors(): which origins", () => {
     const longer = await app.send({ path: "/hello", headers: { origin: "https://app.example.com.evil.test" } });
     expect(longer.header("access-control-allow-origin")).toBeUndefined();
     expect((await app.send(preflight("https://app.example.com.evil.test"))).status).toBe(403);
+    const unlike = await app.send(preflight("http://localhost:3000"));
+    expect([unlike.status, unlike.header("access-control-allow-origin")]).toEqual([403, undefined]);
+    expect((await app.send({ path: "/hello", headers: { origin: "http://localhost:3000" } })).header("access-control-allow-origin")).toBeUndefined();
+    expect(app.lines.filter((line) => line.severity === "ERROR")).toEqual([]);
   });
 
   it("a function decides", async () => {
@@ -151,6 +155,17 @@ describe("cors(): each option as the browser sees it", () => {
     const answer = await app.send({ path: "/hello" });
     expect(answer.headers.filter(([name]) => name.startsWith("access-control-"))).toEqual([]);
     expect(answer.header("vary")).toBe("Origin");
+  });
+
+  it("a request with no Origin is not asked about: even a function allowing every origin adds no CORS header", async () => {
+    const app = serve(hello, { cors: cors({ origin: () => true, credentials: true }) });
+    const answer = await app.send({ path: "/hello" });
+    expect(answer.headers.filter(([name]) => name.startsWith("access-control-"))).toEqual([]);
+    expect(answer.header("vary")).toBe("Origin");
+  });
+
+  it('is the value `routes(table, { cors })` and `serve`/`wrap` take: kind "cors"', () => {
+    expect(cors({ origin: "*" }).kind).toBe("cors");
   });
 
   it('"*": any origin, on the preflight too, and the exposed headers to scripts', async () => {

@@ -63,3 +63,79 @@ describe("the log level", () => {
     expect(await run({ logLevel: "info" }, { levels: ["ERROR"] })).toHaveLength(2);
   });
 });
+
+describe("the level names the environment may use", () => {
+  const noisy = job({}, (_input, ctx) => {
+    ctx.log.debug("d");
+    ctx.log.info("i");
+    ctx.log.warn("w");
+    ctx.log.error("e");
+    return { body: "ok" };
+  });
+  const severities = async (level: string) => {
+    const lines: LogEntry[] = [];
+    await handle(prepare(noisy, { log: (entry) => lines.push(entry) }, { levels: [level] }), { method: "GET", path: "/", query: "", headers: {} }, { name: "test", env: {} });
+    return lines.filter((line) => line.message.length === 1).map((line) => line.severity);
+  };
+
+  it.each([
+    ["trace", ["DEBUG", "INFO", "WARNING", "ERROR"]],
+    ["Debug", ["DEBUG", "INFO", "WARNING", "ERROR"]],
+    [" INFO ", ["INFO", "WARNING", "ERROR"]],
+    ["warn", ["WARNING", "ERROR"]],
+    ["Warning", ["WARNING", "ERROR"]],
+    ["error", ["ERROR"]],
+    ["fatal", ["ERROR"]],
+    ["CRITICAL", ["ERROR"]],
+    ["verbose", ["INFO", "WARNING", "ERROR"]],
+    ["", ["INFO", "WARNING", "ERROR"]],
+  ])("%j", async (level, expected) => {
+    expect(await severities(level)).toEqual(expected);
+  });
+});
+
+describe("a sink of the app's that throws", () => {
+  it("costs no answer: one line of its own on stderr, with the request id, instead", async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+    try {
+      const app = prepare(
+        job({}, (_input, ctx) => {
+          ctx.log.info("working");
+          return { body: "ok" };
+        }),
+        {
+          log: () => {
+            throw new Error("disk full");
+          },
+        },
+      );
+      const out = await handle(app, { method: "GET", path: "/", query: "", headers: { "x-request-id": "sink-1" } }, { name: "test", env: {} });
+      expect([out.status, out.body]).toEqual([200, "ok"]);
+    } finally {
+      spy.mockRestore();
+    }
+    // The job's line and the request's line each failed.
+    expect(errors.map((line) => JSON.parse(line) as unknown)).toEqual([
+      { severity: "ERROR", message: "the log sink failed", requestId: "sink-1" },
+      { severity: "ERROR", message: "the log sink failed", requestId: "sink-1" },
+    ]);
+  });
+});
+
+describe("a logger's fields", () => {
+  it("a job's extra fields cannot replace the line's severity, message or time", async () => {
+    const lines: LogEntry[] = [];
+    const app = prepare(
+      job({}, (_input, ctx) => {
+        ctx.log.warn("real", { severity: "DEBUG", message: "forged", time: "then", n: 1 });
+        return { body: "ok" };
+      }),
+      { log: (entry) => lines.push(entry) },
+    );
+    await handle(app, { method: "GET", path: "/", query: "", headers: { "x-request-id": "f-1" } }, { name: "test", env: {}, logFields: { trace: "t-1" } });
+    expect(lines[0]).toMatchObject({ severity: "WARNING", message: "real", n: 1, requestId: "f-1", trace: "t-1" });
+    expect(lines[0]!.time).not.toBe("then");
+    expect(lines[1]).toMatchObject({ message: "GET / 200", trace: "t-1", requestId: "f-1", platform: "test" });
+  });
+});
