@@ -90,6 +90,9 @@ describe("request headers, from every map a source fills", () => {
     expect((await seenFor(url)).headers.cookie).toBe("b=2;a=1; c=3");
     url.cookies = [];
     expect((await seenFor(url)).headers.cookie).toBe("b=2;a=1");
+    // An empty array adds no cookie header where there was none.
+    delete url.headers.cookie;
+    expect((await seenFor(url)).headers).not.toHaveProperty("cookie");
   });
 });
 
