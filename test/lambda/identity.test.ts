@@ -185,6 +185,18 @@ describe("every kind of verified caller, from real events with the authorizer of
     }
   });
 
+  it("REST API: an event without its requestContext has no caller and no address", async () => {
+    const event = fixture("apigw-v1-cognito-authorizer.json");
+    event.requestContext = null;
+    expect(await seenFor(event)).toEqual({ identity: null, ip: null });
+  });
+
+  it("HTTP API: an event without its requestContext has no caller and no address", async () => {
+    const event = fixture("apigw-v2-jwt-authorizer.json");
+    event.requestContext = null;
+    expect(await seenFor(event)).toEqual({ identity: null, ip: null });
+  });
+
   it("an ALB event has no verified caller", async () => {
     expect((await seenFor(fixture("alb-single-value.json"))).identity).toBeNull();
   });

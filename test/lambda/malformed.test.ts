@@ -59,6 +59,7 @@ const wrongTypes: [Kind, string[], unknown, string][] = [
   ["v1", ["multiValueHeaders", "Accept"], "*/*", "/multiValueHeaders"],
   ["v1", ["multiValueHeaders", "Accept"], [1], "/multiValueHeaders"],
   ["v1", ["multiValueQueryStringParameters"], { a: "1" }, "/multiValueQueryStringParameters"],
+  ["v1", ["multiValueQueryStringParameters"], "a=1", "/multiValueQueryStringParameters"],
   ["v1", ["queryStringParameters"], { a: ["1"] }, "/queryStringParameters"],
   ["v1", ["body"], 42, "/body"],
   ["v1", ["body"], { json: true }, "/body"],
@@ -80,6 +81,7 @@ const wrongTypes: [Kind, string[], unknown, string][] = [
   ["alb-single", ["httpMethod"], true, "/httpMethod"],
   ["alb-multi", ["multiValueHeaders", "cookie"], "name1=value1", "/multiValueHeaders"],
   ["alb-multi", ["multiValueQueryStringParameters", "myKey"], [null], "/multiValueQueryStringParameters"],
+  ["alb-multi", ["multiValueQueryStringParameters"], ["myKey=1"], "/multiValueQueryStringParameters"],
 ];
 
 describe("wrap (jobwrap/lambda) with malformed HTTP events", () => {
