@@ -23,7 +23,7 @@ export default defineConfig({
       "test/cloud-functions/{bodies,contract,framework-answers,last-resort,trace}.test.ts",
       "test/lambda/{adapter,contract.*,fixtures,identity,malformed,stream,stream-body,xray}.test.ts",
       "test/client/{users,avatar}.test.ts",
-      "test/hono/interop.test.ts",
+      "test/hono/{interop,in-process}.test.ts",
       "test/workers/{in-process,last-resort}.test.ts",
       "test/openapi/document.test.ts",
       "test/docs/serve-docs.test.ts",
