@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpError, job, routes } from "jobwrap";
 import { wrap } from "jobwrap/lambda";
 import { serve, type Served } from "jobwrap/node";
+import { serveFunction } from "../cloud-functions/serve.js";
 import { v2Event } from "../lambda/events.js";
 import { send } from "../support/http.js";
 
@@ -118,5 +119,25 @@ describe("without an SDK registered", () => {
     expect(seen).toMatchObject({ lambda: 200, node: 200, before: [] });
     // The check itself sees the package once something loads it.
     expect(seen.after).toBeGreaterThan(0);
+  });
+});
+
+describe("OpenTelemetry spans name their platform", () => {
+  it("node on the Node server, cloud-functions on the functions-framework", async () => {
+    exporter.reset();
+    const served = serve(api, { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const fn = await serveFunction("otel", api, { log: false });
+    try {
+      await send((await served.ready).url, { method: "GET", path: "/user/Ann" });
+      await send(fn.base, { method: "GET", path: "/user/Ann" });
+    } finally {
+      await served.drain();
+      await fn.close();
+    }
+    const spans = exporter.getFinishedSpans().filter((span) => span.instrumentationScope.name === "jobwrap");
+    expect(spans.map((span) => [span.attributes["jobwrap.platform"], span.attributes["url.path"], span.attributes["http.request.method"]])).toEqual([
+      ["node", "/user/Ann", "GET"],
+      ["cloud-functions", "/user/Ann", "GET"],
+    ]);
   });
 });
