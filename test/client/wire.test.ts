@@ -19,6 +19,9 @@ const app = routes({
   "GET /pages/:book/:page?": job({}, () => ({})),
   "POST /notes": job({ body: v.unknown() }, () => ({})),
   "ALL /any": job({ body: v.optional(v.unknown()) }, () => ({})),
+  "GET /:page?": job({}, () => ({})),
+  // Keys as the server takes them: spaces around the path.
+  "GET  /spaced ": job({}, () => ({})),
 });
 
 interface Sent {
@@ -57,6 +60,19 @@ describe("the client's request", () => {
     await expect(remote["GET /user/:name"]({ params: { name: null as never } })).rejects.toThrow('the path parameter "name" is missing');
     await expect((remote["GET /user/:name"] as () => Promise<unknown>)()).rejects.toThrow(new TypeError('the path parameter "name" is missing'));
     expect(sent).toHaveLength(2);
+  });
+
+  it("calls a key written with extra spaces, as the server takes it", async () => {
+    const { remote, sent } = recording();
+    await remote["GET  /spaced "]();
+    expect(sent.map((request) => [request.method, request.url])).toEqual([["GET", "https://api.example.test/v1/spaced"]]);
+  });
+
+  it("sends a route of only an optional parameter, left out, to the root", async () => {
+    const { remote, sent } = recording();
+    await remote["GET /:page?"]();
+    await remote["GET /:page?"]({ params: { page: "p" } });
+    expect(sent.map((request) => request.url)).toEqual(["https://api.example.test/v1/", "https://api.example.test/v1/p"]);
   });
 
   it("answers a bare base URL's root as /", async () => {
@@ -191,6 +207,7 @@ describe("the client's outcome", () => {
 
   it("reads JSON (any +json type, any case, with parameters), text, and other bytes", async () => {
     const json = await answerOf(() => new Response('{"a":1}', { headers: { "content-type": "Application/JSON; charset=utf-8" } }));
+    expect(await answerOf(() => new Response("[2]", { headers: { "content-type": "application/json ; charset=utf-8" } }))).toMatchObject({ body: [2] });
     expect(json).toMatchObject({ ok: true, status: 200, body: { a: 1 } });
     expect(await answerOf(() => new Response('{"b":2}', { status: 201, headers: { "content-type": "application/vnd.api+json" } }))).toMatchObject({ status: 201, body: { b: 2 } });
     expect(await answerOf(() => new Response("hi", { headers: { "content-type": " text/csv ;header=present" } }))).toMatchObject({ body: "hi" });
@@ -223,7 +240,11 @@ describe("the client's outcome", () => {
     // JSON in another media type is a page too.
     const text = await answerOf(() => new Response('{"detail":"no"}', { status: 503, headers: { "content-type": "text/plain" } }));
     expect(text.ok || text.problem).toEqual({ type: "about:blank", title: "Service Unavailable", status: 503, detail: '{"detail":"no"}' });
-    expect(await answerOf(() => new Response("null", { status: 500, headers: { "content-type": "application/json" } }))).toMatchObject({ problem: { status: 500, detail: "null" } });
+    // JSON that is not an object is a page too.
+    for (const body of ["null", "42", "true"]) {
+      const answer = await answerOf(() => new Response(body, { status: 500, headers: { "content-type": "application/json" } }));
+      expect(answer.ok || answer.problem, body).toEqual({ type: "about:blank", title: "Internal Server Error", status: 500, detail: body });
+    }
   });
 });
 
