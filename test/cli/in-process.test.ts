@@ -110,6 +110,8 @@ describe("jobwrap openapi", () => {
     const written = await readFile(join(dir, "catalog.json"), "utf8");
     expect(written.endsWith("\n}\n")).toBe(true);
     expect(JSON.parse(written).info.title).toBe("catalog");
+    // .mts is TypeScript too.
+    expect(JSON.parse((await jobwrap("openapi", `${fixtures}/catalog.mts`)).out).info.title).toBe("catalog");
   });
 
   it("refuses an export that is neither a route table nor a job, exit code 2", async () => {
