@@ -48,6 +48,7 @@ describe("a command that fails", () => {
   it("is one line on err naming the command, exit code 1", async () => {
     expect(await jobwrap("openapi", `${fixtures}/throws.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: the shop's module refused to load" });
     expect(await jobwrap("openapi", `${fixtures}/throws-value.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: a plain string, not an Error" });
+    expect(await jobwrap("openapi", `${fixtures}/throws-undefined.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: undefined" });
   });
 
   it("names a missing package and how to add it", async () => {
