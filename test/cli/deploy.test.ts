@@ -114,8 +114,12 @@ describe("jobwrap deploy", () => {
     await accepted("--url-cors", "https://app.example.com, http://localhost:5173");
     await accepted("--url-cors", "*");
     await accepted("--url-cors", "https://app.example.com", "--url", "iam");
+    // Empty items are dropped: nothing but commas is no origin, and no mistake either.
+    await accepted("--url-cors", " , ");
     await refused(withZip("--url-cors", "https://app.example.com", "--url", "off"), "--url-cors needs a Function URL: not with --url off");
-    for (const origin of ["app.example.com", "https://app.example.com/", "ftp://app.example.com", "https://app.example.com/path"]) {
+    // One bad origin among good ones is enough.
+    await refused(withZip("--url-cors", "https://app.example.com,app.example.com"), "--url-cors takes origins such as https://app.example.com");
+    for (const origin of ["app.example.com", "xhttps://app.example.com", "https://app.example.com/", "ftp://app.example.com", "https://app.example.com/path"]) {
       await refused(withZip("--url-cors", origin), "--url-cors takes origins such as https://app.example.com");
     }
   });

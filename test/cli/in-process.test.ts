@@ -48,6 +48,7 @@ describe("a command that fails", () => {
   it("is one line on err naming the command, exit code 1", async () => {
     expect(await jobwrap("openapi", `${fixtures}/throws.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: the shop's module refused to load" });
     expect(await jobwrap("openapi", `${fixtures}/throws-value.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: a plain string, not an Error" });
+    expect(await jobwrap("openapi", `${fixtures}/throws-undefined.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: undefined" });
   });
 
   it("names a missing package and how to add it", async () => {
@@ -110,6 +111,8 @@ describe("jobwrap openapi", () => {
     const written = await readFile(join(dir, "catalog.json"), "utf8");
     expect(written.endsWith("\n}\n")).toBe(true);
     expect(JSON.parse(written).info.title).toBe("catalog");
+    // .mts is TypeScript too.
+    expect(JSON.parse((await jobwrap("openapi", `${fixtures}/catalog.mts`)).out).info.title).toBe("catalog");
   });
 
   it("refuses an export that is neither a route table nor a job, exit code 2", async () => {

@@ -51,6 +51,7 @@ export class ControlPlane {
   readonly calls: Recorded[] = [];
   readonly failures: Failure[] = [];
   private readonly functions = new Map<string, LambdaFunction>();
+  private readonly failing = new Map<string, string>();
   private server?: Server;
   endpoint = "";
 
@@ -74,6 +75,14 @@ export class ControlPlane {
     const fn = this.functions.get(name)!;
     fn.latest.LastUpdateStatus = "InProgress";
     fn.busyFor = requests;
+  }
+
+  /**
+   * The next change of `name` under way (its creation, or an update of its code or settings) ends
+   * Failed with this reason, as Lambda reports a zip it cannot unpack or a role it cannot assume.
+   */
+  failNextChange(name: string, reason: string): void {
+    this.failing.set(name, reason);
   }
 
   alias(name: string, alias: string): Json | undefined {
@@ -121,8 +130,11 @@ export class ControlPlane {
     const name = decodeURIComponent(/\/functions\/([^/]+)/.exec(url.pathname)?.[1] ?? "");
     const fn = this.functions.get(name);
     if (!fn || fn.busyFor === 0 || --fn.busyFor > 0) return;
-    fn.latest.State = "Active";
-    fn.latest.LastUpdateStatus = "Successful";
+    const reason = this.failing.get(name);
+    this.failing.delete(name);
+    if (reason !== undefined && fn.latest.State === "Pending") Object.assign(fn.latest, { State: "Failed", StateReason: reason });
+    else if (reason !== undefined) Object.assign(fn.latest, { LastUpdateStatus: "Failed", LastUpdateStatusReason: reason });
+    else Object.assign(fn.latest, { State: "Active", LastUpdateStatus: "Successful" });
   }
 
   private route(method: string, url: URL, body: Json, region: string): Answer {

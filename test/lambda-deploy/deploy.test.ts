@@ -360,6 +360,7 @@ describe("jobwrap deploy lambda <entry>", () => {
     const out = join(dir, "build");
     const result = await deploy("examples/lambda/handler.ts", "--out", out, "--role", role);
     expect(result.err.split("\n").at(-1)).toMatch(/^deployed users: alias live → version 1$/);
+    expect(result.err.split("\n").slice(0, 2)).toEqual(["  building examples/lambda/handler.ts (as `jobwrap build lambda` does)", `  built ${join(out, "function.zip")}`]);
     expect(result.code).toBe(0);
     const create = plane.calls.find((call) => call.path === "/2015-03-31/functions")!;
     expect(create.body.Handler).toBe("index.handler");

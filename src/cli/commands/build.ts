@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import type { Command, Io } from "../command.js";
 import { BuildError, buildLambda, defaultOutDir } from "../../deploy/lambda/build.js";
 
-const usage = `usage: jobwrap build lambda <entry> [--out DIR]
+/** A function, not a module constant: what a test runs is what it measures (issue 19). */
+const usage = () => `usage: jobwrap build lambda <entry> [--out DIR]
 
   <entry>      the module exporting \`handler\` (e.g. wrap(api) from jobwrap/lambda)
   --out DIR    where index.mjs and function.zip go (default ${defaultOutDir})
@@ -23,11 +24,11 @@ function size(bytes: number): string {
 export async function runBuild(args: string[], io: Io): Promise<number> {
   const [platform, ...rest] = args;
   if (platform === "--help" || platform === "-h" || rest.includes("--help") || rest.includes("-h")) {
-    io.out(usage);
+    io.out(usage());
     return 0;
   }
   if (platform !== "lambda") {
-    io.err(platform === undefined ? usage : `jobwrap build: unknown platform ${JSON.stringify(platform)} (known: lambda)\n\n${usage}`);
+    io.err(platform === undefined ? usage() : `jobwrap build: unknown platform ${JSON.stringify(platform)} (known: lambda)\n\n${usage()}`);
     return 2;
   }
   let entry: string;
@@ -38,7 +39,7 @@ export async function runBuild(args: string[], io: Io): Promise<number> {
     entry = positionals[0]!;
     outDir = values.out ?? defaultOutDir;
   } catch (error) {
-    io.err(`jobwrap build lambda: ${(error as Error).message}\n\n${usage}`);
+    io.err(`jobwrap build lambda: ${(error as Error).message}\n\n${usage()}`);
     return 2;
   }
   try {

@@ -7,7 +7,8 @@ import type { App } from "../../core/routes.js";
 import { openapi } from "../../openapi/index.js";
 import type { Command, Io } from "../command.js";
 
-const usage = `usage: jobwrap openapi <module> [--export NAME] [--title T] [--version V] [--server URL] [--out FILE]
+/** A function, not a module constant: what a test runs is what it measures (issue 19). */
+const usage = () => `usage: jobwrap openapi <module> [--export NAME] [--title T] [--version V] [--server URL] [--out FILE]
 
   <module>        a TypeScript or JavaScript module exporting the app (a route table or a job)
   --export NAME   the export to document (default: api)
@@ -55,16 +56,16 @@ export async function runOpenApi(args: string[], io: Io): Promise<number> {
       },
     });
   } catch (error) {
-    io.err(`jobwrap openapi: ${(error as Error).message}\n\n${usage}`);
+    io.err(`jobwrap openapi: ${(error as Error).message}\n\n${usage()}`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.out(usage);
+    io.out(usage());
     return 0;
   }
   if (positionals.length !== 1) {
-    io.err(positionals.length === 0 ? usage : `jobwrap openapi: one module, not ${positionals.length}\n\n${usage}`);
+    io.err(positionals.length === 0 ? usage() : `jobwrap openapi: one module, not ${positionals.length}\n\n${usage()}`);
     return 2;
   }
   const file = positionals[0]!;

@@ -1,0 +1,347 @@
+// `jobwrap deploy lambda`, step by step: each step's progress line and wire requests against the
+// loopback control plane, and how each kind of failure at each step is told. deploy.test.ts runs
+// whole deploys; this file pins down what each step says and sends.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { strToU8, zipSync } from "fflate";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { runDeploy } from "../../src/cli/commands/deploy.js";
+import { ControlPlane } from "./control-plane.js";
+
+const region = "eu-west-1";
+const role = "arn:aws:iam::123456789012:role/jobwrap-users";
+const F = "/2015-03-31/functions/users";
+const U = "/2021-10-31/functions/users";
+
+function handlerZip(reply: string): Uint8Array {
+  const source = `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(reply)} });\n`;
+  return zipSync({ "index.mjs": [strToU8(source), { mtime: new Date("2026-01-01T00:00:00Z") }] });
+}
+
+let dir: string;
+let plane: ControlPlane;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "jobwrap-lambda-steps-"));
+  await writeFile(join(dir, "v1.zip"), handlerZip("v1"));
+  await writeFile(join(dir, "v2.zip"), handlerZip("v2"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+beforeEach(async () => {
+  for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: "AKIAJOBWRAPTESTKEY01",
+    AWS_SECRET_ACCESS_KEY: "jobwrap/test/secret/key/not/a/real/one/000",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: join(dir, "no-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
+  });
+  plane = new ControlPlane();
+  await plane.start();
+});
+afterEach(async () => {
+  await plane.stop();
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  Object.assign(process.env, saved);
+});
+
+/** `jobwrap deploy lambda --name users …` against the control plane: exit code, out, and err's lines. */
+async function deploy(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runDeploy(["lambda", "--name", "users", "--region", region, "--endpoint", plane.endpoint, ...args], {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    pacing: { pollSeconds: 0.01, conflictDelayMs: 5 },
+  });
+  return { code, out, err };
+}
+
+const zip = (name: "v1" | "v2") => ["--zip", join(dir, `${name}.zip`)];
+const credentials = "  using AWS credentials AKIA…EY01 in eu-west-1";
+
+/** A first deploy of v1, then the calls and lines of what follows. */
+async function afterFirst(...args: string[]) {
+  expect((await deploy(...zip("v1"), "--role", role)).code).toBe(0);
+  const before = plane.calls.length;
+  const result = await deploy(...args);
+  return { ...result, lines: plane.lines(before), calls: plane.calls.slice(before) };
+}
+
+describe("each step's progress line", () => {
+  test("a first deploy: credentials, creation, version, alias, URL and its two permissions, then the result", async () => {
+    const result = await deploy(...zip("v1"), "--role", role);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([
+      credentials,
+      "  creating function users (nodejs24.x, arm64, 512 MB, 10 s)",
+      "  waiting for the creation of users to finish",
+      "  published version 1",
+      "  creating alias live: all traffic to version 1",
+      "  creating a Function URL for users:live (auth NONE)",
+      "  allowing public lambda:InvokeFunctionUrl on users:live",
+      "  allowing public lambda:InvokeFunction on users:live",
+      "deployed users: alias live → version 1",
+    ]);
+    expect(result.out).toEqual([expect.stringMatching(/^https:\/\/[0-9a-f]{32}\.lambda-url\.eu-west-1\.on\.aws\/$/)]);
+  });
+
+  test("a re-deploy of the same: every step says it has nothing to do", async () => {
+    const again = await afterFirst(...zip("v1"));
+    expect(again.err).toEqual([
+      credentials,
+      "  function users: code and configuration unchanged",
+      "  version 1 already holds this code and configuration",
+      "  alias live already sends all traffic to version 1",
+      "  Function URL unchanged (auth NONE)",
+      "  public access permissions already in place",
+      "deployed users: alias live → version 1",
+    ]);
+    expect(again.lines.filter((line) => !line.startsWith("GET "))).toEqual([]);
+  });
+
+  test("new code: updated, waited for, published and the alias moved", async () => {
+    const next = await afterFirst(...zip("v2"));
+    expect(next.err).toEqual([
+      credentials,
+      "  updating code of users",
+      "  waiting for the update of users to finish",
+      "  published version 2",
+      "  moving alias live: all traffic to version 2",
+      "  Function URL unchanged (auth NONE)",
+      "  public access permissions already in place",
+      "deployed users: alias live → version 2",
+    ]);
+    expect(next.calls.find((call) => call.method === "PUT" && call.path === `${F}/code`)!.body).toEqual({
+      ZipFile: Buffer.from(handlerZip("v2")).toString("base64"),
+      Architectures: ["arm64"],
+    });
+    const move = next.calls.find((call) => call.method === "PUT" && call.path === `${F}/aliases/live`)!.body;
+    expect(move).toEqual({ FunctionVersion: "2", RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: expect.any(String) });
+  });
+
+  test("another architecture is a code change, alone or with new code", async () => {
+    const arch = await afterFirst(...zip("v1"), "--arch", "x86_64");
+    expect(arch.err[1]).toBe("  updating architecture of users");
+    expect(arch.calls.find((call) => call.path === `${F}/code`)!.body.Architectures).toEqual(["x86_64"]);
+    const both = await deploy(...zip("v2"), "--arch", "arm64");
+    expect(both.err[1]).toBe("  updating code and architecture of users");
+  });
+
+  test("each setting that differs is named, and the role kept when not given", async () => {
+    const changed = await afterFirst(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1");
+    expect(changed.err.slice(1, 3)).toEqual(["  updating runtime, handler, memory, timeout, environment of users", "  waiting for the update of users to finish"]);
+    expect(changed.calls.find((call) => call.method === "PUT" && call.path === `${F}/configuration`)!.body).toEqual({
+      Runtime: "nodejs22.x",
+      Handler: "main.handler",
+      MemorySize: 1024,
+      Timeout: 30,
+      Environment: { Variables: { A: "1" } },
+      Role: role,
+    });
+    const other = "arn:aws:iam::123456789012:role/other";
+    const roleOnly = await deploy(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1", "--role", other);
+    expect(roleOnly.err[1]).toBe("  updating role of users");
+  });
+
+  test("the environment is compared as a set of variables", async () => {
+    await afterFirst(...zip("v1"), "--env", "A=1", "--env", "B=2");
+    expect((await deploy(...zip("v1"), "--env", "B=2", "--env", "A=1")).err[1]).toBe("  function users: code and configuration unchanged");
+    expect((await deploy(...zip("v1"), "--env", "A=1", "--env", "B=3")).err[1]).toBe("  updating environment of users");
+    expect((await deploy(...zip("v1"), "--env", "A=1")).err[1]).toBe("  updating environment of users");
+    expect((await deploy(...zip("v1"), "--env", "A=1", "--env", "C=")).err[1]).toBe("  updating environment of users");
+    expect((await deploy(...zip("v1"))).err[1]).toBe("  updating environment of users");
+    expect((await deploy(...zip("v1"))).err[1]).toBe("  function users: code and configuration unchanged");
+  });
+
+  test("a canary: its share beside the version serving now, then promoted", async () => {
+    const canary = await afterFirst(...zip("v2"), "--canary", "12.345");
+    expect(canary.err.slice(3)).toEqual([
+      "  published version 2",
+      "  moving alias live: 12.3% to version 2, the rest to version 1",
+      "  Function URL unchanged (auth NONE)",
+      "  public access permissions already in place",
+      "deployed users: alias live → version 2",
+    ]);
+    expect(plane.alias("users", "live")).toMatchObject({ FunctionVersion: "1", RoutingConfig: { AdditionalVersionWeights: { "2": 0.12345 } } });
+    const same = await deploy(...zip("v2"), "--canary", "12.345");
+    expect(same.err.slice(1, 4)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  version 2 already holds this code and configuration",
+      "  alias live already sends 12.3% to version 2, the rest to version 1",
+    ]);
+    const more = await deploy(...zip("v2"), "--canary", "50");
+    expect(more.err[3]).toBe("  moving alias live: 50% to version 2, the rest to version 1");
+    const promoted = await deploy("--promote");
+    expect(promoted).toEqual({
+      code: 0,
+      out: [],
+      err: [credentials, "  moving alias live: all traffic to version 2", "promoted: alias live of users sends all traffic to version 2"],
+    });
+    expect(plane.alias("users", "live")).toMatchObject({ FunctionVersion: "2" });
+    expect(plane.alias("users", "live")!.RoutingConfig).toBeUndefined();
+    expect((await deploy("--promote")).err).toEqual([
+      credentials,
+      "  alias live has no canary: it sends all traffic to version 2",
+      "promoted: alias live of users sends all traffic to version 2",
+    ]);
+  });
+
+  test("a canary with no earlier version sends it all to the new one", async () => {
+    const first = await deploy(...zip("v1"), "--role", role, "--canary", "10");
+    expect(first.err.slice(3, 5)).toEqual([
+      "  published version 1",
+      "  no earlier version behind alias live to share traffic with: sending it all to version 1",
+    ]);
+    expect(first.err[5]).toBe("  creating alias live: all traffic to version 1");
+    const created = plane.calls.find((call) => call.method === "POST" && call.path === `${F}/aliases`)!.body;
+    expect(created).toEqual({ Name: "live", FunctionVersion: "1" });
+  });
+
+  test("--promote with no alias yet: nothing to promote, exit code 1", async () => {
+    expect(await deploy("--promote")).toEqual({ code: 1, out: [], err: [credentials, "jobwrap deploy lambda: alias live of users does not exist: deploy first"] });
+  });
+
+  test("--url iam, then off, then none again: each change of the URL and its permissions", async () => {
+    const iam = await afterFirst(...zip("v1"), "--url", "iam");
+    expect(iam.err.slice(4)).toEqual([
+      "  changing the Function URL's auth from NONE to AWS_IAM",
+      "  removing public lambda:InvokeFunctionUrl from users:live",
+      "  removing public lambda:InvokeFunction from users:live",
+      "deployed users: alias live → version 1",
+    ]);
+    expect(iam.out).toEqual([expect.stringMatching(/^https:\/\//)]);
+    expect(iam.lines.filter((line) => !line.startsWith("GET "))).toEqual([
+      `PUT ${U}/url?Qualifier=live`,
+      `DELETE ${F}/policy/jobwrap-url-public-live?Qualifier=live`,
+      `DELETE ${F}/policy/jobwrap-url-invoke-live?Qualifier=live`,
+    ]);
+    expect(iam.calls.find((call) => call.method === "PUT")!.body).toEqual({ AuthType: "AWS_IAM" });
+    const iamAgain = await deploy(...zip("v1"), "--url", "iam");
+    expect(iamAgain.err.slice(4)).toEqual(["  Function URL unchanged (auth AWS_IAM)", "deployed users: alias live → version 1"]);
+    const off = await deploy(...zip("v1"), "--url", "off");
+    expect(off).toMatchObject({ code: 0, out: [] });
+    expect(off.err.slice(4)).toEqual(["  removing the Function URL of users:live", "deployed users: alias live → version 1"]);
+    const offAgain = await deploy(...zip("v1"), "--url", "off");
+    expect(offAgain.err.slice(4)).toEqual(["deployed users: alias live → version 1"]);
+    const none = await deploy(...zip("v1"));
+    expect(none.err.slice(4)).toEqual([
+      "  creating a Function URL for users:live (auth NONE)",
+      "  allowing public lambda:InvokeFunctionUrl on users:live",
+      "  allowing public lambda:InvokeFunction on users:live",
+      "deployed users: alias live → version 1",
+    ]);
+  });
+
+  test("--url off takes a public URL's permissions away with it", async () => {
+    const off = await afterFirst(...zip("v1"), "--url", "off");
+    expect(off.err.slice(4)).toEqual([
+      "  removing the Function URL of users:live",
+      "  removing public lambda:InvokeFunctionUrl from users:live",
+      "  removing public lambda:InvokeFunction from users:live",
+      "deployed users: alias live → version 1",
+    ]);
+  });
+
+  test("--url-cors: the URL's CORS set, changed and taken away, each said", async () => {
+    const cors = { AllowOrigins: ["https://app.example.com"], AllowMethods: ["*"], AllowHeaders: ["content-type", "authorization"], ExposeHeaders: ["x-request-id"], MaxAge: 600 };
+    const first = await deploy(...zip("v1"), "--role", role, "--url-cors", "https://app.example.com", "--url", "iam");
+    expect(first.err[5]).toBe("  creating a Function URL for users:live (auth AWS_IAM, CORS for https://app.example.com)");
+    expect(plane.calls.find((call) => call.method === "POST" && call.path === `${U}/url?Qualifier=live`)!.body).toEqual({ AuthType: "AWS_IAM", Cors: cors });
+    const two = await deploy(...zip("v1"), "--url-cors", "https://app.example.com,https://admin.example.com", "--url", "iam");
+    expect(two.err.slice(4, 5)).toEqual(["  setting the Function URL's CORS for https://app.example.com, https://admin.example.com"]);
+    expect(plane.calls.findLast((call) => call.method === "PUT")!.body).toEqual({
+      AuthType: "AWS_IAM",
+      Cors: { ...cors, AllowOrigins: ["https://app.example.com", "https://admin.example.com"] },
+    });
+    const none = await deploy(...zip("v1"), "--url", "iam");
+    expect(none.err.slice(4, 5)).toEqual(["  removing the Function URL's CORS"]);
+    expect(plane.calls.findLast((call) => call.method === "PUT")!.body).toEqual({ AuthType: "AWS_IAM", Cors: {} });
+    const both = await deploy(...zip("v1"), "--url-cors", "*");
+    expect(both.err.slice(4, 6)).toEqual(["  changing the Function URL's auth from AWS_IAM to NONE", "  setting the Function URL's CORS for *"]);
+  });
+});
+
+describe("a step that fails", () => {
+  test("a creation Lambda cannot finish: its reason, exit code 1", async () => {
+    plane.failNextChange("users", "The role defined for the function cannot be assumed by Lambda.");
+    const result = await deploy(...zip("v1"), "--role", role);
+    expect(result.code).toBe(1);
+    expect(result.err.at(-1)).toBe(
+      "jobwrap deploy lambda: the creation of users did not finish (State Failed, LastUpdateStatus undefined): The role defined for the function cannot be assumed by Lambda.",
+    );
+    expect(plane.lines().at(-1)).toBe(`GET ${F}/configuration`);
+  });
+
+  test("an update Lambda cannot finish: its reason, exit code 1, nothing published", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    plane.failNextChange("users", "Could not unzip uploaded file.");
+    const before = plane.calls.length;
+    const result = await deploy(...zip("v2"));
+    expect(result.code).toBe(1);
+    expect(result.err.at(-1)).toBe(
+      "jobwrap deploy lambda: the update of users did not finish (State Active, LastUpdateStatus Failed): Could not unzip uploaded file.",
+    );
+    expect(plane.lines(before).filter((line) => line.startsWith("POST"))).toEqual([]);
+  });
+
+  test("a conflict is retried, each retry a progress line with its delay", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    plane.busy("users", 3);
+    const result = await deploy(...zip("v2"));
+    expect(result.code).toBe(0);
+    const retries = result.err.filter((line) => line.includes("retry"));
+    expect(retries).toEqual([
+      expect.stringMatching(/^ {2}another update is in progress \(ResourceConflictException\): retry 1 in 0\.0 s$/),
+      expect.stringMatching(/^ {2}another update is in progress \(ResourceConflictException\): retry 2 in 0\.0 s$/),
+    ]);
+  });
+
+  const refusals: [string, number, string][] = [
+    ["UnrecognizedClientException", 403, "AWS rejected the credentials (UnrecognizedClientException): The security token included in the request is invalid."],
+    ["InvalidSignatureException", 403, "AWS rejected the credentials (InvalidSignatureException): The security token included in the request is invalid."],
+    ["ExpiredTokenException", 403, "AWS rejected the credentials (ExpiredTokenException): The security token included in the request is invalid."],
+    ["AccessDenied", 403, "access denied (AccessDenied): The security token included in the request is invalid."],
+    ["ThrottlingException", 400, "AWS is throttling Lambda API calls (ThrottlingException) after 3 attempts; try again later: The security token included in the request is invalid."],
+    ["ServiceException", 400, "ServiceException: The security token included in the request is invalid."],
+  ];
+  for (const [type, status, line] of refusals) {
+    test(`${type}: one line that says what to do, exit code 1`, async () => {
+      plane.failures.push({
+        request: `GET ${F}`,
+        status,
+        type,
+        message: "The security token included in the request is invalid.\nRequest id: 0000",
+        times: 3,
+        headers: { "retry-after": "0" },
+      });
+      const result = await deploy(...zip("v1"), "--role", role);
+      expect(result).toEqual({ code: 1, out: [], err: [credentials, `jobwrap deploy lambda: ${line}`] });
+    });
+  }
+
+  test("a ResourceConflict the SDK gives up on is told with its attempts", async () => {
+    plane.failures.push({ request: `GET ${F}`, status: 409, type: "ResourceConflictException", message: "busy", times: 1 });
+    const result = await deploy(...zip("v1"), "--role", role);
+    expect(result.err.at(-1)).toBe("jobwrap deploy lambda: the function is busy with another update (ResourceConflictException); try again in a minute: busy");
+  });
+
+  test("no region: one line naming the flag and the variable", async () => {
+    const err: string[] = [];
+    const code = await runDeploy(["lambda", "--name", "users", "--endpoint", plane.endpoint, ...zip("v1")], {
+      out: () => {},
+      err: (line) => err.push(line),
+      pacing: { pollSeconds: 0.01, conflictDelayMs: 5 },
+    });
+    expect({ code, err }).toEqual({ code: 1, err: ["jobwrap deploy lambda: no AWS region: pass --region or set AWS_REGION"] });
+  });
+
+  test("a short access key is not shown at all", async () => {
+    process.env.AWS_ACCESS_KEY_ID = "AKIA1234";
+    const result = await deploy("--promote");
+    expect(result.err[0]).toBe("  using AWS credentials **** in eu-west-1");
+  });
+});
