@@ -11,7 +11,8 @@ const file = (name: string, filename: string, value: string) =>
   `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${value}\r\n`;
 const body = (...parts: string[]) => utf8(parts.join("") + `--${boundary}--\r\n`);
 
-const echo = job(
+// Made per request, in the test that sends it: multipart() runs there, as it would in an app.
+const echo = () => job(
   { body: v.record(v.string(), v.union([v.string(), v.file(), v.array(v.union([v.string(), v.file()]))])) },
   ({ body }) => ({
     body: Object.fromEntries(
@@ -20,8 +21,8 @@ const echo = job(
   }),
   { accept: multipart({ files: 2, parts: 4 }) },
 );
-const app = serve(routes({ "POST /echo": echo }));
-const send = (payload: Uint8Array | string, headers: Record<string, string> = type) => app.send({ method: "POST", path: "/echo", headers, body: payload });
+const send = (payload: Uint8Array | string, headers: Record<string, string> = type) =>
+  serve(routes({ "POST /echo": echo() })).send({ method: "POST", path: "/echo", headers, body: payload });
 
 describe("multipart(): fields and files", () => {
   it("a repeated name is a list in the order sent; a __proto__ field reaches no prototype (valibot's record drops it)", async () => {
@@ -105,7 +106,7 @@ describe("multipart(): the content-type's boundary, however it is written", () =
 });
 
 describe("multipart(): what a file gives the job", () => {
-  const files = job(
+  const files = () => job(
     { body: v.record(v.string(), v.union([v.string(), v.file(), v.array(v.union([v.string(), v.file()]))])) },
     async ({ body }) => {
       const out: Record<string, unknown> = {};
@@ -117,8 +118,7 @@ describe("multipart(): what a file gives the job", () => {
     },
     { accept: multipart() },
   );
-  const upload = serve(routes({ "POST /up": files }));
-  const post = (payload: Uint8Array) => upload.send({ method: "POST", path: "/up", headers: type, body: payload });
+  const post = (payload: Uint8Array) => serve(routes({ "POST /up": files() })).send({ method: "POST", path: "/up", headers: type, body: payload });
 
   it("a File with its name, its type (application/octet-stream when the part names none) and its bytes", async () => {
     const untyped = `--${boundary}\r\nContent-Disposition: form-data; name="raw"; filename="r.bin"\r\n\r\nabc\r\n`;
@@ -159,17 +159,21 @@ describe("multipart(): what a file gives the job", () => {
 
 describe("multipart(): the decoder itself, given a body read under a limit", () => {
   // What an adapter or a custom pipeline hands `decode`: the bytes, the content-type, the body limit.
-  const decoder = multipart();
+  const decoder = () => multipart();
   const contentType = `multipart/form-data; boundary=${boundary}`;
 
+  it('is a BodyDecoder of kind "multipart" for multipart/form-data', () => {
+    expect([decoder().kind, decoder().mediaType]).toEqual(["multipart", "multipart/form-data"]);
+  });
+
   it("a file is bounded by the body limit when no fileSize is set", () => {
-    expect(() => decoder.decode(body(file("a", "a.txt", "x".repeat(11))), contentType, 10)).toThrow(
+    expect(() => decoder().decode(body(file("a", "a.txt", "x".repeat(11))), contentType, 10)).toThrow(
       expect.objectContaining({ status: 413, detail: "A file is larger than the limit of 10 bytes" }),
     );
   });
 
   it("parts whose content exceeds the limit together: 413 naming the body limit", () => {
-    expect(() => decoder.decode(body(field("a", "123456"), field("b", "123456")), contentType, 10)).toThrow(
+    expect(() => decoder().decode(body(field("a", "123456"), field("b", "123456")), contentType, 10)).toThrow(
       expect.objectContaining({ status: 413, detail: "The body is larger than the limit of 10 bytes" }),
     );
   });

@@ -63,13 +63,19 @@ describe("routes(table, { use }): run for every route, but a job that opts out",
 });
 
 describe("OpenAPI: a bearer extractor is a security scheme", () => {
-  const doc = openapi(routes({ "GET /me": me, "GET /health": health }));
+  // Made in each test: bearer() and use() run there, as they would in an app.
+  const document = () => {
+    const secured = use({ user: bearer((token) => users[token]) });
+    const guarded = secured.job({}, ({ user }) => ({ body: { name: user.name } }));
+    return openapi(routes({ "GET /me": guarded, "GET /health": job({}, () => ({ body: "ok" }), { public: true }) }));
+  };
 
   it("lists it in components.securitySchemes under the extractor's name", () => {
-    expect(doc.components.securitySchemes).toEqual({ user: { type: "http", scheme: "bearer" } });
+    expect(document().components.securitySchemes).toEqual({ user: { type: "http", scheme: "bearer" } });
   });
 
   it("requires it on the operations that run it, with their 401, and not on the others", () => {
+    const doc = document();
     const get = doc.paths["/me"]!.get as Record<string, any>;
     expect(get.security).toEqual([{ user: [] }]);
     expect(get.responses["401"]).toEqual({ $ref: "#/components/responses/Problem401" });
