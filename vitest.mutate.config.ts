@@ -21,7 +21,7 @@ export default defineConfig({
       "test/node/stream-body.test.ts",
       "test/node/{compress,otel,raw}.test.ts",
       "test/cloud-functions/{bodies,contract,framework-answers,last-resort,trace}.test.ts",
-      "test/lambda/{adapter,contract.*,fixtures,identity,log,malformed,request,stream,stream-body,xray}.test.ts",
+      "test/lambda/{adapter,contract.*,fixtures,identity,log,malformed,request,result,stream,stream-body,xray}.test.ts",
       "test/client/{users,avatar}.test.ts",
       "test/hono/interop.test.ts",
       "test/openapi/document.test.ts",
