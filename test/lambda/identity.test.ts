@@ -144,7 +144,7 @@ describe("every kind of verified caller, from real events with the authorizer of
     listed.requestContext.authorizer.claims.scp = ["orders:read", 7, "orders:write"];
     expect((await seenFor(listed)).identity.scopes).toEqual(["orders:read", "orders:write"]);
     const spaced = fixture("apigw-v1-cognito-authorizer.json");
-    spaced.requestContext.authorizer.claims.scp = "orders:read orders:write";
+    spaced.requestContext.authorizer.claims.scp = "orders:read  orders:write ";
     expect((await seenFor(spaced)).identity.scopes).toEqual(["orders:read", "orders:write"]);
     const neither = fixture("apigw-v1-cognito-authorizer.json");
     neither.requestContext.authorizer.claims.scp = 3;
@@ -219,6 +219,12 @@ describe("the client's address, from real events", () => {
       event.requestContext.identity.sourceIp = sourceIp;
       expect((await seenFor(event)).ip).toBeNull();
     }
+    // Nor does the chain the request brought, whatever proxies are trusted.
+    const empty = fixture("apigw-v1-cognito-authorizer.json");
+    empty.requestContext.identity.sourceIp = "";
+    empty.headers["X-Forwarded-For"] = "203.0.113.9, 15.248.3.126";
+    empty.multiValueHeaders["X-Forwarded-For"] = ["203.0.113.9, 15.248.3.126"];
+    expect((await seenFor(empty, 1)).ip).toBeNull();
     const event = fixture("apigw-v1-prod-stage-nulls.json");
     event.requestContext.identity = "15.248.3.126";
     expect((await seenFor(event)).ip).toBeNull();

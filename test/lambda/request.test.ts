@@ -147,6 +147,9 @@ describe("the path, as core reads it: percent-encoded once", () => {
       ["/api/x/y", "/x/y"],
       ["/apix", "/apix"],
       ["/other/api", "/other/api"],
+      // Paths that do not start with it, of its length or with a / where its end would be.
+      ["/abc", "/abc"],
+      ["/xyz/e", "/xyz/e"],
     ]) {
       event.path = sent;
       expect((await seenFor(event, { basePath: "/api" })).path, sent).toBe(want);
