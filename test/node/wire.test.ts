@@ -111,6 +111,23 @@ describe("the Node server on the wire", () => {
     expect(closed).toBe(false);
   });
 
+  it("Expect: 100-continue: the 100 once the job is to read the body, none for a request refused before", async () => {
+    const continued = await new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      let raw = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => {
+        raw += chunk;
+        if (raw === "HTTP/1.1 100 Continue\r\n\r\n") socket.write("{}");
+      });
+      socket.on("end", () => resolve(raw));
+      socket.write("POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n");
+    });
+    expect(statuses(continued)).toEqual([100, 202]);
+    const { raw } = await exchange(port, "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n");
+    expect(statuses(raw)).toEqual([404]);
+  });
+
   it("a stream that fails after its first bytes: the answer is cut off, not ended as if whole", async () => {
     const outcome = await new Promise<string>((resolve) => {
       const req = request({ host: "127.0.0.1", port, path: "/breaks" }, (res) => {
