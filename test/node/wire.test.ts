@@ -9,6 +9,7 @@ import { job, routes } from "jobwrap";
 import { serve, type Served } from "jobwrap/node";
 
 const seenSignals: boolean[] = [];
+const cancelled: string[] = [];
 
 const app = routes({
   "GET /echo": job({ query: v.record(v.string(), v.string()) }, ({ query }, ctx) => ({ body: { query, platform: ctx.platform } })),
@@ -19,6 +20,16 @@ const app = routes({
     seenSignals.push(ctx.signal.aborted);
     return {};
   }),
+  "GET /endless": job({}, () => ({
+    headers: { "content-type": "application/octet-stream" },
+    body: new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        controller.enqueue(new Uint8Array(1024));
+      },
+      cancel: () => void cancelled.push("cancelled"),
+    }),
+  })),
   "GET /breaks": job({}, () => ({
     headers: { "content-type": "application/octet-stream" },
     body: new ReadableStream<Uint8Array>({
@@ -145,6 +156,15 @@ describe("the Node server on the wire", () => {
       req.end();
     });
     expect(outcome).toBe("cut");
+  });
+
+  it("a client that goes away mid-stream: the job's stream is cancelled, not read on", async () => {
+    await new Promise<void>((resolve) => {
+      const req = request({ host: "127.0.0.1", port, path: "/endless" }, (res) => res.once("data", () => (req.destroy(), resolve())));
+      req.on("error", () => {});
+      req.end();
+    });
+    await expect.poll(() => cancelled, { timeout: 2000 }).toEqual(["cancelled"]);
   });
 
   it("ctx.signal is aborted for a job that first looks after the client went away", async () => {
