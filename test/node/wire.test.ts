@@ -10,13 +10,18 @@ import { serve, type Served } from "jobwrap/node";
 
 const seenSignals: boolean[] = [];
 const cancelled: string[] = [];
+let lateStarted!: () => void;
+const started = new Promise<void>((resolve) => (lateStarted = resolve));
+let goneSeen!: () => void;
+const clientGone = new Promise<void>((resolve) => (goneSeen = resolve));
 
 const app = routes({
   "GET /echo": job({ query: v.record(v.string(), v.string()) }, ({ query }, ctx) => ({ body: { query, platform: ctx.platform } })),
   "POST /small": job({ body: v.looseObject({}) }, () => ({ status: 202 }), { bodyLimit: 64 }),
   "GET /late": job({}, async (_input, ctx) => {
-    // Looks at ctx.signal only once the client is long gone.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    lateStarted();
+    // Looks at ctx.signal only once the client is gone and the server has seen it go.
+    await clientGone;
     seenSignals.push(ctx.signal.aborted);
     return {};
   }),
@@ -171,8 +176,12 @@ describe("the Node server on the wire", () => {
     const socket = connect(port, "127.0.0.1");
     socket.on("error", () => {});
     socket.write("GET /late HTTP/1.1\r\nhost: x\r\n\r\n");
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await started;
     socket.destroy();
+    const open = () => new Promise<number>((resolve) => served.server.getConnections((_error, count) => resolve(count)));
+    await expect.poll(open, { timeout: 2000, interval: 10 }).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    goneSeen();
     await expect.poll(() => seenSignals, { timeout: 2000 }).toEqual([true]);
   });
 });
