@@ -146,17 +146,41 @@ describe("drain()", () => {
     });
   });
 
-  it("without a timeout passing, warns of none", async () => {
-    const { served, messages } = await start({});
+  it("without a timeout passing, warns of none; connections already closed are not counted", async () => {
+    const { served, url, logs, messages } = await start({});
+    const closed = await new Promise<void>((resolve, reject) => {
+      const req = request(`${url}/id`, { headers: { connection: "close" } }, (res) => {
+        res.resume();
+        res.socket.once("close", () => resolve());
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(closed).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     await served.drain();
+    expect(logs.find((entry) => entry.message === "draining")).toMatchObject({ connections: 0 });
     expect(messages().some((message) => message.startsWith("drain timed out"))).toBe(false);
     expect(messages()).not.toContain("unready; still serving");
   });
 
-  it("with a drain delay: says it is unready and still serving, for that long, before it drains", async () => {
-    const { served, logs } = await start({ drainDelay: 120 });
+  it("with a drain delay: says it is unready and still serving, for that long, before it drains; health answers then close", async () => {
+    const { served, url, logs } = await start({ drainDelay: 120 });
+    const connectionOf = (path: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const req = request(`${url}${path}`, (res) => {
+          res.resume();
+          resolve(res.headers.connection);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await connectionOf("/healthz")).toBe("keep-alive");
     const started = Date.now();
-    await served.drain();
+    const drained = served.drain();
+    expect(await connectionOf("/healthz")).toBe("close");
+    expect(await connectionOf("/readyz")).toBe("close");
+    await drained;
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(logs.find((entry) => entry.message === "unready; still serving")).toEqual({ severity: "INFO", message: "unready; still serving", drainDelay: 120 });
   });
