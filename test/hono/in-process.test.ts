@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { serve as honoServe, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { job, routes } from "jobwrap";
+import { job, routes, type LogEntry } from "jobwrap";
 import { handler, mount, raw } from "jobwrap/hono";
 import { send } from "../support/http.js";
 
@@ -48,6 +48,19 @@ describe("jobwrap/hono in process", () => {
     // A binding that happens to be named like @hono/node-server's own is still a binding.
     expect(await json(app.request("/env", {}, { incoming: "a queue" }))).toEqual({ env: { incoming: "a queue" } });
     expect(await json(app.request("/env"))).toEqual({ env: "process.env" });
+    expect(await json(app.request("/env", {}, null))).toEqual({ env: null });
+  });
+
+  it("logs at the level LOG_LEVEL names in the process's environment", async () => {
+    const lines: LogEntry[] = [];
+    process.env["LOG_LEVEL"] = "warn";
+    try {
+      const app = mount(routes({ "GET /say": job({}, (_input, ctx) => (ctx.log.info("an info line"), ctx.log.warn("a warning line"), {})) }), { log: (entry) => lines.push(entry) });
+      await app.request("/say");
+    } finally {
+      delete process.env["LOG_LEVEL"];
+    }
+    expect(lines.map((entry) => [entry.severity, entry.message])).toEqual([["WARNING", "a warning line"]]);
   });
 
   it("ctx.clientIp: none where the runtime tells none (neither Node's socket nor Cloudflare's edge)", async () => {

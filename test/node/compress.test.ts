@@ -105,12 +105,14 @@ describe("serve(): compression on by default", () => {
     }
   });
 
-  it("compresses a stream chunk by chunk: each reaches the client when the job sends it", async () => {
-    const got = await get(base, "/ticks", "gzip");
-    expect(got.headers["content-encoding"]).toBe("gzip");
-    expect(gunzipSync(got.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
+  it("compresses a stream chunk by chunk, gzip or brotli: each reaches the client when the job sends it", async () => {
+    const [gz, br] = await Promise.all([get(base, "/ticks", "gzip"), get(base, "/ticks", "br")]);
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(br.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
     // Three chunks 150 ms apart: arrivals spread over at least 250 ms, not all at the end.
-    expect(got.arrivals.at(-1)! - got.arrivals[0]!).toBeGreaterThan(250);
+    for (const got of [gz, br]) expect(got.arrivals.at(-1)! - got.arrivals[0]!).toBeGreaterThan(250);
   });
 });
 

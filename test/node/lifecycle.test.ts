@@ -146,17 +146,41 @@ describe("drain()", () => {
     });
   });
 
-  it("without a timeout passing, warns of none", async () => {
-    const { served, messages } = await start({});
+  it("without a timeout passing, warns of none; connections already closed are not counted", async () => {
+    const { served, url, logs, messages } = await start({});
+    const closed = await new Promise<void>((resolve, reject) => {
+      const req = request(`${url}/id`, { headers: { connection: "close" } }, (res) => {
+        res.resume();
+        res.socket.once("close", () => resolve());
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(closed).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     await served.drain();
+    expect(logs.find((entry) => entry.message === "draining")).toMatchObject({ connections: 0 });
     expect(messages().some((message) => message.startsWith("drain timed out"))).toBe(false);
     expect(messages()).not.toContain("unready; still serving");
   });
 
-  it("with a drain delay: says it is unready and still serving, for that long, before it drains", async () => {
-    const { served, logs } = await start({ drainDelay: 120 });
+  it("with a drain delay: says it is unready and still serving, for that long, before it drains; health answers then close", async () => {
+    const { served, url, logs } = await start({ drainDelay: 120 });
+    const connectionOf = (path: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const req = request(`${url}${path}`, (res) => {
+          res.resume();
+          resolve(res.headers.connection);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await connectionOf("/healthz")).toBe("keep-alive");
     const started = Date.now();
-    await served.drain();
+    const drained = served.drain();
+    expect(await connectionOf("/healthz")).toBe("close");
+    expect(await connectionOf("/readyz")).toBe("close");
+    await drained;
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(logs.find((entry) => entry.message === "unready; still serving")).toEqual({ severity: "INFO", message: "unready; still serving", drainDelay: 120 });
   });
@@ -207,5 +231,89 @@ describe("signals", () => {
     await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
     expect(messages().filter((message) => ["SIGUSR2 received", "draining", "drained"].includes(message))).toEqual(["SIGUSR2 received", "draining", "drained"]);
     expect(served.server.listening).toBe(false);
+  });
+});
+
+describe("starting", () => {
+  it("resolves ready with the URL it serves at, and logs it with the port", async () => {
+    for (const [host, shown] of [["127.0.0.1", "127.0.0.1"], ["::1", "[::1]"], ["0.0.0.0", "localhost"], ["::", "localhost"], [undefined, "localhost"]] as const) {
+      const logs: LogEntry[] = [];
+      const served = serve(app([]), { port: 0, host, signals: [], log: (entry) => logs.push(entry) });
+      try {
+        const { port, url } = await served.ready;
+        expect(url, String(host)).toBe(`http://${shown}:${port}`);
+        expect(logs, String(host)).toEqual([{ severity: "INFO", message: `listening on ${url}`, port }]);
+      } finally {
+        await served.drain();
+      }
+    }
+  });
+
+  it("listens on PORT when no port is passed", async () => {
+    const probe = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const { port: free } = await probe.ready;
+    await probe.drain();
+    process.env.PORT = String(free);
+    try {
+      const served = serve(app([]), { host: "127.0.0.1", signals: [], log: false });
+      expect((await served.ready).port).toBe(free);
+      await served.drain();
+    } finally {
+      delete process.env.PORT;
+    }
+  });
+
+  it("rejects ready when it cannot listen", async () => {
+    const first = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const { port } = await first.ready;
+    const second = serve(app([]), { port, host: "127.0.0.1", signals: [], log: false });
+    await expect(second.ready).rejects.toMatchObject({ code: "EADDRINUSE" });
+    await first.drain();
+  });
+
+  it("sets Node's timeouts from its options: keep-alive, headers (at most the request's), request", async () => {
+    const cases: [ServeOptions, { keepAliveTimeout: number; headersTimeout: number; requestTimeout: number }][] = [
+      [{}, { keepAliveTimeout: 620_000, headersTimeout: 60_000, requestTimeout: 300_000 }],
+      [{ keepAliveTimeout: 5_000, requestTimeout: 1_000 }, { keepAliveTimeout: 5_000, headersTimeout: 1_000, requestTimeout: 1_000 }],
+      [{ requestTimeout: 0 }, { keepAliveTimeout: 620_000, headersTimeout: 60_000, requestTimeout: 0 }],
+      [{ headersTimeout: 2_000 }, { keepAliveTimeout: 620_000, headersTimeout: 2_000, requestTimeout: 300_000 }],
+    ];
+    for (const [options, expected] of cases) {
+      const served = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false, ...options });
+      const { keepAliveTimeout, headersTimeout, requestTimeout } = served.server;
+      expect({ keepAliveTimeout, headersTimeout, requestTimeout }, JSON.stringify(options)).toEqual(expected);
+      await served.ready;
+      await served.drain();
+    }
+  });
+
+  it("refuses a route table that claims the docs' paths, naming the options that move them", () => {
+    const clash = routes({ "GET /openapi.json": job({}, () => ({})) });
+    expect(() => serve(clash, { port: 0, signals: [], docs: true })).toThrow("a route answers /openapi.json, which serve() keeps for the API docs: pass docs.path/docs.specPath");
+    expect(() => serve(routes({ "GET /readyz": job({}, () => ({})) }), { port: 0, signals: [] })).toThrow(
+      "a route answers /readyz, which serve() keeps for health checks: pass healthPath/readyPath",
+    );
+  });
+
+  it("serves one job on every other path, the health checks still its own", async () => {
+    const served = serve(job({}, () => ({ body: "the one job" })), { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const { url } = await served.ready;
+    try {
+      expect(body(await send(url, { method: "GET", path: "/anything" }))).toBe("the one job");
+      expect(body(await send(url, { method: "GET", path: "/healthz" }))).toBe('{"status":"ok"}');
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it("answers the docs on GET and HEAD only: other methods go to the app", async () => {
+    const served = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false, docs: true });
+    const { url } = await served.ready;
+    try {
+      expect((await send(url, { method: "GET", path: "/openapi.json" })).status).toBe(200);
+      expect((await send(url, { method: "POST", path: "/openapi.json" })).status).toBe(404);
+    } finally {
+      await served.drain();
+    }
   });
 });

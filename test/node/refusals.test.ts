@@ -45,7 +45,7 @@ function exchange(port: number, request: string | string[], afterFirst?: string)
       socket.destroy();
       resolve(raw);
     };
-    const timer = setTimeout(done, 3000);
+    const timer = setTimeout(done, 5000);
     socket.on("data", (chunk: Buffer) => {
       const first = raw === "";
       raw += chunk.toString("latin1");

@@ -9,16 +9,32 @@ import { job, routes } from "jobwrap";
 import { serve, type Served } from "jobwrap/node";
 
 const seenSignals: boolean[] = [];
+const cancelled: string[] = [];
+let lateStarted!: () => void;
+const started = new Promise<void>((resolve) => (lateStarted = resolve));
+let goneSeen!: () => void;
+const clientGone = new Promise<void>((resolve) => (goneSeen = resolve));
 
 const app = routes({
   "GET /echo": job({ query: v.record(v.string(), v.string()) }, ({ query }, ctx) => ({ body: { query, platform: ctx.platform } })),
   "POST /small": job({ body: v.looseObject({}) }, () => ({ status: 202 }), { bodyLimit: 64 }),
   "GET /late": job({}, async (_input, ctx) => {
-    // Looks at ctx.signal only once the client is long gone.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    lateStarted();
+    // Looks at ctx.signal only once the client is gone and the server has seen it go.
+    await clientGone;
     seenSignals.push(ctx.signal.aborted);
     return {};
   }),
+  "GET /endless": job({}, () => ({
+    headers: { "content-type": "application/octet-stream" },
+    body: new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        controller.enqueue(new Uint8Array(1024));
+      },
+      cancel: () => void cancelled.push("cancelled"),
+    }),
+  })),
   "GET /breaks": job({}, () => ({
     headers: { "content-type": "application/octet-stream" },
     body: new ReadableStream<Uint8Array>({
@@ -28,23 +44,27 @@ const app = routes({
   })),
 });
 
-/** Writes `bytes`, then reads until the server closes or `quietMs` pass with nothing more. */
-function exchange(port: number, bytes: string, quietMs = 300): Promise<{ raw: string; closed: boolean }> {
+/**
+ * Writes `bytes`, then reads until the server closes, or until `answers` answers (interim ones
+ * aside) have come and a short while more has passed without the server closing.
+ */
+function exchange(port: number, bytes: string, answers = 1): Promise<{ raw: string; closed: boolean }> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     let raw = "";
     let closed = false;
-    let timer = setTimeout(() => finish(), quietMs);
+    let grace: ReturnType<typeof setTimeout> | undefined;
     const finish = () => {
-      clearTimeout(timer);
+      clearTimeout(overall);
+      clearTimeout(grace);
       socket.destroy();
       resolve({ raw, closed });
     };
+    const overall = setTimeout(finish, 5000);
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
       raw += chunk;
-      clearTimeout(timer);
-      timer = setTimeout(finish, quietMs);
+      if (grace === undefined && statuses(raw).filter((status) => status >= 200).length >= answers) grace = setTimeout(finish, 150);
     });
     socket.on("error", () => {});
     socket.on("end", () => {
@@ -76,6 +96,7 @@ describe("the Node server on the wire", () => {
     const { raw, closed } = await exchange(
       port,
       "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\n0123456789GET /echo?n=2 HTTP/1.1\r\nhost: x\r\n\r\n",
+      2,
     );
     expect(statuses(raw)).toEqual([404, 200]);
     expect(raw).not.toMatch(/connection: close/i);
@@ -106,9 +127,27 @@ describe("the Node server on the wire", () => {
     const { raw, closed } = await exchange(
       port,
       `POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}GET /echo HTTP/1.1\r\nhost: x\r\n\r\n`,
+      2,
     );
     expect(statuses(raw)).toEqual([202, 200]);
     expect(closed).toBe(false);
+  });
+
+  it("Expect: 100-continue: the 100 once the job is to read the body, none for a request refused before", async () => {
+    const continued = await new Promise<string>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      let raw = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => {
+        raw += chunk;
+        if (raw === "HTTP/1.1 100 Continue\r\n\r\n") socket.write("{}");
+      });
+      socket.on("end", () => resolve(raw));
+      socket.write("POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n");
+    });
+    expect(statuses(continued)).toEqual([100, 202]);
+    const { raw } = await exchange(port, "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n");
+    expect(statuses(raw)).toEqual([404]);
   });
 
   it("a stream that fails after its first bytes: the answer is cut off, not ended as if whole", async () => {
@@ -124,12 +163,25 @@ describe("the Node server on the wire", () => {
     expect(outcome).toBe("cut");
   });
 
+  it("a client that goes away mid-stream: the job's stream is cancelled, not read on", async () => {
+    await new Promise<void>((resolve) => {
+      const req = request({ host: "127.0.0.1", port, path: "/endless" }, (res) => res.once("data", () => (req.destroy(), resolve())));
+      req.on("error", () => {});
+      req.end();
+    });
+    await expect.poll(() => cancelled, { timeout: 2000 }).toEqual(["cancelled"]);
+  });
+
   it("ctx.signal is aborted for a job that first looks after the client went away", async () => {
     const socket = connect(port, "127.0.0.1");
     socket.on("error", () => {});
     socket.write("GET /late HTTP/1.1\r\nhost: x\r\n\r\n");
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await started;
     socket.destroy();
+    const open = () => new Promise<number>((resolve) => served.server.getConnections((_error, count) => resolve(count)));
+    await expect.poll(open, { timeout: 2000, interval: 10 }).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    goneSeen();
     await expect.poll(() => seenSignals, { timeout: 2000 }).toEqual([true]);
   });
 });

@@ -214,6 +214,12 @@ describe("what a job sees of the Worker", () => {
     expect(await answer.json()).toEqual({ accept: "text/html, application/json, text/plain" });
   });
 
+  it("joins only Cookie lines with `; `: another header's `, name=` stays as sent", async () => {
+    const worker = wrap(routes({ "GET /h": job({ list: (req) => req.headers["x-list"] ?? null }, ({ list }) => ({ body: { list } })) }), { log: false });
+    const answer = await worker.fetch(new Request("https://worker.test/h", { headers: { "x-list": "a=1, b=2" } }), {}, executionContext());
+    expect(await answer.json()).toEqual({ list: "a=1, b=2" });
+  });
+
   it("a header named __proto__ is a header like any other", async () => {
     const worker = wrap(routes({ "GET /p": job({ proto: (req) => Object.hasOwn(req.headers, "__proto__") ? req.headers["__proto__"] : null }, ({ proto }) => ({ body: { proto } })) }), { log: false });
     const answer = await worker.fetch(new Request("https://worker.test/p", { headers: [["__proto__", "kept"]] }), {}, executionContext());
