@@ -1,7 +1,7 @@
 import type { Cors } from "./cors.js";
 import type { Extractors, Use } from "./use.js";
 import { isJob, type AnyJob } from "./job.js";
-import { Router, walk, type Leaf } from "./router.js";
+import { paramSegment } from "./path-param.js";
 
 /** A route table: `"METHOD /path/:param"` keys to jobs. `ALL /path` answers any method. */
 export type RouteTable = Record<string, AnyJob>;
@@ -42,14 +42,7 @@ export function parseRouteKey(key: string): RouteKey {
 
 /** A route table, checked once here rather than on the first request. */
 export function routes<const T extends RouteTable>(table: T, options: RoutesOptions = {}): Routes<T> {
-  const seen = new Set<string>();
-  for (const [key, value] of Object.entries(table)) {
-    const { method, path } = parseRouteKey(key);
-    if (!isJob(value)) throw new TypeError(`route "${key}" must be a job`);
-    const normal = `${method} ${path}`;
-    if (seen.has(normal)) throw new TypeError(`route "${key}" is declared twice`);
-    seen.add(normal);
-  }
+  treeOf(table);
   return { kind: "routes", table: options.use ? withUse(table, options.use.extractors) : table, options };
 }
 
@@ -71,70 +64,157 @@ export type Match =
 
 export type Matcher = (method: string, path: string) => Match;
 
-const noParams: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
-
-type Found = Extract<Match, { kind: "found" }>;
-
-/** What a route has for a method: its own, else GET's for HEAD, else its `ALL`. */
-const foundFor = (leaf: Leaf<Found>, method: string): Found | undefined =>
-  leaf.byMethod.get(method) ?? (method === "HEAD" ? leaf.byMethod.get("GET") : undefined) ?? leaf.byMethod.get("ALL");
-
-/** The methods a 405 names for the routes that match a path: each one's, HEAD with GET, in alphabetical order. */
-function allowOf(leaves: Leaf<Found>[]): string {
-  const methods = new Set<string>();
-  for (const leaf of leaves) for (const method of leaf.byMethod.keys()) methods.add(method);
-  if (methods.has("GET")) methods.add("HEAD");
-  return [...methods].sort().join(", ");
+/** A route's answer for its method: made once, returned as it is when the route has no parameters. */
+interface Found {
+  kind: "found";
+  job: AnyJob;
+  params: Record<string, string>;
+  route: string | undefined;
+  /** The parameter names in path order. */
+  names: string[];
 }
 
-/** Compiles an app into a matcher: jobwrap's own router (router.ts), with the precedence it documents. */
+/** Method (or `ALL`) → the route that answers it. */
+type Methods = Map<string, Found>;
+
+/** A parameter's edge: its regex as written (`""` for a plain `:name`), the regex anchored, the subtree. */
+type Edge = [string, RegExp | undefined, Node];
+
+interface Node {
+  statics?: Map<string, Node>;
+  /** `:name{regex}` edges in the table's order, then the `:name` one (whatever the name). */
+  params?: Edge[];
+  /** The routes that end here. */
+  methods?: Methods;
+}
+
+const noParams: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/**
+ * The table's tree of path segments: checked here, whether `routes()` is making the table or a
+ * matcher is being compiled from it. Two keys of one method the tree cannot tell apart (`/x` and
+ * `/x/`, `/p/:a` and `/p/:b`, `/list/:page?` and `/list`) are one route declared twice.
+ */
+function treeOf(table: RouteTable): Node {
+  const root: Node = {};
+  for (const [key, job] of Object.entries(table)) {
+    const { method, path } = parseRouteKey(key);
+    if (!isJob(job)) throw new TypeError(`route "${key}" must be a job`);
+    const names: string[] = [];
+    const found: Found = { kind: "found", job, params: noParams, route: path, names };
+    const ends: Methods[] = [];
+    const segments = path.split("/").filter((segment) => segment !== "");
+    let node = root;
+    segments.forEach((segment, at) => {
+      // `pathParam`'s reading: name, regex, `?`.
+      const param = paramSegment.exec(segment);
+      if (!param) {
+        const statics = (node.statics ??= new Map());
+        let child = statics.get(segment);
+        if (!child) statics.set(segment, (child = {}));
+        node = child;
+      } else {
+        const [, name, pattern = "", optional] = param;
+        names.push(name!);
+        // `:name?`: the route ends here too.
+        if (optional && at === segments.length - 1) ends.push((node.methods ??= new Map()));
+        const params = (node.params ??= []);
+        let edge = params.find((e) => e[0] === pattern);
+        if (!edge) {
+          params.push((edge = [pattern, pattern ? new RegExp(`^(?:${pattern})$`) : undefined, {}]));
+          // A stable sort: the regexes in the table's order, the plain edge last.
+          params.sort((a, b) => +!a[0] - +!b[0]);
+        }
+        node = edge[2];
+      }
+    });
+    ends.push((node.methods ??= new Map()));
+    for (const methods of ends) {
+      if (methods.has(method)) throw new TypeError(`route "${key}" is declared twice`);
+      methods.set(method, found);
+    }
+  }
+  return root;
+}
+
+/**
+ * The route matcher: a tree of path segments, walked once per request (a Map lookup per
+ * literal segment), so its cost does not grow with the table's size. Chosen by the `routes`
+ * bench part over Hono's routers (bench/README.md, "Router").
+ *
+ * The syntax (`pathParam`'s regex reads a segment, as for the OpenAPI document and the client):
+ * - `literal` matches itself exactly (case-sensitive, still percent-encoded); empty segments in a
+ *   route path are ignored, and one trailing `/` in a request path is too.
+ * - `:name` matches one non-empty segment; `:name{regex}` one the regex matches whole.
+ * - `:name?` as the last segment: the route matches with and without it.
+ *
+ * Precedence, segment by segment from the left: a literal, then each `:name{regex}` in the
+ * table's order, then a `:name`. A route that matches the path but not the method gives way to
+ * the next route that matches both; when none does, the answer is 405 with every method of
+ * every route that matches the path. Two routes of one method on one path (`/x` and `/x/`,
+ * `/p/:a` and `/p/:b`): the table's first answers.
+ */
+
+/** Compiles an app into a matcher. */
 export function matcher(app: App): Matcher {
   if (app.kind === "job") {
     const found: Match = { kind: "found", job: app, params: noParams, route: undefined };
     return () => found;
   }
-  // Each route's answer is made once; a static route's is returned as it is, so such a request allocates nothing.
-  const router = new Router<Found>();
-  for (const [key, job] of Object.entries(app.table)) {
-    const { method, path } = parseRouteKey(key);
-    router.add(method, path, { kind: "found", job, params: noParams, route: path });
-  }
+  const root = treeOf(app.table);
   // The walk's state: matching is synchronous, so one set per matcher serves every request.
-  const values: string[] = [];
-  const missed: Leaf<Found>[] = [];
+  let target = "";
+  let end = 0;
   let want = "";
-  let found: Found | undefined;
+  let hit: Found | undefined;
   let count = 0;
-  let names: string[] = [];
-  const visit = (leaf: Leaf<Found>, n: number): boolean => {
-    found = foundFor(leaf, want);
-    if (!found) {
-      missed.push(leaf);
-      return false;
+  /** The raw values of the parameters met so far. */
+  const values: string[] = [];
+  /** The routes that matched the path but not the method. */
+  const missed: Methods[] = [];
+  /** Whether a route matches from `pos` below `node`, `n` parameters met. */
+  const walk = (node: Node, pos: number, n: number): boolean => {
+    if (pos >= end) {
+      const methods = node.methods;
+      if (!methods) return false;
+      // The route's own method, else its GET for HEAD, else its `ALL`.
+      hit = methods.get(want) ?? methods.get(want === "HEAD" ? "GET" : "ALL") ?? methods.get("ALL");
+      count = n;
+      if (!hit) missed.push(methods);
+      return hit !== undefined;
     }
-    count = n;
-    names = leaf.names;
-    return true;
+    const from = pos + 1;
+    let to = target.indexOf("/", from);
+    if (to < 0 || to > end) to = end;
+    const child = node.statics?.get(target.slice(from, to));
+    if (child && walk(child, to, n)) return true;
+    // A parameter is never empty.
+    if (to > from && node.params) {
+      values[n] = target.slice(from, to);
+      for (const [, test, next] of node.params) if ((!test || test.test(values[n]!)) && walk(next, to, n + 1)) return true;
+    }
+    return false;
   };
-  return (method, path) => {
-    let end = path.length;
-    if (end > 1 && path.charCodeAt(end - 1) === 47) end -= 1;
-    const exact = router.statics.get(end === path.length ? path || "/" : path.slice(0, end));
-    missed.length = 0;
-    if (exact) {
-      const own = foundFor(exact, method);
-      if (own) return own;
-      missed.push(exact);
-    }
+  return (method, sent) => {
+    target = sent;
+    end = sent.length;
+    if (sent.charCodeAt(end - 1) === 47) end -= 1;
     want = method;
-    if (walk(router.root, path, end, 0, 0, values, visit)) {
-      const { job, route } = found!;
-      if (count === 0) return found!;
-      const params = Object.create(null) as Record<string, string>;
-      for (let i = 0; i < count; i++) params[names[i]!] = values[i]!;
-      return { kind: "found", job, params, route };
+    missed.length = 0;
+    if (!walk(root, 0, 0)) {
+      if (missed.length === 0) return { kind: "no-route" };
+      // 405: every method of every route that matches the path, HEAD with GET, in alphabetical order.
+      const allow = new Set<string>();
+      for (const methods of missed) for (const m of methods.keys()) allow.add(m);
+      if (allow.has("GET")) allow.add("HEAD");
+      return { kind: "wrong-method", allow: [...allow].sort().join(", ") };
     }
-    if (missed.length === 0) return { kind: "no-route" };
-    return { kind: "wrong-method", allow: allowOf(missed) };
+    // A route without parameters: its answer as made once, so that such a request allocates nothing.
+    if (count === 0) return hit!;
+    const { job, route, names } = hit!;
+    // The keys are the route's own parameter names: a plain object is safe, and far quicker to fill than a null-prototype one.
+    const params: Record<string, string> = {};
+    for (let i = 0; i < count; i++) params[names[i]!] = values[i]!;
+    return { kind: "found", job, params, route };
   };
 }
