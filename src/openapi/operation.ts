@@ -8,9 +8,6 @@ import { problemRef, problemResponse } from "./problems.js";
 import type { TemplatedPath } from "./path.js";
 
 
-// OpenAPI ignores header parameters by these names: content negotiation and security say them.
-const reservedHeaders = new Set(["accept", "content-type", "authorization"]);
-
 export interface OperationContext {
   convert: SchemaConverter;
   /** The app's timeout: with one, every operation may answer 504. */
@@ -29,7 +26,8 @@ export function operation(job: AnyJob, path: TemplatedPath, id: string, context:
   const parameters = [
     ...pathParameters(job.spec.params, path, context.convert),
     ...namedParameters(job.spec.query, "query", context.convert),
-    ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !reservedHeaders.has(p.name.toLowerCase())),
+    // OpenAPI ignores header parameters by these names: content negotiation and security say them.
+    ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !["accept", "content-type", "authorization"].includes(p.name.toLowerCase())),
     ...namedParameters(job.spec.cookies, "cookie", context.convert),
   ];
   if (parameters.length > 0) op.parameters = parameters;

@@ -36,16 +36,19 @@ export function problemSchema(): JsonSchema {
 }
 
 /** What core answers by itself, whatever the job: the responses every operation may get. */
-const standard: Record<number, string> = {
-  400: "The request is malformed (percent-encoding, JSON) or a schema refused a part; `errors` lists each field.",
-  404: "No route matches the path, or the job found nothing there.",
-  401: "The credentials are missing or not valid; `WWW-Authenticate` says which scheme.",
-  405: "The path exists but not for this method; the `Allow` header lists those that do.",
-  413: "The body is larger than the limit.",
-  415: "The body is of a media type this operation does not read.",
-  500: "The job failed; the problem carries a request id to quote, and nothing of the failure.",
-  504: "The job did not answer within its deadline.",
-};
+function standardMeaning(status: number): string | undefined {
+  const standard: Record<number, string> = {
+    400: "The request is malformed (percent-encoding, JSON) or a schema refused a part; `errors` lists each field.",
+    404: "No route matches the path, or the job found nothing there.",
+    401: "The credentials are missing or not valid; `WWW-Authenticate` says which scheme.",
+    405: "The path exists but not for this method; the `Allow` header lists those that do.",
+    413: "The body is larger than the limit.",
+    415: "The body is of a media type this operation does not read.",
+    500: "The job failed; the problem carries a request id to quote, and nothing of the failure.",
+    504: "The job did not answer within its deadline.",
+  };
+  return standard[status];
+}
 
 /** The name of the shared response for a status, in `components.responses`. */
 export function problemName(status: number): string {
@@ -66,7 +69,7 @@ export function problemResponse(status: number, schema?: JsonSchema) {
   // A job's own schema for the problem (extension members) has examples only the job knows.
   const media = schema ? { schema } : { schema: { $ref: "#/components/schemas/Problem" }, example: exampleOf(status) };
   const response: Record<string, unknown> = {
-    description: standard[status] ?? statusText(status),
+    description: standardMeaning(status) ?? statusText(status),
     content: { [problemMediaType]: media },
   };
   if (status === 405) response.headers = { Allow: { description: "The methods the path answers.", schema: { type: "string" } } };

@@ -3,7 +3,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { bearer, job, routes, secured } from "jobwrap";
+import { bearer, job, multipart, routes, secured } from "jobwrap";
 import { openapi, type OpenApiDocument } from "jobwrap/openapi";
 import { api, User, UserName } from "../../examples/users/index.js";
 
@@ -403,5 +403,63 @@ describe("openapi(what each kind of route and option adds)", () => {
       status: 415,
       requestId: "5f0c6b0e-8d3e-4a8e-9c1b-2f4d7a9e3c10",
     });
+  });
+});
+
+describe("openapi(what the schemas say, in detail)", () => {
+  const op = (doc: OpenApiDocument, path: string, method = "get") => doc.paths[path]![method] as Record<string, any>;
+
+  it("describes each shared problem response by what core answers it for", () => {
+    const doc = openapi(routes({ "POST /b": job({ body: v.string(), k: bearer() }, () => ({})) }), { timeout: 5 });
+    expect(Object.fromEntries(Object.entries(doc.components.responses).map(([name, response]) => [name, (response as { description: string }).description]))).toEqual({
+      Problem400: "The request is malformed (percent-encoding, JSON) or a schema refused a part; `errors` lists each field.",
+      Problem401: "The credentials are missing or not valid; `WWW-Authenticate` says which scheme.",
+      Problem404: "No route matches the path, or the job found nothing there.",
+      Problem405: "The path exists but not for this method; the `Allow` header lists those that do.",
+      Problem413: "The body is larger than the limit.",
+      Problem415: "The body is of a media type this operation does not read.",
+      Problem500: "The job failed; the problem carries a request id to quote, and nothing of the failure.",
+      Problem504: "The job did not answer within its deadline.",
+    });
+  });
+
+  it("leaves out the headers OpenAPI ignores (Accept, Content-Type, Authorization, any case), and keys nothing the job does not give", () => {
+    const doc = openapi(
+      routes({
+        "GET /h": job({ headers: v.object({ "Content-Type": v.string(), Authorization: v.string(), ACCEPT: v.string(), "x-id": v.string() }), query: undefined }, () => ({})),
+      }),
+    );
+    const get = op(doc, "/h");
+    expect(get.parameters).toStrictEqual([{ name: "x-id", in: "header", required: true, schema: { type: "string" } }]);
+    expect(Object.keys(get)).toEqual(["operationId", "parameters", "responses"]);
+  });
+
+  it("reads the parameters of a part whose schema is named, from its component", () => {
+    const Query = v.object({ q: v.string(), page: v.optional(v.string()) });
+    const doc = openapi(routes({ "GET /find": job({ query: Query }, () => ({})) }), { schemas: { Query } });
+    expect(op(doc, "/find").parameters).toStrictEqual([
+      { name: "q", in: "query", required: true, schema: { type: "string" } },
+      { name: "page", in: "query", required: false, schema: { type: "string" } },
+    ]);
+    expect(doc.components.schemas.Query).toEqual({ type: "object", properties: { q: { type: "string" }, page: { type: "string" } }, required: ["q"] });
+  });
+
+  it("documents what a client sends: a query before its transform, a blob as a binary string, a tuple in JSON Schema 2020-12", () => {
+    const doc = openapi(
+      routes({
+        "GET /p": job({ query: v.object({ page: v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(1)) }) }, () => ({})),
+        "PUT /f": job({ body: v.object({ photo: v.blob(), pair: v.tuple([v.string(), v.number()]) }) }, () => ({}), { accept: multipart() }),
+      }),
+    );
+    expect(op(doc, "/p").parameters).toStrictEqual([{ name: "page", in: "query", required: true, schema: { type: "string" } }]);
+    expect(op(doc, "/f", "put").requestBody.content["multipart/form-data"].schema.properties).toEqual({
+      photo: { type: "string", format: "binary" },
+      pair: { type: "array", prefixItems: [{ type: "string" }, { type: "number" }], minItems: 2 },
+    });
+  });
+
+  it("names a path of several words by each of them", () => {
+    const doc = openapi(routes({ "GET /users/active/:id": job({}, () => ({})) }));
+    expect(op(doc, "/users/active/{id}").operationId).toBe("getUsersActiveById");
   });
 });
