@@ -57,7 +57,43 @@ describe("result bodies, for every kind", () => {
   });
 });
 
+describe("what each source's result carries", () => {
+  it("REST: a header set three times is one list in multiValueHeaders, in order", async () => {
+    const handler = wrap(job({}, () => ({ headers: { "x-three": ["1", "2", "3"], "x-one": "a" }, body: "" })), { log: false });
+    const result = await run(handler, fixture("apigw-v1-multivalue.json"));
+    expect(result.multiValueHeaders["x-three"]).toEqual(["1", "2", "3"]);
+    expect(result.headers).not.toHaveProperty("x-three");
+    expect(result.headers["x-one"]).toBe("a");
+  });
+
+  it("ALB: an event whose multiValueHeaders is null is in single-value mode; one without httpMethod is a GET", async () => {
+    const handler = wrap(routes({ "GET /": job({}, () => ({ body: "got" })) }), { log: false });
+    const event = fixture("alb-single-value.json");
+    event.multiValueHeaders = null;
+    event.path = "/";
+    const result = await run(handler, event);
+    expect(result).toMatchObject({ statusCode: 200, body: "got" });
+    expect(result).not.toHaveProperty("multiValueHeaders");
+    event.httpMethod = null;
+    expect(await run(handler, event)).toMatchObject({ statusCode: 200, body: "got" });
+  });
+
+  it("HTTP API: an event without rawQueryString has an empty query", async () => {
+    const handler = wrap(job({ q: (req) => req.query }, ({ q }) => ({ body: { q } })), { log: false });
+    const event = fixture("apigw-v2-basic.json");
+    delete event.rawQueryString;
+    expect(JSON.parse((await run(handler, event)).body)).toEqual({ q: "" });
+  });
+});
+
 describe("the invocation's context", () => {
+  it("an invocation without a context object: answered, with an id of its own", async () => {
+    const handler = wrap(job({}, (_input, ctx) => ({ body: { id: ctx.requestId, deadline: ctx.deadline ?? null } })), { log: false });
+    const result = (await handler(fixture("apigw-v2-basic.json"))) as Json;
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ id: result.headers["x-request-id"], deadline: null });
+  });
+
   const seen = job({}, (_input, ctx) => ({ body: { requestId: ctx.requestId, budget: ctx.deadline === undefined ? null : ctx.deadline - Date.now() } }));
   const answer = async (context: Json) => {
     const result = await run(wrap(seen, { log: false }), fixture("apigw-v2-basic.json"), context);
