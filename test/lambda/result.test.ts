@@ -78,6 +78,17 @@ describe("what each source's result carries", () => {
     expect(await run(handler, event)).toMatchObject({ statusCode: 200, body: "got" });
   });
 
+  it("HTTP API: on the $default stage, or with no stage named, a path that begins with the word is kept whole", async () => {
+    const handler = wrap(job({ p: (req) => req.path }, ({ p }) => ({ body: { p } })), { log: false });
+    const event = fixture("apigw-v2-basic.json");
+    event.requestContext.stage = "$default";
+    event.rawPath = "/$default/x";
+    expect(JSON.parse((await run(handler, event)).body)).toEqual({ p: "/$default/x" });
+    delete event.requestContext.stage;
+    event.rawPath = "/undefined/x";
+    expect(JSON.parse((await run(handler, event)).body)).toEqual({ p: "/undefined/x" });
+  });
+
   it("HTTP API: an event without rawQueryString has an empty query", async () => {
     const handler = wrap(job({ q: (req) => req.query }, ({ q }) => ({ body: { q } })), { log: false });
     const event = fixture("apigw-v2-basic.json");
