@@ -242,9 +242,31 @@ describe("the 400 for a malformed event names the type its source sends", () => 
       const result = await run(handler, template(kind, path, value));
       const detail = `The event is not one its source sends: ${pointer} is not ${expected}`;
       expect(JSON.parse(result.body)).toMatchObject({ detail, errors: [{ pointer, detail: `expected ${expected}` }] });
-      expect(logs).toEqual([expect.objectContaining({ severity: "WARNING", message: `answered 400 to a malformed event: ${detail}` })]);
+      expect(logs).toEqual([expect.objectContaining({ severity: "WARNING", message: `answered 400 to a malformed event: ${detail}`, status: 400, platform: "lambda" })]);
     });
   }
+});
+
+describe("a REST event read field by field where its top-level fields are missing", () => {
+  const answered = async (change: (event: Json) => void) => {
+    const event = fixture(templates.v1);
+    change(event);
+    const result = await run(wrap(job({ method: (req) => req.method }, ({ method }) => ({ body: { method } })), { log: false }), event);
+    return { status: result.statusCode as number, body: JSON.parse(result.body) };
+  };
+
+  it("without httpMethod, requestContext.httpMethod is the method; of the wrong type, or a requestContext that is no object, a 400 naming it", async () => {
+    expect(await answered((event) => ((event.httpMethod = null), (event.requestContext.httpMethod = "PUT")))).toEqual({ status: 200, body: { method: "PUT" } });
+    const wrongMethod = await answered((event) => ((event.httpMethod = null), (event.requestContext.httpMethod = 5)));
+    expect(wrongMethod).toMatchObject({ status: 400, body: { errors: [{ pointer: "/requestContext/httpMethod" }] } });
+    const wrongContext = await answered((event) => ((event.httpMethod = null), (event.requestContext = "prod")));
+    expect(wrongContext).toMatchObject({ status: 400, body: { errors: [{ pointer: "/requestContext" }] } });
+  });
+
+  it("with an empty multiValueHeaders, headers of the wrong type: a 400 naming /headers", async () => {
+    const wrong = await answered((event) => ((event.multiValueHeaders = {}), (event.headers = "accept: */*")));
+    expect(wrong).toMatchObject({ status: 400, body: { errors: [{ pointer: "/headers" }] } });
+  });
 });
 
 describe("wrap (jobwrap/lambda) with events that are no HTTP request", () => {

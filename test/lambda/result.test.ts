@@ -105,10 +105,13 @@ describe("the invocation's context", () => {
     expect(JSON.parse(result.body)).toEqual({ id: result.headers["x-request-id"], deadline: null });
   });
 
-  const seen = job({}, (_input, ctx) => ({ body: { requestId: ctx.requestId, budget: ctx.deadline === undefined ? null : ctx.deadline - Date.now() } }));
+  // An infinite or NaN deadline would read as null in JSON too: none is told apart by `hasDeadline`.
+  const seen = job({}, (_input, ctx) => ({
+    body: { requestId: ctx.requestId, hasDeadline: ctx.deadline !== undefined, budget: ctx.deadline === undefined ? null : ctx.deadline - Date.now() },
+  }));
   const answer = async (context: Json) => {
     const result = await run(wrap(seen, { log: false }), fixture("apigw-v2-basic.json"), context);
-    return { ...(JSON.parse(result.body) as { requestId: string; budget: number | null }), header: result.headers["x-request-id"] as string };
+    return { ...(JSON.parse(result.body) as { requestId: string; hasDeadline: boolean; budget: number | null }), header: result.headers["x-request-id"] as string };
   };
 
   it("the awsRequestId names the request; one that is no string does not", async () => {
@@ -121,7 +124,7 @@ describe("the invocation's context", () => {
 
   it("no deadline from a remaining time that is no finite number, or no function", async () => {
     for (const getRemainingTimeInMillis of [() => Infinity, () => Number.NaN, () => "1000", 1000]) {
-      expect((await answer({ getRemainingTimeInMillis })).budget).toBeNull();
+      expect(await answer({ getRemainingTimeInMillis })).toMatchObject({ hasDeadline: false, budget: null });
     }
   });
 
