@@ -120,6 +120,11 @@ describe("wrap (jobwrap/lambda)", () => {
     expect(kindOf({ ...http, requestContext: null })).toBe("v2");
     expect(kindOf(fixture("alb-single-value.json"))).toBe("alb");
     expect(kindOf({ Records: [] })).toBeUndefined();
+    for (const value of [null, undefined, 42, "GET /", [fixture("apigw-v2-basic.json")]]) expect(kindOf(value)).toBeUndefined();
+    // Neither http object nor httpMethod: payload 2.0 by its version or its rawPath alone.
+    expect(kindOf({ version: "2.0" })).toBe("v2");
+    expect(kindOf({ rawPath: "/x" })).toBe("v2");
+    expect(kindOf({ version: "1.0" })).toBeUndefined();
   });
 
   it("strips a named HTTP API stage from rawPath unless told not to; $default has none", async () => {

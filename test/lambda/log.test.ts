@@ -127,7 +127,7 @@ describe("the Lambda adapter's log lines, on standard output", () => {
   });
 
   it("a trace header whose root is no X-Ray trace id writes no field", async () => {
-    for (const header of ["Root=1-xyz;Parent=53995c3f42cd8ad8;Sampled=1", "Parent=53995c3f42cd8ad8", ""]) {
+    for (const header of ["Root=1-xyz;Parent=53995c3f42cd8ad8;Sampled=1", "Root=1-00000000-000000000000000000000000;Sampled=1", "Parent=53995c3f42cd8ad8", ""]) {
       const { lines } = await logged({ _X_AMZN_TRACE_ID: header });
       expect(lines).toHaveLength(4);
       for (const line of lines) expect(line).not.toHaveProperty("xray_trace_id");

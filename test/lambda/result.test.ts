@@ -57,11 +57,61 @@ describe("result bodies, for every kind", () => {
   });
 });
 
+describe("what each source's result carries", () => {
+  it("REST: a header set three times is one list in multiValueHeaders, in order", async () => {
+    const handler = wrap(job({}, () => ({ headers: { "x-three": ["1", "2", "3"], "x-one": "a" }, body: "" })), { log: false });
+    const result = await run(handler, fixture("apigw-v1-multivalue.json"));
+    expect(result.multiValueHeaders["x-three"]).toEqual(["1", "2", "3"]);
+    expect(result.headers).not.toHaveProperty("x-three");
+    expect(result.headers["x-one"]).toBe("a");
+  });
+
+  it("ALB: an event whose multiValueHeaders is null is in single-value mode; one without httpMethod is a GET", async () => {
+    const handler = wrap(routes({ "GET /": job({}, () => ({ body: "got" })) }), { log: false });
+    const event = fixture("alb-single-value.json");
+    event.multiValueHeaders = null;
+    event.path = "/";
+    const result = await run(handler, event);
+    expect(result).toMatchObject({ statusCode: 200, body: "got" });
+    expect(result).not.toHaveProperty("multiValueHeaders");
+    event.httpMethod = null;
+    expect(await run(handler, event)).toMatchObject({ statusCode: 200, body: "got" });
+  });
+
+  it("HTTP API: on the $default stage, or with no stage named, a path that begins with the word is kept whole", async () => {
+    const handler = wrap(job({ p: (req) => req.path }, ({ p }) => ({ body: { p } })), { log: false });
+    const event = fixture("apigw-v2-basic.json");
+    event.requestContext.stage = "$default";
+    event.rawPath = "/$default/x";
+    expect(JSON.parse((await run(handler, event)).body)).toEqual({ p: "/$default/x" });
+    delete event.requestContext.stage;
+    event.rawPath = "/undefined/x";
+    expect(JSON.parse((await run(handler, event)).body)).toEqual({ p: "/undefined/x" });
+  });
+
+  it("HTTP API: an event without rawQueryString has an empty query", async () => {
+    const handler = wrap(job({ q: (req) => req.query }, ({ q }) => ({ body: { q } })), { log: false });
+    const event = fixture("apigw-v2-basic.json");
+    delete event.rawQueryString;
+    expect(JSON.parse((await run(handler, event)).body)).toEqual({ q: "" });
+  });
+});
+
 describe("the invocation's context", () => {
-  const seen = job({}, (_input, ctx) => ({ body: { requestId: ctx.requestId, budget: ctx.deadline === undefined ? null : ctx.deadline - Date.now() } }));
+  it("an invocation without a context object: answered, with an id of its own", async () => {
+    const handler = wrap(job({}, (_input, ctx) => ({ body: { id: ctx.requestId, deadline: ctx.deadline ?? null } })), { log: false });
+    const result = (await handler(fixture("apigw-v2-basic.json"))) as Json;
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ id: result.headers["x-request-id"], deadline: null });
+  });
+
+  // An infinite or NaN deadline would read as null in JSON too: none is told apart by `hasDeadline`.
+  const seen = job({}, (_input, ctx) => ({
+    body: { requestId: ctx.requestId, hasDeadline: ctx.deadline !== undefined, budget: ctx.deadline === undefined ? null : ctx.deadline - Date.now() },
+  }));
   const answer = async (context: Json) => {
     const result = await run(wrap(seen, { log: false }), fixture("apigw-v2-basic.json"), context);
-    return { ...(JSON.parse(result.body) as { requestId: string; budget: number | null }), header: result.headers["x-request-id"] as string };
+    return { ...(JSON.parse(result.body) as { requestId: string; hasDeadline: boolean; budget: number | null }), header: result.headers["x-request-id"] as string };
   };
 
   it("the awsRequestId names the request; one that is no string does not", async () => {
@@ -74,7 +124,7 @@ describe("the invocation's context", () => {
 
   it("no deadline from a remaining time that is no finite number, or no function", async () => {
     for (const getRemainingTimeInMillis of [() => Infinity, () => Number.NaN, () => "1000", 1000]) {
-      expect((await answer({ getRemainingTimeInMillis })).budget).toBeNull();
+      expect(await answer({ getRemainingTimeInMillis })).toMatchObject({ hasDeadline: false, budget: null });
     }
   });
 
