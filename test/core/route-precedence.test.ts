@@ -136,12 +136,35 @@ describe("an optional last parameter", () => {
     expect(await who(app, "/en/x")).toEqual({ status: 404, allow: undefined });
   });
 
+  it("only as the last segment: before it, `:name?` is a required parameter", async () => {
+    const app = table(["GET /a/:x?/b"]);
+    expect(await who(app, "/a/1/b")).toEqual({ route: "GET /a/:x?/b", params: { x: "1" } });
+    expect(await who(app, "/a")).toEqual({ status: 404, allow: undefined });
+    expect(await who(app, "/a/b")).toEqual({ status: 404, allow: undefined });
+  });
+
   it("its shorter path is the literal path: another method there, or a literal segment, is its own route", async () => {
     const app = table(["GET /list/:page?", "POST /list", "GET /list/first"]);
     expect(await who(app, "/list")).toEqual({ route: "GET /list/:page?", params: {} });
     expect(await who(app, "/list", "POST")).toEqual({ route: "POST /list", params: {} });
     expect(await who(app, "/list/first")).toEqual({ route: "GET /list/first", params: {} });
     expect(await who(app, "/list/2")).toEqual({ route: "GET /list/:page?", params: { page: "2" } });
+  });
+});
+
+describe("one prepared app, request after request", () => {
+  it("a 405 names only the methods of its own path, whatever was refused before", async () => {
+    const app = serve(table(["GET /a", "POST /b/:id", "PUT /b/:id{[0-9]+}"]));
+    expect((await app.send({ method: "DELETE", path: "/a" })).header("allow")).toBe("GET, HEAD");
+    expect((await app.send({ method: "DELETE", path: "/b/7" })).header("allow")).toBe("POST, PUT");
+    expect((await app.send({ method: "DELETE", path: "/b/x" })).header("allow")).toBe("POST");
+    expect((await app.send({ method: "GET", path: "/a" })).status).toBe(200);
+  });
+
+  it("a route without parameters after one with: no parameters", async () => {
+    const app = serve(table(["GET /user/:name", "GET /user/me/x"]));
+    expect(((await app.send({ path: "/user/ann" })).json() as { params: unknown }).params).toEqual({ name: "ann" });
+    expect(((await app.send({ path: "/user/me/x" })).json() as { params: unknown }).params).toEqual({});
   });
 });
 
