@@ -88,7 +88,8 @@ interface Node {
   methods?: Methods;
 }
 
-const noParams: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
+/** Every route without parameters shares it: read (and copied) by `decodeParams` only. */
+const noParams: Record<string, string> = {};
 
 /**
  * The table's tree of path segments: checked here, whether `routes()` is making the table or a
@@ -164,7 +165,6 @@ export function matcher(app: App): Matcher {
   const root = treeOf(app.table);
   // The walk's state: matching is synchronous, so one set per matcher serves every request.
   let target = "";
-  let end = 0;
   let want = "";
   let hit: Found | undefined;
   let count = 0;
@@ -174,7 +174,7 @@ export function matcher(app: App): Matcher {
   const missed: Methods[] = [];
   /** Whether a route matches from `pos` below `node`, `n` parameters met. */
   const walk = (node: Node, pos: number, n: number): boolean => {
-    if (pos >= end) {
+    if (pos >= target.length) {
       const methods = node.methods;
       if (!methods) return false;
       // The route's own method, else its GET for HEAD, else its `ALL`.
@@ -185,7 +185,7 @@ export function matcher(app: App): Matcher {
     }
     const from = pos + 1;
     let to = target.indexOf("/", from);
-    if (to < 0 || to > end) to = end;
+    if (to < 0) to = target.length;
     const child = node.statics?.get(target.slice(from, to));
     if (child && walk(child, to, n)) return true;
     // A parameter is never empty.
@@ -196,9 +196,8 @@ export function matcher(app: App): Matcher {
     return false;
   };
   return (method, sent) => {
-    target = sent;
-    end = sent.length;
-    if (sent.charCodeAt(end - 1) === 47) end -= 1;
+    // One trailing `/` is ignored: sliced off (a copy only for such a path).
+    target = sent.endsWith("/") ? sent.slice(0, -1) : sent;
     want = method;
     missed.length = 0;
     if (!walk(root, 0, 0)) {

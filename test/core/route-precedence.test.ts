@@ -201,6 +201,10 @@ describe("slashes", () => {
     }
   });
 
+  it("a one-letter method is a method", async () => {
+    expect(await who(table(["X /x"]), "/x", "X")).toEqual({ route: "X /x", params: {} });
+  });
+
   it("the same path with another method, or another regex, is no duplicate", () => {
     expect(() => routes({ "GET /x": named("a"), "POST /x/": named("b"), "GET /o/:id{[0-9]+}": named("c"), "GET /o/:id": named("d") })).not.toThrow();
   });
