@@ -12,6 +12,8 @@ declare module "autocannon" {
       url: string;
       connections?: number;
       duration?: number;
+      /** A number of requests to send instead of a duration. */
+      amount?: number;
       requests?: Request[];
     }
     interface Histogram {
@@ -23,6 +25,9 @@ declare module "autocannon" {
       requests: Histogram;
       latency: Histogram;
       non2xx: number;
+      "2xx": number;
+      "4xx": number;
+      "5xx": number;
       errors: number;
       timeouts: number;
     }

@@ -23,7 +23,7 @@ const jobwrapSources: Plugin = {
 };
 
 /** A program the bench runs under plain `node`: our code bundled, npm packages left to node_modules. */
-export async function bundleProgram(entry: string, name: string): Promise<string> {
+export async function bundleProgram(entry: string, name: string, replace: Record<string, string> = {}): Promise<string> {
   const outfile = `${out}${name}.mjs`;
   await build({
     entryPoints: [root + entry],
@@ -33,7 +33,7 @@ export async function bundleProgram(entry: string, name: string): Promise<string
     format: "esm",
     target: "node20",
     packages: "external",
-    plugins: [jobwrapSources],
+    plugins: [jobwrapSources, replaced(replace)],
     logLevel: "error",
   });
   return outfile;

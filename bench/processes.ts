@@ -34,6 +34,8 @@ export interface Running {
   url: string;
   /** CPU seconds (user + system) the server has used so far. */
   cpuSeconds(): number;
+  /** Resident memory now, and its peak since the server started, in bytes. */
+  memory(): { rss: number; peak: number };
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,13 @@ function cpuSecondsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** VmRSS and VmHWM (the peak) of a process, from /proc. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status)?.[1] ?? Number.NaN);
+  return { rss: kib("VmRSS") * 1024, peak: kib("VmHWM") * 1024 };
 }
 
 /** Starts a server program and waits for its `listening <port>` line. */
@@ -72,7 +81,7 @@ export function startServer(core: number | undefined, program: string, port: num
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (line === `listening ${port}`) {
         clearTimeout(timer);
-        resolve({ url: `http://127.0.0.1:${port}`, cpuSeconds: () => cpuSecondsOf(child.pid!), stop });
+        resolve({ url: `http://127.0.0.1:${port}`, cpuSeconds: () => cpuSecondsOf(child.pid!), memory: () => memoryOf(child.pid!), stop });
       }
     });
   });

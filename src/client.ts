@@ -145,7 +145,7 @@ export function client<A extends Routes>(baseUrl: string | URL, options: ClientO
   const calls = new Map<string, (input?: Input) => Promise<Success | Failure>>();
   return new Proxy(Object.create(null) as object, {
     get(_, route) {
-      if (typeof route !== "string" || !/^[A-Z]+ \//.test(route)) return undefined;
+      if (typeof route !== "string" || !/^[A-Z]+ +\//.test(route)) return undefined;
       let call = calls.get(route);
       if (!call) calls.set(route, (call = (input) => request(route, input)));
       return call;

@@ -1,30 +1,41 @@
 import { readFileSync } from "node:fs";
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
+import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
 import { root } from "../root.js";
 
 // Events are built from real payloads (test/fixtures/lambda, see its SOURCES.md):
 // only the method, path, content type and body change.
 
-export type EventKind = "v1" | "v2";
-export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+/** API Gateway REST (v1) and HTTP API (v2), an ALB target, a Function URL. */
+export type EventKind = "v1" | "v2" | "alb" | "url";
+export const eventKinds: readonly EventKind[] = ["v2", "v1", "alb", "url"];
+export type LambdaEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2 | ALBEvent;
 
 const fixtures = `${root}test/fixtures/lambda/`;
 const template = (file: string): unknown => JSON.parse(readFileSync(fixtures + file, "utf8"));
 
 const v2 = template("apigw-v2-basic.json") as APIGatewayProxyEventV2;
 const v1 = template("apigw-v1-prod-stage-nulls.json") as APIGatewayProxyEvent;
+const alb = template("alb-single-value.json") as ALBEvent;
+/** The published Function URL event names its host `<url-id>…`, which no URL parser takes: a real-looking id instead. */
+const url = JSON.parse(JSON.stringify(template("function-url-basic.json")).replaceAll("<url-id>", "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6")) as APIGatewayProxyEventV2;
 
-/** An API Gateway event of `kind` for one request; `body` is JSON text. */
+/** An event of `kind` for one request; `body` is JSON text. */
 export function eventOf(kind: EventKind, method: string, path: string, body?: string): LambdaEvent {
   const length = body === undefined ? "0" : String(Buffer.byteLength(body));
-  if (kind === "v2") {
-    const headers: Record<string, string> = { ...v2.headers, "content-length": length };
+  if (kind === "alb") {
+    const headers: Record<string, string> = { ...alb.headers, "content-length": length };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return { ...alb, httpMethod: method, path, queryStringParameters: {}, headers, body: body ?? "", isBase64Encoded: false };
+  }
+  if (kind === "v2" || kind === "url") {
+    const template = kind === "v2" ? v2 : url;
+    const headers: Record<string, string> = { ...template.headers, "content-length": length };
     if (body !== undefined) headers["content-type"] = "application/json";
     return {
-      ...v2,
+      ...template,
       rawPath: path,
       headers,
-      requestContext: { ...v2.requestContext, http: { ...v2.requestContext.http, method, path } },
+      requestContext: { ...template.requestContext, http: { ...template.requestContext.http, method, path } },
       ...(body === undefined ? {} : { body }),
       isBase64Encoded: false,
     };

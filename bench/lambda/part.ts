@@ -25,7 +25,7 @@ export interface LambdaSettings {
 }
 
 export interface LambdaContestantResults {
-  /** Median events/s by `v2 POST`, `v2 GET`, `v1 POST`, `v1 GET`. */
+  /** Median events/s by event kind and method (`v2 POST` … `url GET`). */
   throughput: Throughput;
   bundleBytes: number;
   bundleGzipBytes: number;

@@ -3,7 +3,7 @@
 import { pathToFileURL } from "node:url";
 import { checkService } from "../check.js";
 import { nthName } from "../names.js";
-import { bodyText, contextOf, eventOf, type EventKind, type Handler, type LambdaEvent } from "./events.js";
+import { bodyText, contextOf, eventKinds, eventOf, type Handler, type LambdaEvent } from "./events.js";
 
 export interface ThroughputSpec {
   bundle: string;
@@ -12,19 +12,20 @@ export interface ThroughputSpec {
   milliseconds: number;
 }
 
-/** Events per second by `v2 POST`, `v2 GET`, `v1 POST`, `v1 GET`. */
+/** Events per second by event kind and method: `v2 POST`, `v2 GET`, … `url GET`. */
 export type Throughput = Record<string, number>;
 
 const spec = JSON.parse(process.argv[2]!) as ThroughputSpec;
 const { handler } = (await import(pathToFileURL(spec.bundle).href)) as { handler: Handler };
 const context = contextOf("c0ffee00-0000-4000-8000-000000000000");
 
-const kinds: EventKind[] = ["v2", "v1"];
-for (const kind of kinds) {
+// Each kind's check creates a user of its own name; every GET below reads the first, `alice`.
+const checkNames = { v2: "alice", v1: "alicia", alb: "alina", url: "aline" };
+for (const kind of eventKinds) {
   await checkService(`lambda ${spec.contestant} ${kind}`, async (method, path, body) => {
     const result = await handler(eventOf(kind, method, path, body), context);
     return { status: result.statusCode, body: bodyText(result) };
-  }, kind === "v2" ? "alice" : "alicia");
+  }, checkNames[kind]);
 }
 
 /** Runs `next()` events for the time allowed; every answer must have the expected status. */
@@ -44,7 +45,7 @@ async function drive(next: () => LambdaEvent, status: number, count: number | un
 
 const results: Throughput = {};
 let n = 0;
-for (const kind of kinds) {
+for (const kind of eventKinds) {
   // The POST event differs only by the posted name, which is new each time and equally long.
   const post = eventOf(kind, "POST", "/user", `{"name":"${nthName("p", 0)}"}`);
   const nextPost = () => ({ ...post, body: `{"name":"${nthName("p", ++n)}"}` });

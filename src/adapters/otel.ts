@@ -1,7 +1,7 @@
 /**
  * An OpenTelemetry span per request, when the app installs `@opentelemetry/api` (an optional
- * peer): loaded once, when the app is wrapped; without it nothing is loaded and no request pays
- * for tracing. The span's parent is the request's W3C `traceparent` (through the propagator the
+ * peer) and registers an SDK before it wraps the app: loaded once, when the app is wrapped;
+ * otherwise nothing is loaded (not even a lookup of the package) and no request pays for tracing. The span's parent is the request's W3C `traceparent` (through the propagator the
  * app's SDK registers), else the span already active, else the platform's own trace (Lambda's
  * X-Ray trace); and the job runs inside it, so the spans its own work starts are children.
  * Node's runtimes only (Node server, Lambda, Cloud Functions): Workers has no `require`.
@@ -10,7 +10,15 @@ import { createRequire } from "node:module";
 import type * as Api from "@opentelemetry/api";
 import type { RequestTracer } from "../core/types.js";
 
+/**
+ * Where `@opentelemetry/api` 1.x keeps what an SDK registers (its tracer provider, context
+ * manager, propagator): absent until one is registered, and a tracer without one records nothing.
+ * Checking it first spares a cold start the search for a package that a bundle rarely ships.
+ */
+const registered = Symbol.for("opentelemetry.js.api.1");
+
 function loadApi(): typeof Api | undefined {
+  if ((globalThis as Record<symbol, unknown>)[registered] === undefined) return undefined;
   try {
     return createRequire(import.meta.url)("@opentelemetry/api") as typeof Api;
   } catch {

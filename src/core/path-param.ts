@@ -7,7 +7,8 @@ export interface PathParam {
   optional: boolean;
 }
 
-const paramSegment = /^:([A-Za-z0-9_]+)(?:\{(.+)\})?(\?)?$/;
+/** The reading itself, `[, name, regex, "?"]`: the router (router.ts) uses it as it is, to stay small in a Worker. */
+export const paramSegment = /^:([A-Za-z0-9_]+)(?:\{(.+)\})?(\?)?$/;
 
 /**
  * The parameter a segment names, or undefined for a literal one. One reading for everything

@@ -1,7 +1,7 @@
-import { PatternRouter } from "hono/router/pattern-router";
 import type { Cors } from "./cors.js";
 import type { Extractors, Use } from "./use.js";
 import { isJob, type AnyJob } from "./job.js";
+import { paramSegment } from "./path-param.js";
 
 /** A route table: `"METHOD /path/:param"` keys to jobs. `ALL /path` answers any method. */
 export type RouteTable = Record<string, AnyJob>;
@@ -42,14 +42,7 @@ export function parseRouteKey(key: string): RouteKey {
 
 /** A route table, checked once here rather than on the first request. */
 export function routes<const T extends RouteTable>(table: T, options: RoutesOptions = {}): Routes<T> {
-  const seen = new Set<string>();
-  for (const [key, value] of Object.entries(table)) {
-    const { method, path } = parseRouteKey(key);
-    if (!isJob(value)) throw new TypeError(`route "${key}" must be a job`);
-    const normal = `${method} ${path}`;
-    if (seen.has(normal)) throw new TypeError(`route "${key}" is declared twice`);
-    seen.add(normal);
-  }
+  treeOf(table);
   return { kind: "routes", table: options.use ? withUse(table, options.use.extractors) : table, options };
 }
 
@@ -69,48 +62,159 @@ export type Match =
   | { kind: "no-route" }
   | { kind: "wrong-method"; allow: string };
 
-interface PathEntry {
-  pattern: string;
-  byMethod: Map<string, AnyJob>;
-  allow: string;
+export type Matcher = (method: string, path: string) => Match;
+
+/** A route's answer for its method: made once, returned as it is when the route has no parameters. */
+interface Found {
+  kind: "found";
+  job: AnyJob;
+  params: Record<string, string>;
+  route: string | undefined;
+  /** The parameter names in path order. */
+  names: string[];
 }
 
-export type Matcher = (method: string, path: string) => Match;
+/** Method (or `ALL`) → the route that answers it. */
+type Methods = Map<string, Found>;
+
+/** A parameter's edge: its regex as written (`""` for a plain `:name`), the regex anchored, the subtree. */
+type Edge = [string, RegExp | undefined, Node];
+
+interface Node {
+  statics?: Map<string, Node>;
+  /** `:name{regex}` edges in the table's order, then the `:name` one (whatever the name). */
+  params?: Edge[];
+  /** The routes that end here. */
+  methods?: Methods;
+}
 
 const noParams: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 
-/** Compiles an app into a matcher. Routes are matched by Hono's PatternRouter: small and tested. */
+/**
+ * The table's tree of path segments: checked here, whether `routes()` is making the table or a
+ * matcher is being compiled from it. Two keys of one method the tree cannot tell apart (`/x` and
+ * `/x/`, `/p/:a` and `/p/:b`, `/list/:page?` and `/list`) are one route declared twice.
+ */
+function treeOf(table: RouteTable): Node {
+  const root: Node = {};
+  for (const [key, job] of Object.entries(table)) {
+    const { method, path } = parseRouteKey(key);
+    if (!isJob(job)) throw new TypeError(`route "${key}" must be a job`);
+    const names: string[] = [];
+    const found: Found = { kind: "found", job, params: noParams, route: path, names };
+    const ends: Methods[] = [];
+    const segments = path.split("/").filter((segment) => segment !== "");
+    let node = root;
+    segments.forEach((segment, at) => {
+      // `pathParam`'s reading: name, regex, `?`.
+      const param = paramSegment.exec(segment);
+      if (!param) {
+        const statics = (node.statics ??= new Map());
+        let child = statics.get(segment);
+        if (!child) statics.set(segment, (child = {}));
+        node = child;
+      } else {
+        const [, name, pattern = "", optional] = param;
+        names.push(name!);
+        // `:name?`: the route ends here too.
+        if (optional && at === segments.length - 1) ends.push((node.methods ??= new Map()));
+        const params = (node.params ??= []);
+        let edge = params.find((e) => e[0] === pattern);
+        if (!edge) {
+          params.push((edge = [pattern, pattern ? new RegExp(`^(?:${pattern})$`) : undefined, {}]));
+          // A stable sort: the regexes in the table's order, the plain edge last.
+          params.sort((a, b) => +!a[0] - +!b[0]);
+        }
+        node = edge[2];
+      }
+    });
+    ends.push((node.methods ??= new Map()));
+    for (const methods of ends) {
+      if (methods.has(method)) throw new TypeError(`route "${key}" is declared twice`);
+      methods.set(method, found);
+    }
+  }
+  return root;
+}
+
+/**
+ * The route matcher: a tree of path segments, walked once per request (a Map lookup per
+ * literal segment), so its cost does not grow with the table's size. Chosen by the `routes`
+ * bench part over Hono's routers (bench/README.md, "Router").
+ *
+ * The syntax (`pathParam`'s regex reads a segment, as for the OpenAPI document and the client):
+ * - `literal` matches itself exactly (case-sensitive, still percent-encoded); empty segments in a
+ *   route path are ignored, and one trailing `/` in a request path is too.
+ * - `:name` matches one non-empty segment; `:name{regex}` one the regex matches whole.
+ * - `:name?` as the last segment: the route matches with and without it.
+ *
+ * Precedence, segment by segment from the left: a literal, then each `:name{regex}` in the
+ * table's order, then a `:name`. A route that matches the path but not the method gives way to
+ * the next route that matches both; when none does, the answer is 405 with every method of
+ * every route that matches the path. Two routes of one method on one path (`/x` and `/x/`,
+ * `/p/:a` and `/p/:b`): the table's first answers.
+ */
+
+/** Compiles an app into a matcher. */
 export function matcher(app: App): Matcher {
   if (app.kind === "job") {
     const found: Match = { kind: "found", job: app, params: noParams, route: undefined };
     return () => found;
   }
-  const entries = new Map<string, PathEntry>();
-  for (const [key, job] of Object.entries(app.table)) {
-    const { method, path } = parseRouteKey(key);
-    let entry = entries.get(path);
-    if (!entry) entries.set(path, (entry = { pattern: path, byMethod: new Map(), allow: "" }));
-    entry.byMethod.set(method, job);
-  }
-  const router = new PatternRouter<PathEntry>();
-  for (const entry of entries.values()) {
-    const methods = new Set(entry.byMethod.keys());
-    if (methods.has("GET")) methods.add("HEAD");
-    entry.allow = methods.has("ALL") ? "" : [...methods].sort().join(", ");
-    router.add("ALL", entry.pattern, entry);
-  }
-  return (method, path) => {
-    const [handlers] = router.match("ALL", path);
-    if (handlers.length === 0) return { kind: "no-route" };
-    for (const [entry, params] of handlers) {
-      const job =
-        entry.byMethod.get(method) ??
-        (method === "HEAD" ? entry.byMethod.get("GET") : undefined) ??
-        entry.byMethod.get("ALL");
-      if (job) return { kind: "found", job, params: params as Record<string, string>, route: entry.pattern };
+  const root = treeOf(app.table);
+  // The walk's state: matching is synchronous, so one set per matcher serves every request.
+  let target = "";
+  let end = 0;
+  let want = "";
+  let hit: Found | undefined;
+  let count = 0;
+  /** The raw values of the parameters met so far. */
+  const values: string[] = [];
+  /** The routes that matched the path but not the method. */
+  const missed: Methods[] = [];
+  /** Whether a route matches from `pos` below `node`, `n` parameters met. */
+  const walk = (node: Node, pos: number, n: number): boolean => {
+    if (pos >= end) {
+      const methods = node.methods;
+      if (!methods) return false;
+      // The route's own method, else its GET for HEAD, else its `ALL`.
+      hit = methods.get(want) ?? methods.get(want === "HEAD" ? "GET" : "ALL") ?? methods.get("ALL");
+      count = n;
+      if (!hit) missed.push(methods);
+      return hit !== undefined;
     }
-    const allow = new Set<string>();
-    for (const [entry] of handlers) for (const m of entry.allow.split(", ")) allow.add(m);
-    return { kind: "wrong-method", allow: [...allow].join(", ") };
+    const from = pos + 1;
+    let to = target.indexOf("/", from);
+    if (to < 0 || to > end) to = end;
+    const child = node.statics?.get(target.slice(from, to));
+    if (child && walk(child, to, n)) return true;
+    // A parameter is never empty.
+    if (to > from && node.params) {
+      values[n] = target.slice(from, to);
+      for (const [, test, next] of node.params) if ((!test || test.test(values[n]!)) && walk(next, to, n + 1)) return true;
+    }
+    return false;
+  };
+  return (method, sent) => {
+    target = sent;
+    end = sent.length;
+    if (sent.charCodeAt(end - 1) === 47) end -= 1;
+    want = method;
+    missed.length = 0;
+    if (!walk(root, 0, 0)) {
+      if (missed.length === 0) return { kind: "no-route" };
+      // 405: every method of every route that matches the path, HEAD with GET, in alphabetical order.
+      const allow = new Set<string>();
+      for (const methods of missed) for (const m of methods.keys()) allow.add(m);
+      if (allow.has("GET")) allow.add("HEAD");
+      return { kind: "wrong-method", allow: [...allow].sort().join(", ") };
+    }
+    // A route without parameters: its answer as made once, so that such a request allocates nothing.
+    if (count === 0) return hit!;
+    const { job, route, names } = hit!;
+    // The keys are the route's own parameter names: a plain object is safe, and far quicker to fill than a null-prototype one.
+    const params: Record<string, string> = {};
+    for (let i = 0; i < count; i++) params[names[i]!] = values[i]!;
+    return { kind: "found", job, params, route };
   };
 }

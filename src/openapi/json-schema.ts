@@ -14,7 +14,10 @@ export interface SchemaConverter {
   resolve(schema: JsonSchema): JsonSchema;
 }
 
-const componentRef = "#/components/schemas/";
+/** Where a named schema is, in the document. A function, not a module constant: see index.ts's allMethods. */
+function componentRef(): string {
+  return "#/components/schemas/";
+}
 
 /**
  * `typeMode: "input"` stops at the first transform: a request part is documented as what the
@@ -28,7 +31,7 @@ function config(definitions: Record<string, GenericSchema>): ConversionConfig {
     typeMode: "input",
     errorMode: "ignore",
     definitions,
-    overrideRef: ({ referenceId }) => componentRef + referenceId,
+    overrideRef: ({ referenceId }) => componentRef() + referenceId,
     // A file of a multipart body: OpenAPI's binary string, which docs pages offer as a file input.
     overrideSchema: ({ valibotSchema }) =>
       valibotSchema.type === "file" || valibotSchema.type === "blob" ? { type: "string", format: "binary" } : undefined,
@@ -49,8 +52,9 @@ export function schemaConverter(named: Record<string, Schema> = {}): SchemaConve
     },
     named: named_,
     resolve(schema) {
-      const ref = typeof schema.$ref === "string" && schema.$ref.startsWith(componentRef) ? schema.$ref : undefined;
-      return ref ? (named_()[ref.slice(componentRef.length)] ?? schema) : schema;
+      const prefix = componentRef();
+      const ref = typeof schema.$ref === "string" && schema.$ref.startsWith(prefix) ? schema.$ref : undefined;
+      return ref ? (named_()[ref.slice(prefix.length)] ?? schema) : schema;
     },
   };
 }

@@ -8,9 +8,6 @@ import { problemRef, problemResponse } from "./problems.js";
 import type { TemplatedPath } from "./path.js";
 
 
-// OpenAPI ignores header parameters by these names: content negotiation and security say them.
-const reservedHeaders = new Set(["accept", "content-type", "authorization"]);
-
 export interface OperationContext {
   convert: SchemaConverter;
   /** The app's timeout: with one, every operation may answer 504. */
@@ -29,7 +26,8 @@ export function operation(job: AnyJob, path: TemplatedPath, id: string, context:
   const parameters = [
     ...pathParameters(job.spec.params, path, context.convert),
     ...namedParameters(job.spec.query, "query", context.convert),
-    ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !reservedHeaders.has(p.name.toLowerCase())),
+    // OpenAPI ignores header parameters by these names: content negotiation and security say them.
+    ...namedParameters(job.spec.headers, "header", context.convert).filter((p) => !["accept", "content-type", "authorization"].includes(p.name.toLowerCase())),
     ...namedParameters(job.spec.cookies, "cookie", context.convert),
   ];
   if (parameters.length > 0) op.parameters = parameters;
@@ -48,7 +46,8 @@ function securityOf(job: AnyJob, context: OperationContext): Record<string, stri
     if (!scheme) continue;
     const known = context.securitySchemes[name];
     if (known && JSON.stringify(known) !== JSON.stringify(scheme)) throw new TypeError(`two security schemes are named "${name}"`);
-    context.securitySchemes[name] = scheme;
+    // A copy: the document is the caller's to change, the extractor's scheme is not.
+    context.securitySchemes[name] = structuredClone(scheme);
     requirement[name] = [];
   }
   return Object.keys(requirement).length > 0 ? [requirement] : [];

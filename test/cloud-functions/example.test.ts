@@ -135,7 +135,12 @@ describe.skipIf(firestoreLeftOut())("examples/cloud-functions through `npm start
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
     await answering(base, child, () => output);
-  }, 120_000);
+    // The first call opens the store's channel to the emulator, which on a busy machine can take
+    // longer than a request may (503): the contract starts once the store answers.
+    for (let tries = 0; (await send(base, { method: "GET", path: "/user/Nobody" })).status !== 404; tries++) {
+      if (tries === 10) throw new Error(`the Firestore store never answered:\n${output}`);
+    }
+  }, 180_000);
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = once(child, "exit");

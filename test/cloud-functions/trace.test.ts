@@ -72,6 +72,19 @@ describe("traceLogFields and projectIdFromEnv", () => {
     expect(projectIdFromEnv({ GCLOUD_PROJECT: "b-project" })).toBe("b-project");
     expect(projectIdFromEnv({ GOOGLE_CLOUD_PROJECT: "" })).toBeUndefined();
   });
+
+  it("trims the project's id, and takes one of blanks as none", () => {
+    expect(projectIdFromEnv({ GOOGLE_CLOUD_PROJECT: " a-project\n" })).toBe("a-project");
+    expect(projectIdFromEnv({ GOOGLE_CLOUD_PROJECT: "  ", GCLOUD_PROJECT: " b-project " })).toBe("b-project");
+    expect(projectIdFromEnv({ GCLOUD_PROJECT: " " })).toBeUndefined();
+  });
+
+  it("writes no span field at all for a trace that names no span", () => {
+    expect(traceLogFields({ traceId, spanId: undefined, sampled: false }, "my-project")).toStrictEqual({
+      "logging.googleapis.com/trace": `projects/my-project/traces/${traceId}`,
+      "logging.googleapis.com/trace_sampled": false,
+    });
+  });
 });
 
 const app = routes({
@@ -158,6 +171,17 @@ describe("on the functions-framework", () => {
       await deadlineWith({}, 4_500);
     } finally {
       delete process.env["CLOUD_RUN_TIMEOUT_SECONDS"];
+    }
+  });
+
+  it("keeps the 60 s default for a CLOUD_RUN_TIMEOUT_SECONDS that is not a positive number", async () => {
+    for (const value of ["0", "-5", "Infinity", "five"]) {
+      process.env["CLOUD_RUN_TIMEOUT_SECONDS"] = value;
+      try {
+        await deadlineWith({}, 59_000);
+      } finally {
+        delete process.env["CLOUD_RUN_TIMEOUT_SECONDS"];
+      }
     }
   });
 });

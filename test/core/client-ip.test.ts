@@ -1,6 +1,8 @@
 /** ctx.clientIp from what a platform vouches for (its Peer), and how far X-Forwarded-For is trusted. */
 import { describe, expect, it } from "vitest";
 import { handle, job, prepare, type Peer } from "../../src/index.js";
+import { wrap } from "jobwrap/lambda";
+import { albEvent, responseOf, v2Event, type Json } from "../lambda/events.js";
 
 async function clientIp(peer: Peer | undefined, trustedProxies?: number): Promise<unknown> {
   const app = prepare(job({}, (_input, ctx) => ({ body: { ip: ctx.clientIp ?? null } })), { log: false, trustedProxies });
@@ -29,5 +31,64 @@ describe("ctx.clientIp", () => {
 
   it("is undefined where the platform tells no address", async () => {
     expect(await clientIp(undefined)).toBeNull();
+  });
+});
+
+/**
+ * Where the platform appends the peer's address to X-Forwarded-For itself: API Gateway (which
+ * also reports it as `sourceIp`) and ALB (which reports it nowhere else). Played on Lambda events.
+ */
+describe("ctx.clientIp where the platform writes X-Forwarded-For", () => {
+  const whoIsIt = job({}, (_input, ctx) => ({ body: { ip: ctx.clientIp ?? null } }));
+  async function ipOf(event: Json, trustedProxies: number): Promise<unknown> {
+    const result = await wrap(whoIsIt, { log: false, trustedProxies })(event, { awsRequestId: "ip-1" });
+    return (JSON.parse(Buffer.from(responseOf(result).body).toString()) as { ip: unknown }).ip;
+  }
+  /** An HTTP API event from `sourceIp`, carrying exactly `xff` (or none). */
+  function apiGateway(sourceIp: string, xff: string | undefined): Json {
+    const event = v2Event({ method: "GET", path: "/" });
+    event.requestContext.http.sourceIp = sourceIp;
+    if (xff === undefined) delete event.headers["x-forwarded-for"];
+    else event.headers["x-forwarded-for"] = xff;
+    return event;
+  }
+  function alb(xff: string | undefined): Json {
+    const event = albEvent({ method: "GET", path: "/" }, false);
+    if (xff === undefined) delete event.headers["x-forwarded-for"];
+    else event.headers["x-forwarded-for"] = xff;
+    return event;
+  }
+
+  it("API Gateway: the entries before the one it appended for sourceIp are the request's chain", async () => {
+    const event = apiGateway("10.0.0.9", "198.51.100.7, 203.0.113.9, 10.0.0.9");
+    expect(await ipOf(event, 0)).toBe("10.0.0.9");
+    expect(await ipOf(event, 1)).toBe("203.0.113.9");
+    expect(await ipOf(event, 2)).toBe("198.51.100.7");
+  });
+
+  it("API Gateway: sourceIp alone, or first, in the header: no chain before it", async () => {
+    expect(await ipOf(apiGateway("10.0.0.9", "10.0.0.9"), 1)).toBe("10.0.0.9");
+    expect(await ipOf(apiGateway("10.0.0.9", "10.0.0.9, 203.0.113.9"), 1)).toBe("10.0.0.9");
+    expect(await ipOf(apiGateway("10.0.0.9", undefined), 1)).toBe("10.0.0.9");
+  });
+
+  it("API Gateway: a header without sourceIp in it is the chain whole", async () => {
+    expect(await ipOf(apiGateway("10.0.0.9", "198.51.100.7, 203.0.113.9"), 1)).toBe("203.0.113.9");
+  });
+
+  it("ALB: the last entry is the peer, those before it the chain", async () => {
+    expect(await ipOf(alb("198.51.100.7, 203.0.113.9,10.0.0.1"), 0)).toBe("10.0.0.1");
+    expect(await ipOf(alb("198.51.100.7, 203.0.113.9,10.0.0.1"), 1)).toBe("203.0.113.9");
+    expect(await ipOf(alb("198.51.100.7, 203.0.113.9,10.0.0.1"), 2)).toBe("198.51.100.7");
+  });
+
+  it("ALB: one entry is the peer with no chain; an empty entry before it is no chain either", async () => {
+    expect(await ipOf(alb("10.0.0.1"), 0)).toBe("10.0.0.1");
+    expect(await ipOf(alb("10.0.0.1"), 1)).toBe("10.0.0.1");
+    expect(await ipOf(alb(" ,10.0.0.1"), 1)).toBe("10.0.0.1");
+  });
+
+  it("ALB without X-Forwarded-For: no address", async () => {
+    expect(await ipOf(alb(undefined), 1)).toBeNull();
   });
 });

@@ -18,6 +18,10 @@ describe("cors(): which origins", () => {
     const longer = await app.send({ path: "/hello", headers: { origin: "https://app.example.com.evil.test" } });
     expect(longer.header("access-control-allow-origin")).toBeUndefined();
     expect((await app.send(preflight("https://app.example.com.evil.test"))).status).toBe(403);
+    const unlike = await app.send(preflight("http://localhost:3000"));
+    expect([unlike.status, unlike.header("access-control-allow-origin")]).toEqual([403, undefined]);
+    expect((await app.send({ path: "/hello", headers: { origin: "http://localhost:3000" } })).header("access-control-allow-origin")).toBeUndefined();
+    expect(app.lines.filter((line) => line.severity === "ERROR")).toEqual([]);
   });
 
   it("a function decides", async () => {
@@ -90,5 +94,98 @@ describe("cors(): preflights", () => {
   it("keeps a job's own Vary, adding Origin to the same line", async () => {
     const app = serve(routes({ "GET /v": job({}, () => ({ headers: { vary: "Accept-Language" }, body: "x" })) }), { cors: cors({ origin: ["https://a.test"] }) });
     expect((await app.send({ path: "/v" })).all("vary")).toEqual(["Accept-Language, Origin"]);
+  });
+});
+
+describe("cors(): each option as the browser sees it", () => {
+  it("a single origin as a string allows that origin exactly", async () => {
+    const app = serve(hello, { cors: cors({ origin: "https://a.test" }) });
+    expect((await app.send({ path: "/hello", headers: { origin: "https://a.test" } })).header("access-control-allow-origin")).toBe("https://a.test");
+    expect((await app.send({ path: "/hello", headers: { origin: "https://a.tes" } })).header("access-control-allow-origin")).toBeUndefined();
+    expect((await app.send(preflight("h"))).status).toBe(403);
+  });
+
+  it("defaults: the usual methods, no allow-headers when none are asked, max-age 600, x-request-id exposed", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"] }) });
+    const answer = await app.send(preflight("https://a.test"));
+    expect(answer.status).toBe(204);
+    expect(answer.text).toBe("");
+    expect(answer.header("access-control-allow-origin")).toBe("https://a.test");
+    expect(answer.header("access-control-allow-methods")).toBe("GET, HEAD, PUT, PATCH, POST, DELETE");
+    expect(answer.header("access-control-allow-headers")).toBeUndefined();
+    expect(answer.header("access-control-max-age")).toBe("600");
+    expect(answer.header("access-control-expose-headers")).toBeUndefined();
+    expect(answer.header("vary")).toBe("Origin");
+    const get = await app.send({ path: "/hello", headers: { origin: "https://a.test" } });
+    expect(get.header("access-control-expose-headers")).toBe("x-request-id");
+    expect(get.header("access-control-allow-methods")).toBeUndefined();
+    expect(get.header("access-control-allow-credentials")).toBeUndefined();
+  });
+
+  it("methods, allowHeaders and exposeHeaders as configured; configured headers do not vary with the request's", async () => {
+    const app = serve(hello, {
+      cors: cors({ origin: ["https://a.test"], methods: ["GET", "POST"], allowHeaders: ["content-type", "x-api-key"], exposeHeaders: ["x-request-id", "etag"] }),
+    });
+    const answer = await app.send(preflight("https://a.test", { "access-control-request-headers": "x-other" }));
+    expect(answer.header("access-control-allow-methods")).toBe("GET, POST");
+    expect(answer.header("access-control-allow-headers")).toBe("content-type, x-api-key");
+    expect(answer.header("vary")).toBe("Origin");
+    const get = await app.send({ path: "/hello", headers: { origin: "https://a.test" } });
+    expect(get.header("access-control-expose-headers")).toBe("x-request-id, etag");
+  });
+
+  it("exposeHeaders [] exposes nothing", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"], exposeHeaders: [] }) });
+    const get = await app.send({ path: "/hello", headers: { origin: "https://a.test" } });
+    expect(get.header("access-control-allow-origin")).toBe("https://a.test");
+    expect(get.header("access-control-expose-headers")).toBeUndefined();
+  });
+
+  it("credentials: allowed on the preflight and on every answer to an allowed origin, never to another", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"], credentials: true }) });
+    expect((await app.send(preflight("https://a.test"))).header("access-control-allow-credentials")).toBe("true");
+    expect((await app.send({ path: "/hello", headers: { origin: "https://a.test" } })).header("access-control-allow-credentials")).toBe("true");
+    const other = await app.send({ path: "/hello", headers: { origin: "https://b.test" } });
+    expect(other.header("access-control-allow-credentials")).toBeUndefined();
+    expect(other.header("access-control-expose-headers")).toBeUndefined();
+  });
+
+  it("a request with no Origin: no CORS headers but Vary: Origin (a cache must not serve it to a browser)", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"], credentials: true }) });
+    const answer = await app.send({ path: "/hello" });
+    expect(answer.headers.filter(([name]) => name.startsWith("access-control-"))).toEqual([]);
+    expect(answer.header("vary")).toBe("Origin");
+  });
+
+  it("a request with no Origin is not asked about: even a function allowing every origin adds no CORS header", async () => {
+    const app = serve(hello, { cors: cors({ origin: () => true, credentials: true }) });
+    const answer = await app.send({ path: "/hello" });
+    expect(answer.headers.filter(([name]) => name.startsWith("access-control-"))).toEqual([]);
+    expect(answer.header("vary")).toBe("Origin");
+  });
+
+  it('is the value `routes(table, { cors })` and `serve`/`wrap` take: kind "cors"', () => {
+    expect(cors({ origin: "*" }).kind).toBe("cors");
+  });
+
+  it('"*": any origin, on the preflight too, and the exposed headers to scripts', async () => {
+    const app = serve(hello, { cors: cors({ origin: "*" }) });
+    const answer = await app.send(preflight("https://x.test"));
+    expect(answer.status).toBe(204);
+    expect(answer.header("access-control-allow-origin")).toBe("*");
+    const get = await app.send({ path: "/hello" });
+    expect(get.header("access-control-expose-headers")).toBe("x-request-id");
+  });
+
+  it("an OPTIONS with Access-Control-Request-Method but no Origin is no preflight: routed", async () => {
+    const app = serve(hello, { cors: cors({ origin: "*" }) });
+    const answer = await app.send({ method: "OPTIONS", path: "/hello", headers: { "access-control-request-method": "GET" } });
+    expect(answer.status).toBe(405);
+  });
+
+  it("a GET carrying a preflight's headers is no preflight: routed", async () => {
+    const app = serve(hello, { cors: cors({ origin: ["https://a.test"] }) });
+    const answer = await app.send({ method: "GET", path: "/hello", headers: { origin: "https://a.test", "access-control-request-method": "GET" } });
+    expect([answer.status, answer.text]).toEqual([200, "hi"]);
   });
 });

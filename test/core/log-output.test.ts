@@ -7,6 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { consoleSink, job, type Context } from "../../src/index.js";
+import { wrap } from "jobwrap/lambda";
+import { responseOf, v2Event } from "../lambda/events.js";
 import { serve } from "./harness.js";
 
 let out: MockInstance<typeof console.log>;
@@ -86,6 +88,14 @@ describe("the default sink: one JSON line on stdout per log call", () => {
     });
   });
 
+  it("an Error's code is written when it is a string or a number (an errno), not otherwise", async () => {
+    const numbered = Object.assign(new Error("refused"), { code: -111 });
+    const odd = Object.assign(new Error("odd"), { code: { nested: true } });
+    const { lines } = await logged((ctx) => ctx.log.error("failed", { numbered, odd }));
+    expect(lines[0]!.numbered).toEqual({ name: "Error", message: "refused", code: -111, stack: numbered.stack });
+    expect(lines[0]!.odd).toEqual({ name: "Error", message: "odd", stack: odd.stack });
+  });
+
   it("a value that is not an Error is written as it is", async () => {
     const { lines } = await logged((ctx) => ctx.log.info("plain", { detail: { name: "x", message: "y" }, list: [1, "two"] }));
     expect(lines[0]).toMatchObject({ detail: { name: "x", message: "y" }, list: [1, "two"] });
@@ -108,5 +118,35 @@ describe("the default sink: one JSON line on stdout per log call", () => {
       logError: "some fields could not be written as JSON",
     });
     expect(lines[1]!.message).toBe("GET /p 200");
+  });
+});
+
+describe("Lambda's log format: the same fallback keeps its timestamp and level", () => {
+  it("a value JSON cannot write: the line keeps timestamp, level, message and request id", async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const chunks: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    let status: number;
+    try {
+      const handler = wrap(
+        job({}, (_input, ctx) => {
+          ctx.log.warn("odd value", { cyclic });
+          return { body: "ok" };
+        }),
+      );
+      status = responseOf(await handler(v2Event({ method: "GET", path: "/" }), { awsRequestId: "lambda-log-1" })).status;
+    } finally {
+      write.mockRestore();
+    }
+    expect(status).toBe(200);
+    const lines = chunks.join("").split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const odd = lines.find((line) => line.message === "odd value")!;
+    expect(Object.keys(odd).sort()).toEqual(["level", "logError", "message", "requestId", "timestamp"]);
+    expect(odd).toMatchObject({ level: "WARN", message: "odd value", requestId: "lambda-log-1", logError: "some fields could not be written as JSON" });
+    expect(new Date(odd.timestamp as string).toISOString()).toBe(odd.timestamp);
   });
 });

@@ -2,7 +2,7 @@
 // route but those that opt out; OpenAPI documents a bearer check as the security scheme it is.
 import * as v from "valibot";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { bearer, job, routes, use } from "jobwrap";
+import { bearer, HttpError, job, routes, use } from "jobwrap";
 import { openapi } from "jobwrap/openapi";
 import { expectProblem, serve } from "./harness.js";
 
@@ -63,18 +63,91 @@ describe("routes(table, { use }): run for every route, but a job that opts out",
 });
 
 describe("OpenAPI: a bearer extractor is a security scheme", () => {
-  const doc = openapi(routes({ "GET /me": me, "GET /health": health }));
+  // Made in each test: bearer() and use() run there, as they would in an app.
+  const document = () => {
+    const secured = use({ user: bearer((token) => users[token]) });
+    const guarded = secured.job({}, ({ user }) => ({ body: { name: user.name } }));
+    return openapi(routes({ "GET /me": guarded, "GET /health": job({}, () => ({ body: "ok" }), { public: true }) }));
+  };
 
   it("lists it in components.securitySchemes under the extractor's name", () => {
-    expect(doc.components.securitySchemes).toEqual({ user: { type: "http", scheme: "bearer" } });
+    expect(document().components.securitySchemes).toEqual({ user: { type: "http", scheme: "bearer" } });
   });
 
   it("requires it on the operations that run it, with their 401, and not on the others", () => {
+    const doc = document();
     const get = doc.paths["/me"]!.get as Record<string, any>;
     expect(get.security).toEqual([{ user: [] }]);
     expect(get.responses["401"]).toEqual({ $ref: "#/components/responses/Problem401" });
     const health = doc.paths["/health"]!.get as Record<string, any>;
     expect(health.security).toBeUndefined();
     expect(health.responses["401"]).toBeUndefined();
+  });
+});
+
+describe("bearer(): which Authorization headers carry a token", () => {
+  const echo = (check?: Parameters<typeof bearer>[0]) => serve(job({ token: bearer(check) }, ({ token }) => ({ body: { token } })));
+  const required = { status: 401, title: "Unauthorized", detail: "A bearer token is required" };
+
+  it("without a check: the token itself, the scheme in any case, spaces around it dropped", async () => {
+    const app = echo();
+    for (const authorization of ["Bearer abc", "bearer abc", "BEARER abc", "Bearer   abc  "]) {
+      const answer = await app.send({ headers: { authorization } });
+      expect(answer.json(), authorization).toEqual({ token: "abc" });
+    }
+  });
+
+  it("another scheme, the scheme alone, or a scheme with no space: 401 with the challenge", async () => {
+    const app = echo();
+    for (const authorization of ["Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Bearer", "Bearer    ", "Bearerabc", "xBearer abc", ""]) {
+      const answer = await app.send({ headers: { authorization } });
+      expectProblem(answer, required);
+      expect(answer.header("www-authenticate"), authorization).toBe('Bearer realm="api"');
+    }
+  });
+
+  it("the check gets the token and ctx; undefined, null or false refuse it, any other value is the argument", async () => {
+    const seen: unknown[] = [];
+    const values: Record<string, unknown> = { zero: 0, empty: "", no: false, nil: null, yes: { id: 1 } };
+    const app = echo((token, ctx) => {
+      seen.push([token, ctx.requestId]);
+      return values[token] as never;
+    });
+    expect((await app.send({ headers: { authorization: "Bearer yes", "x-request-id": "r-1" } })).json()).toEqual({ token: { id: 1 } });
+    expect(seen).toEqual([["yes", "r-1"]]);
+    expect((await app.send({ headers: { authorization: "Bearer zero" } })).json()).toEqual({ token: 0 });
+    expect((await app.send({ headers: { authorization: "Bearer empty" } })).json()).toEqual({ token: "" });
+    for (const refused of ["no", "nil", "unknown"]) {
+      const answer = await app.send({ headers: { authorization: `Bearer ${refused}` } });
+      expectProblem(answer, { status: 401, title: "Unauthorized", detail: "The bearer token is not valid" });
+      expect(answer.header("www-authenticate")).toBe('Bearer realm="api", error="invalid_token"');
+    }
+  });
+
+  it("an async check is awaited", async () => {
+    const app = echo(async (token) => (token === "good" ? { user: "ann" } : undefined));
+    expect((await app.send({ headers: { authorization: "Bearer good" } })).json()).toEqual({ token: { user: "ann" } });
+    expect((await app.send({ headers: { authorization: "Bearer bad" } })).status).toBe(401);
+  });
+
+  it("a check that throws an HttpError answers with it", async () => {
+    const app = echo(() => {
+      throw new HttpError(403, "This token may not call here");
+    });
+    expectProblem(await app.send({ headers: { authorization: "Bearer t" } }), { status: 403, title: "Forbidden", detail: "This token may not call here" });
+  });
+});
+
+describe("use(): what it accepts", () => {
+  it("refuses an extractor that is not a function, naming it", () => {
+    expect(() => use({ token: "abc" } as never)).toThrow(new TypeError('use: "token" must be an extractor function'));
+  });
+
+  it("keeps its extractors, and a job's own part of the same name comes after them", async () => {
+    const shared = use({ who: () => "shared" });
+    expect(Object.keys(shared.extractors)).toEqual(["who"]);
+    expect(shared.kind).toBe("use");
+    const own = shared.job({ who: () => "own" }, ({ who }) => ({ body: { who } }));
+    expect((await serve(own).send()).json()).toEqual({ who: "own" });
   });
 });

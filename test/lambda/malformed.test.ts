@@ -59,6 +59,7 @@ const wrongTypes: [Kind, string[], unknown, string][] = [
   ["v1", ["multiValueHeaders", "Accept"], "*/*", "/multiValueHeaders"],
   ["v1", ["multiValueHeaders", "Accept"], [1], "/multiValueHeaders"],
   ["v1", ["multiValueQueryStringParameters"], { a: "1" }, "/multiValueQueryStringParameters"],
+  ["v1", ["multiValueQueryStringParameters"], "a=1", "/multiValueQueryStringParameters"],
   ["v1", ["queryStringParameters"], { a: ["1"] }, "/queryStringParameters"],
   ["v1", ["body"], 42, "/body"],
   ["v1", ["body"], { json: true }, "/body"],
@@ -80,6 +81,11 @@ const wrongTypes: [Kind, string[], unknown, string][] = [
   ["alb-single", ["httpMethod"], true, "/httpMethod"],
   ["alb-multi", ["multiValueHeaders", "cookie"], "name1=value1", "/multiValueHeaders"],
   ["alb-multi", ["multiValueQueryStringParameters", "myKey"], [null], "/multiValueQueryStringParameters"],
+  ["alb-multi", ["multiValueQueryStringParameters"], ["myKey=1"], "/multiValueQueryStringParameters"],
+  ["v2", ["requestContext"], ["http"], "/requestContext"],
+  ["alb-single", ["path"], 5, "/path"],
+  ["alb-single", ["body"], 5, "/body"],
+  ["alb-single", ["isBase64Encoded"], "false", "/isBase64Encoded"],
 ];
 
 describe("wrap (jobwrap/lambda) with malformed HTTP events", () => {
@@ -221,6 +227,48 @@ describe("wrap (jobwrap/lambda) when a job throws a value that throws when read"
   });
 });
 
+describe("the 400 for a malformed event names the type its source sends", () => {
+  const cases: [Kind, string[], unknown, string, string][] = [
+    ["v1", ["httpMethod"], 5, "/httpMethod", "a string"],
+    ["v1", ["isBase64Encoded"], "true", "/isBase64Encoded", "a boolean"],
+    ["v1", ["multiValueHeaders"], "accept: */*", "/multiValueHeaders", "an object"],
+    ["v1", ["multiValueHeaders", "Accept"], "*/*", "/multiValueHeaders", "an object of lists of strings"],
+    ["v2", ["cookies"], "a=1", "/cookies", "a list of strings"],
+    ["v2", ["headers", "header1"], 1, "/headers", "an object of strings"],
+  ];
+  for (const [kind, path, value, pointer, expected] of cases) {
+    it(`${kind}: ${path.join(".")} = ${JSON.stringify(value)}: ${pointer} is not ${expected}, in the problem and the WARNING line`, async () => {
+      const { handler, logs } = withLogs((log) => wrap(echo, { log }));
+      const result = await run(handler, template(kind, path, value));
+      const detail = `The event is not one its source sends: ${pointer} is not ${expected}`;
+      expect(JSON.parse(result.body)).toMatchObject({ detail, errors: [{ pointer, detail: `expected ${expected}` }] });
+      expect(logs).toEqual([expect.objectContaining({ severity: "WARNING", message: `answered 400 to a malformed event: ${detail}`, status: 400, platform: "lambda" })]);
+    });
+  }
+});
+
+describe("a REST event read field by field where its top-level fields are missing", () => {
+  const answered = async (change: (event: Json) => void) => {
+    const event = fixture(templates.v1);
+    change(event);
+    const result = await run(wrap(job({ method: (req) => req.method }, ({ method }) => ({ body: { method } })), { log: false }), event);
+    return { status: result.statusCode as number, body: JSON.parse(result.body) };
+  };
+
+  it("without httpMethod, requestContext.httpMethod is the method; of the wrong type, or a requestContext that is no object, a 400 naming it", async () => {
+    expect(await answered((event) => ((event.httpMethod = null), (event.requestContext.httpMethod = "PUT")))).toEqual({ status: 200, body: { method: "PUT" } });
+    const wrongMethod = await answered((event) => ((event.httpMethod = null), (event.requestContext.httpMethod = 5)));
+    expect(wrongMethod).toMatchObject({ status: 400, body: { errors: [{ pointer: "/requestContext/httpMethod" }] } });
+    const wrongContext = await answered((event) => ((event.httpMethod = null), (event.requestContext = "prod")));
+    expect(wrongContext).toMatchObject({ status: 400, body: { errors: [{ pointer: "/requestContext" }] } });
+  });
+
+  it("with an empty multiValueHeaders, headers of the wrong type: a 400 naming /headers", async () => {
+    const wrong = await answered((event) => ((event.multiValueHeaders = {}), (event.headers = "accept: */*")));
+    expect(wrong).toMatchObject({ status: 400, body: { errors: [{ pointer: "/headers" }] } });
+  });
+});
+
 describe("wrap (jobwrap/lambda) with events that are no HTTP request", () => {
   const handler = wrap(job({}, () => ({})), { log: false });
   const cases: [unknown, RegExp][] = [
@@ -242,6 +290,11 @@ describe("wrap (jobwrap/lambda) with events that are no HTTP request", () => {
       await expect(rejection).rejects.not.toThrow(new RegExp(marker));
     });
   }
+
+  it("lists exactly ten keys with nothing more, a key of forty characters whole", async () => {
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`${"k".repeat(39)}${i}`, i]));
+    await expect(run(handler, ten)).rejects.toThrow(/keys ("k{39}\d", ){9}"k{39}9"$/);
+  });
 
   it("lists ten keys at most, each cut short", async () => {
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`${"k".repeat(60)}${i}`, i]));

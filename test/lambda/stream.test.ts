@@ -188,3 +188,148 @@ describe("wrapStream (jobwrap/lambda) with a stand-in of the runtime's awslambda
     }
   });
 });
+
+/** A client that reads slowly: each write waits until `release` lets it through; `highWaterMark` bytes are buffered first. */
+class SlowStream extends StandInStream {
+  held: (() => void)[] = [];
+  constructor() {
+    super({ highWaterMark: 4 });
+  }
+  override _write(chunk: Buffer, encoding: string, callback: () => void): void {
+    this.held.push(() => super._write(chunk, encoding, callback));
+  }
+  release(): void {
+    for (const next of this.held.splice(0)) next();
+  }
+}
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+describe("wrapStream: what goes out of a job's stream", () => {
+  beforeAll(() => {
+    (globalThis as { awslambda?: unknown }).awslambda = awslambda;
+  });
+  afterAll(() => {
+    delete (globalThis as { awslambda?: unknown }).awslambda;
+  });
+
+  it("a slow client holds the job's stream back: no more is read than the response stream can take", async () => {
+    let pulled = 0;
+    const handler = wrapStream(
+      job({}, () => ({
+        body: new ReadableStream<Uint8Array>(
+          {
+            pull(controller) {
+              pulled++;
+              if (pulled > 20) controller.close();
+              else controller.enqueue(encode(`chunk-${pulled};`));
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+      })),
+      { log: false },
+    );
+    const stream = new SlowStream();
+    const done = handler(fixture("function-url-basic.json"), stream as unknown as ResponseStream, { awsRequestId: "slow" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first chunk went out (with the prelude) and is waiting for the client: the job was not read on.
+    expect(stream.wrote).toBe(1);
+    expect(pulled).toBeLessThanOrEqual(2);
+    while (stream.wrote < 20 || stream.held.length > 0) {
+      stream.release();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await done;
+    expect(stream.writableFinished).toBe(true);
+    const { prelude, body } = splitStreamed(Buffer.concat(stream.chunks));
+    expect(prelude.statusCode).toBe(200);
+    expect(body.toString()).toBe(Array.from({ length: 20 }, (_, i) => `chunk-${i + 1};`).join(""));
+    // Each wait for the client leaves no listener behind (Node warns of a leak past ten).
+    expect(stream.listenerCount("drain")).toBe(0);
+    expect(stream.listenerCount("error")).toBeLessThanOrEqual(1);
+  });
+
+  it("a response stream that fails while the client is slow: the handler rejects with its error", async () => {
+    let sent = 0;
+    const handler = wrapStream(
+      job({}, () => ({
+        body: new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (++sent > 1000) controller.close();
+            else controller.enqueue(encode("more and more"));
+          },
+        }),
+      })),
+      { log: false },
+    );
+    const stream = new SlowStream();
+    stream.on("error", () => {});
+    const done = handler(fixture("function-url-basic.json"), stream as unknown as ResponseStream, { awsRequestId: "broken" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stream.destroy(new Error("connection reset"));
+    await expect(done).rejects.toThrow("connection reset");
+  });
+
+  it("empty chunks are skipped: the prelude waits for the first byte, so a stream that then fails still answers 500", async () => {
+    const handler = wrapStream(
+      job({}, () => ({
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new Uint8Array(0));
+            controller.enqueue(new Uint8Array(0));
+          },
+          pull(controller) {
+            controller.error(new Error("disk on fire"));
+          },
+        }),
+      })),
+      { log: false },
+    );
+    const { prelude, body } = await invoke(handler, fixture("function-url-basic.json"));
+    expect(prelude.statusCode).toBe(500);
+    expect(JSON.parse(body.toString())).toMatchObject({ status: 500, requestId: "stream-req" });
+  });
+
+  it("a stream of only empty chunks: the prelude, an empty body, written once", async () => {
+    const stream = new StandInStream();
+    const handler = wrapStream(
+      job({}, () => ({
+        headers: { "content-type": "text/plain" },
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new Uint8Array(0));
+            controller.close();
+          },
+        }),
+      })),
+      { log: false },
+    );
+    const { prelude, body } = await invoke(handler, fixture("function-url-basic.json"), stream);
+    expect(prelude).toEqual({ statusCode: 200, headers: { "content-type": "text/plain", "x-request-id": "stream-req" } });
+    expect(body.length).toBe(0);
+    expect(stream.wrote).toBe(1);
+  });
+
+  it("a bytes body goes out whole in one write, after the prelude", async () => {
+    const stream = new StandInStream();
+    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+    const handler = wrapStream(job({}, () => ({ headers: { "content-type": "application/octet-stream" }, body: bytes })), { log: false });
+    const { prelude, body } = await invoke(handler, fixture("function-url-basic.json"), stream);
+    expect(prelude.statusCode).toBe(200);
+    expect([...body]).toEqual([...bytes]);
+    expect(stream.wrote).toBe(1);
+  });
+
+  it("a response stream that fails as it ends: the handler rejects with its error", async () => {
+    const stream = new StandInStream();
+    stream.on("error", () => {});
+    stream.end = ((callback?: () => void) => {
+      void callback;
+      queueMicrotask(() => stream.emit("error", new Error("reset at the end")));
+      return stream;
+    }) as StandInStream["end"];
+    const handler = wrapStream(job({}, () => ({ body: "x" })), { log: false });
+    await expect(handler(fixture("function-url-basic.json"), stream as unknown as ResponseStream, {})).rejects.toThrow("reset at the end");
+  });
+});

@@ -105,12 +105,14 @@ describe("serve(): compression on by default", () => {
     }
   });
 
-  it("compresses a stream chunk by chunk: each reaches the client when the job sends it", async () => {
-    const got = await get(base, "/ticks", "gzip");
-    expect(got.headers["content-encoding"]).toBe("gzip");
-    expect(gunzipSync(got.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
+  it("compresses a stream chunk by chunk, gzip or brotli: each reaches the client when the job sends it", async () => {
+    const [gz, br] = await Promise.all([get(base, "/ticks", "gzip"), get(base, "/ticks", "br")]);
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(br.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
     // Three chunks 150 ms apart: arrivals spread over at least 250 ms, not all at the end.
-    expect(got.arrivals.at(-1)! - got.arrivals[0]!).toBeGreaterThan(250);
+    for (const got of [gz, br]) expect(got.arrivals.at(-1)! - got.arrivals[0]!).toBeGreaterThan(250);
   });
 });
 
@@ -138,5 +140,137 @@ describe("compress: false, and wrap() (off by default)", () => {
       server.close();
       await served.drain();
     }
+  });
+});
+
+describe("what is compressed, and how, case by case", () => {
+  // The answer as the query asks: its media type, status, size, its own content-encoding or cache-control.
+  const shaped = routes({
+    "GET /shaped": job({}, (_input, ctx) => {
+      const q = new URL(`http://x${(ctx.raw as { req: { url: string } }).req.url}`).searchParams;
+      const headers: Record<string, string> = {};
+      if (q.get("type")) headers["content-type"] = q.get("type")!;
+      if (q.get("encoding")) headers["content-encoding"] = q.get("encoding")!;
+      if (q.get("cache")) headers["cache-control"] = q.get("cache")!;
+      const text = "a".repeat(Number(q.get("size") ?? 2000));
+      if (q.get("none")) return { status: Number(q.get("status") ?? 200), headers };
+      const body = q.get("stream") ? new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode(text)), c.close()) }) : text;
+      return { status: Number(q.get("status") ?? 200), headers, body };
+    }),
+    "GET /fails": job({}, () => ({
+      headers: { "content-type": "text/plain" },
+      body: new ReadableStream<Uint8Array>({
+        start: (c) => c.enqueue(new TextEncoder().encode("a".repeat(2000))),
+        pull: () => Promise.reject(new Error("the source failed")),
+      }),
+    })),
+  });
+  let server: ReturnType<typeof createServer>;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer(wrap(shaped, { log: false, compress: { threshold: 100 } }));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const encodingOf = async (query: string, accept = "gzip") => (await get(base, `/shaped?${query}`, accept)).headers["content-encoding"];
+
+  it("chooses by q-value, br on a tie, `*` for what is not named, x-gzip as gzip, names in any case", async () => {
+    const cases: [string, string | undefined][] = [
+      ["gzip", "gzip"],
+      ["br", "br"],
+      ["gzip, br", "br"],
+      ["br;q=0.5, gzip;q=0.8", "gzip"],
+      ["br;q=0.8, gzip;q=0.5", "br"],
+      ["gzip;q=0.5, br;q=0.5", "br"],
+      ["br ; q = 0.2 , gzip;q=0.1", "br"],
+      ["GZIP", "gzip"],
+      ["x-gzip", "gzip"],
+      ["*", "br"],
+      ["*;q=0.5, br;q=0.2", "gzip"],
+      ["gzip;q=0.4, *;q=0.9", "br"],
+      ["br;q=0, *", "gzip"],
+      ["br;q=0, gzip;q=0", undefined],
+      ["*;q=0", undefined],
+      ["identity", undefined],
+      ["gzip;level=1;q=0.3, br;q=0.2", "gzip"],
+    ];
+    for (const [accept, expected] of cases) expect(await encodingOf("type=text/plain", accept), accept).toBe(expected);
+  });
+
+  it("compresses text, JSON, XML, JavaScript and forms, by their media type in any case and with parameters", async () => {
+    for (const type of ["text/plain", "text/html; charset=utf-8", "application/json", "Application/JSON; charset=utf-8", " application/json", "application/problem+json", "application/xml", "image/svg+xml", "application/javascript", "application/x-www-form-urlencoded"]) {
+      expect(await encodingOf(`type=${encodeURIComponent(type)}`), type).toBe("gzip");
+    }
+  });
+
+  it("leaves alone images, bytes, server-sent events, and answers without a media type", async () => {
+    for (const type of ["image/png", "application/octet-stream", "application/zip", "text/event-stream", "application/jsonx", "application/x-javascript", "xtext/plain"]) {
+      const got = await get(base, `/shaped?type=${encodeURIComponent(type)}`, "gzip");
+      expect(got.headers["content-encoding"], type).toBeUndefined();
+      expect(got.headers.vary, type).toBeUndefined();
+    }
+  });
+
+  it("leaves alone a body under the threshold; one of the threshold's size is compressed", async () => {
+    expect(await encodingOf("type=text/plain&size=99")).toBeUndefined();
+    const at = await get(base, "/shaped?type=text/plain&size=100", "gzip");
+    expect(at.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(at.body).toString()).toBe("a".repeat(100));
+  });
+
+  it("leaves alone 206 and 304, and what the job encoded or marked no-transform in any case", async () => {
+    for (const query of ["status=206", "encoding=identity", "cache=public%2C%20No-Transform"]) {
+      const got = await get(base, `/shaped?type=text/plain&${query}`, "gzip");
+      expect(got.headers["content-encoding"], query).toBe(query.startsWith("encoding") ? "identity" : undefined);
+      expect(got.headers.vary, query).toBeUndefined();
+    }
+    expect(await encodingOf("type=text/plain&cache=no-transformed")).toBe("gzip");
+    // No body, and none to a HEAD: nothing to say about an encoding.
+    for (const status of [204, 304]) {
+      for (const method of ["GET", "HEAD"]) {
+        const got = await get(base, `/shaped?type=text/plain&none=1&status=${status}`, "gzip", method);
+        expect([got.status, got.headers["content-encoding"], got.headers.vary], `${method} ${status}`).toEqual([status, undefined, undefined]);
+      }
+    }
+  });
+
+  it("compresses other statuses alike: a 404 problem of the app's, a 201", async () => {
+    expect(await encodingOf("type=text/plain&status=201")).toBe("gzip");
+  });
+
+  it("compresses a stream of any length, even under the threshold: its length is not known", async () => {
+    const got = await get(base, "/shaped?type=text/plain&size=10&stream=1", "br");
+    expect(got.headers["content-encoding"]).toBe("br");
+    expect(brotliDecompressSync(got.body).toString()).toBe("a".repeat(10));
+    const head = await get(base, "/shaped?type=text/plain&size=10&stream=1", "gzip", "HEAD");
+    expect([head.headers["content-encoding"], head.headers.vary]).toEqual(["gzip", "Accept-Encoding"]);
+  });
+
+  it("a HEAD under the threshold, or of a type left alone: as it is, with its length", async () => {
+    for (const query of ["type=text/plain&size=50", "type=image/png"]) {
+      const head = await get(base, `/shaped?${query}`, "gzip", "HEAD");
+      expect(head.headers["content-encoding"], query).toBeUndefined();
+      expect(head.headers.vary, query).toBeUndefined();
+      expect(head.headers["content-length"], query).toBe(query.includes("50") ? "50" : "2000");
+    }
+    const refused = await get(base, "/shaped?type=text/plain", "identity", "HEAD");
+    expect([refused.headers["content-encoding"], refused.headers.vary, refused.headers["content-length"]]).toEqual([undefined, "Accept-Encoding", "2000"]);
+  });
+
+  it("a compressed stream whose source fails: the answer is cut short, and the server lives on", async () => {
+    const cut = await new Promise<string>((resolve) => {
+      const req = request(`${base}/fails`, { headers: { "accept-encoding": "gzip" } }, (res) => {
+        res.on("data", () => {});
+        res.on("end", () => resolve("ended"));
+        res.on("error", () => resolve("cut"));
+        res.on("aborted", () => resolve("cut"));
+      });
+      req.on("error", () => resolve("cut"));
+      req.end();
+    });
+    expect(cut).toBe("cut");
+    expect((await get(base, "/shaped?type=text/plain", "gzip")).status).toBe(200);
   });
 });

@@ -2,8 +2,12 @@
  * With `@opentelemetry/api` installed and an SDK registered (its in-memory exporter here), the
  * Node server makes one span per request: the route's pattern, the status and the request id as
  * attributes, the caller's `traceparent` as its parent, and the job's own spans as its children.
- * The Lambda handler makes the same, one per invocation.
+ * The Lambda handler makes the same, one per invocation. Without an SDK registered, the package is
+ * not even looked for.
  */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
 import * as v from "valibot";
@@ -11,9 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpError, job, routes } from "jobwrap";
 import { wrap } from "jobwrap/lambda";
 import { serve, type Served } from "jobwrap/node";
+import { serveFunction } from "../cloud-functions/serve.js";
 import { v2Event } from "../lambda/events.js";
 import { send } from "../support/http.js";
 
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../../", import.meta.url));
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 beforeAll(() => provider.register());
@@ -82,5 +89,55 @@ describe("OpenTelemetry spans on Lambda", () => {
       attributes: { "http.route": "/user/:name", "http.response.status_code": 404, "jobwrap.request_id": "aws-1", "jobwrap.platform": "lambda" },
     });
     expect(span!.spanContext().traceId).toBe(traceId);
+  });
+});
+
+describe("without an SDK registered", () => {
+  // In a process of its own: this file's SDK is registered in this one.
+  const child = `
+    import { createRequire } from "node:module";
+    import { readFileSync } from "node:fs";
+    const root = process.argv[1];
+    const { job } = await import(root + "src/index.ts");
+    const { wrap } = await import(root + "src/adapters/lambda/index.ts");
+    const { serve } = await import(root + "src/adapters/node.ts");
+    const app = job({}, () => ({ body: { ok: true } }));
+    const answer = await wrap(app, { log: false })(JSON.parse(readFileSync(root + "test/fixtures/lambda/apigw-v2-basic.json", "utf8")), { awsRequestId: "a-1" });
+    const served = serve(app, { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const got = await fetch((await served.ready).url + "/x");
+    await served.drain();
+    const require = createRequire(import.meta.url);
+    const loaded = () => Object.keys(require.cache).filter((file) => file.includes("@opentelemetry"));
+    const before = loaded();
+    require("@opentelemetry/api");
+    console.log(JSON.stringify({ lambda: answer.statusCode, node: got.status, before, after: loaded().length }));
+  `;
+
+  it("Lambda and the Node server answer, and @opentelemetry/api, although installed, is not loaded", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", child, root], { cwd: root });
+    const seen = JSON.parse(stdout) as { lambda: number; node: number; before: string[]; after: number };
+    expect(seen).toMatchObject({ lambda: 200, node: 200, before: [] });
+    // The check itself sees the package once something loads it.
+    expect(seen.after).toBeGreaterThan(0);
+  });
+});
+
+describe("OpenTelemetry spans name their platform", () => {
+  it("node on the Node server, cloud-functions on the functions-framework", async () => {
+    exporter.reset();
+    const served = serve(api, { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const fn = await serveFunction("otel", api, { log: false });
+    try {
+      await send((await served.ready).url, { method: "GET", path: "/user/Ann" });
+      await send(fn.base, { method: "GET", path: "/user/Ann" });
+    } finally {
+      await served.drain();
+      await fn.close();
+    }
+    const spans = exporter.getFinishedSpans().filter((span) => span.instrumentationScope.name === "jobwrap");
+    expect(spans.map((span) => [span.attributes["jobwrap.platform"], span.attributes["url.path"], span.attributes["http.request.method"]])).toEqual([
+      ["node", "/user/Ann", "GET"],
+      ["cloud-functions", "/user/Ann", "GET"],
+    ]);
   });
 });

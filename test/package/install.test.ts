@@ -121,7 +121,7 @@ describe("an empty project that installs the tarball", () => {
     const warnings = output().split("\n").filter((line) => line.includes('"WARNING"'));
     expect(warnings).toHaveLength(1);
     expect(JSON.parse(warnings[0]!).message).toBe("the docs page /docs needs swagger-ui-dist (npm install swagger-ui-dist); /openapi.json is served without it");
-  }, 60_000);
+  }, 180_000);
 
   it("runs `npx jobwrap`, and names the optional package a command needs with the line that installs it", async () => {
     const help = await run("npx", ["--no-install", "jobwrap", "help"], { cwd: project });

@@ -1,5 +1,5 @@
-// jobwrap/lambda with the users routes and none of CORS, uploads or shared extractors: the
-// baseline for what configuring them costs an event that does not use them.
+// jobwrap/lambda with the users example's routes and no CORS: the baseline for what configuring
+// CORS costs an event that does not use it (no `Origin`).
 import { wrap } from "jobwrap/lambda";
 import { bareApi } from "../../apps/users-bare.js";
 

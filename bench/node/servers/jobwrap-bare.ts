@@ -1,5 +1,5 @@
-// jobwrap/node serving the users routes with none of CORS, compression, uploads or shared
-// extractors: the baseline for what configuring them costs when a request does not use them.
+// jobwrap/node serving the users example's routes with neither CORS nor compression: the baseline
+// for what configuring them costs a request that uses neither.
 import { serve } from "jobwrap/node";
 import { bareApi } from "../../apps/users-bare.js";
 import { announce, host, port } from "../listen.js";
