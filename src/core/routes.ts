@@ -152,8 +152,8 @@ function treeOf(table: RouteTable): Node {
  * Precedence, segment by segment from the left: a literal, then each `:name{regex}` in the
  * table's order, then a `:name`. A route that matches the path but not the method gives way to
  * the next route that matches both; when none does, the answer is 405 with every method of
- * every route that matches the path. Two routes of one method on one path (`/x` and `/x/`,
- * `/p/:a` and `/p/:b`): the table's first answers.
+ * every route that matches the path. Two routes of one method the tree cannot tell apart (`/x`
+ * and `/x/`, `/p/:a` and `/p/:b`) are refused when the table is made.
  */
 
 /** Compiles an app into a matcher. */

@@ -18,10 +18,16 @@ const before = 9273;
  */
 const platformFeatures = 768;
 
+/**
+ * jobwrap's own route matcher (issue 18: flat in the number of routes) in place of Hono's
+ * PatternRouter: 11,058 bytes gzipped before it, 11,093 with it, on this worker.
+ */
+const router = 35;
+
 it("a Worker using none of the new features weighs at most 1 KiB gzip more than before them", async () => {
   const code = await bundle("test/workers/plain-worker.ts", true);
   const gzipped = gzipSync(code, { level: 9 }).length;
-  expect(gzipped).toBeLessThanOrEqual(before + platformFeatures + 1024);
+  expect(gzipped).toBeLessThanOrEqual(before + platformFeatures + router + 1024);
   // The multipart parser's own code stays out: it loads with multipart() only.
   expect(code).not.toContain("MaxFileSizeExceededError");
 });
