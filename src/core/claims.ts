@@ -6,6 +6,7 @@
 import type { InferOutput } from "valibot";
 import type { Extractor, Schema } from "./job.js";
 import { claimsRefused, missingScopes, noIdentity } from "./problems.js";
+import type { FieldError } from "./http-error.js";
 import type { Context, Identity } from "./types.js";
 import { check, type Checked } from "./validate.js";
 
@@ -36,8 +37,14 @@ function judged<T>(checked: Checked, identity: Identity): T {
   // A claim the platform did not pass at all is a caller not identified enough (401); one it
   // passed with a value the schema refuses is a caller identified and not allowed (403).
   const missing = checked.errors.filter((error) => claimAt(identity, error.pointer) === undefined);
-  throw missing.length > 0 ? claimsRefused(401, missing) : claimsRefused(403, checked.errors);
+  throw missing.length > 0 ? claimsRefused(401, missing) : claimsRefused(403, checked.errors.map(withoutValue));
 }
+
+/**
+ * A refused claim's issue without the value it refused (valibot's "… but received "x""): a
+ * Lambda authorizer's context may hold what the caller never saw. The schema's own messages stay.
+ */
+const withoutValue = ({ pointer, detail }: FieldError): FieldError => ({ pointer, detail: detail.replace(/ but received [\s\S]*$/, "") });
 
 function claimAt(identity: Identity, pointer: string): unknown {
   const name = pointer.split("/")[2];

@@ -52,6 +52,24 @@ describe("authorizerClaims(): who the platform verified", () => {
   });
 });
 
+describe("authorizerClaims(): what a refusal says", () => {
+  it("names the claim and what the schema expects, never the refused value (an authorizer's context may hold what the caller never saw)", async () => {
+    const lambdaAuthorizer: Identity = { kind: "authorizer", claims: { role: "billing-internal-7f3a", tier: 3 }, scopes: [] };
+    const answer = await asCaller(v.object({ role: v.literal("admin"), tier: v.pipe(v.number(), v.maxValue(2)) }), lambdaAuthorizer);
+    expectProblem(answer, {
+      status: 403,
+      title: "Forbidden",
+      detail: "The caller's verified claims do not allow this request",
+      errors: [
+        { pointer: "/claims/role", detail: 'Invalid type: Expected "admin"' },
+        { pointer: "/claims/tier", detail: "Invalid value: Expected <=2" },
+      ],
+    });
+    expect(answer.text).not.toContain("billing-internal-7f3a");
+    expect(answer.text).not.toMatch(/received/);
+  });
+});
+
 describe("authorizerClaims(): scopes", () => {
   it("all the required scopes held: the job runs", async () => {
     const answer = await asCaller(Sub, jwt({ sub: "u-1" }, ["users:read", "users:write"]), ["users:write", "users:read"]);
