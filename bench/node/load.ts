@@ -1,7 +1,10 @@
 // The load generator, run in its own process on its own core: autocannon against one
 // route of one server, printing its summary as one JSON line.
 import autocannon from "autocannon";
+import { summaryOf } from "../load-result.js";
 import { nthName } from "../names.js";
+
+export type { LoadResult } from "../load-result.js";
 
 export interface LoadSpec {
   url: string;
@@ -12,14 +15,6 @@ export interface LoadSpec {
   prefix: string;
   /** Sent with every request besides the route's own. */
   headers?: Record<string, string> | undefined;
-}
-
-export interface LoadResult {
-  rps: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
@@ -40,11 +35,4 @@ const result = await autocannon({
   duration: spec.seconds,
   requests: [request],
 });
-const summary: LoadResult = {
-  rps: result.requests.average,
-  p99: result.latency.p99,
-  requests: result.requests.total,
-  non2xx: result.non2xx,
-  errors: result.errors + result.timeouts,
-};
-console.log(JSON.stringify(summary));
+console.log(JSON.stringify(summaryOf(result)));
