@@ -7,7 +7,7 @@ export interface PathParam {
   optional: boolean;
 }
 
-/** The reading itself, `[, name, regex, "?"]`: the router (router.ts) uses it as it is, to stay small in a Worker. */
+/** The reading itself, `[, name, regex, "?"]`: the route matcher (routes.ts) uses it as it is, to stay small in a Worker. */
 export const paramSegment = /^:([A-Za-z0-9_]+)(?:\{(.+)\})?(\?)?$/;
 
 /**
