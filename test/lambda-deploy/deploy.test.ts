@@ -1,68 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { strToU8, zipSync } from "fflate";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { runDeploy } from "../../src/cli/commands/deploy.js";
-import { ControlPlane } from "./control-plane.js";
+import { describe, expect, test } from "vitest";
+import { deploy as deployLines, dir, F, handlerZip, keyId, plane, region, role, secret, U, useControlPlane, zip } from "./harness.js";
 import { sigv4Problem } from "./sigv4.js";
 
-const keyId = "AKIAJOBWRAPTESTKEY01";
-const secret = "jobwrap/test/secret/key/not/a/real/one/000";
-const region = "eu-west-1";
-const role = "arn:aws:iam::123456789012:role/jobwrap-users";
-const F = "/2015-03-31/functions/users";
-const U = "/2021-10-31/functions/users";
+useControlPlane("jobwrap-lambda-deploy-");
 
-/** A real deployment zip of a one-file handler; fixed mtime, so the same source is the same zip. */
-function handlerZip(reply: string): Uint8Array {
-  const source = `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(reply)} });\n`;
-  return zipSync({ "index.mjs": [strToU8(source), { mtime: new Date("2026-01-01T00:00:00Z") }] });
-}
-
-let dir: string;
-let plane: ControlPlane;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "jobwrap-lambda-deploy-"));
-  await writeFile(join(dir, "v1.zip"), handlerZip("v1"));
-  await writeFile(join(dir, "v2.zip"), handlerZip("v2"));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-beforeEach(async () => {
-  // Only these credentials, and no look-ups outside this machine (the instance metadata service).
-  for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: keyId,
-    AWS_SECRET_ACCESS_KEY: secret,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: join(dir, "no-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-  });
-  plane = new ControlPlane();
-  await plane.start();
-});
-afterEach(async () => {
-  await plane.stop();
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-});
-
-/** Runs `jobwrap deploy lambda …` against the loopback control plane; polls and retries sped up. */
+/** The command's run, its err as one text. */
 async function deploy(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runDeploy(["lambda", "--name", "users", "--region", region, "--endpoint", plane.endpoint, ...args], {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    pacing: { pollSeconds: 0.01, conflictDelayMs: 5 },
-  });
-  return { code, out, err: err.join("\n") };
+  const run = await deployLines(...args);
+  return { ...run, err: run.err.join("\n") };
 }
-
-const zip = (name: "v1" | "v2") => ["--zip", join(dir, `${name}.zip`)];
 const writes = (lines: string[]) => lines.filter((line) => !line.startsWith("GET "));
 
 describe("jobwrap deploy lambda, on the wire", () => {

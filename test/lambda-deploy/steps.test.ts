@@ -1,66 +1,11 @@
 // `jobwrap deploy lambda`, step by step: each step's progress line and wire requests against the
 // loopback control plane, and how each kind of failure at each step is told. deploy.test.ts runs
 // whole deploys; this file pins down what each step says and sends.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { strToU8, zipSync } from "fflate";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { runDeploy } from "../../src/cli/commands/deploy.js";
-import { ControlPlane } from "./control-plane.js";
+import { deploy, F, handlerZip, plane, region, role, U, useControlPlane, zip } from "./harness.js";
 
-const region = "eu-west-1";
-const role = "arn:aws:iam::123456789012:role/jobwrap-users";
-const F = "/2015-03-31/functions/users";
-const U = "/2021-10-31/functions/users";
-
-function handlerZip(reply: string): Uint8Array {
-  const source = `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(reply)} });\n`;
-  return zipSync({ "index.mjs": [strToU8(source), { mtime: new Date("2026-01-01T00:00:00Z") }] });
-}
-
-let dir: string;
-let plane: ControlPlane;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "jobwrap-lambda-steps-"));
-  await writeFile(join(dir, "v1.zip"), handlerZip("v1"));
-  await writeFile(join(dir, "v2.zip"), handlerZip("v2"));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-beforeEach(async () => {
-  for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: "AKIAJOBWRAPTESTKEY01",
-    AWS_SECRET_ACCESS_KEY: "jobwrap/test/secret/key/not/a/real/one/000",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: join(dir, "no-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-  });
-  plane = new ControlPlane();
-  await plane.start();
-});
-afterEach(async () => {
-  await plane.stop();
-  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-  Object.assign(process.env, saved);
-});
-
-/** `jobwrap deploy lambda --name users …` against the control plane: exit code, out, and err's lines. */
-async function deploy(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runDeploy(["lambda", "--name", "users", "--region", region, "--endpoint", plane.endpoint, ...args], {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    pacing: { pollSeconds: 0.01, conflictDelayMs: 5 },
-  });
-  return { code, out, err };
-}
-
-const zip = (name: "v1" | "v2") => ["--zip", join(dir, `${name}.zip`)];
+useControlPlane("jobwrap-lambda-steps-");
 const credentials = "  using AWS credentials AKIA…EY01 in eu-west-1";
 
 /** A first deploy of v1, then the calls and lines of what follows. */
