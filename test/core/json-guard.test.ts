@@ -141,6 +141,23 @@ describe("nesting", () => {
     expect((await sendJson(`["\\\\",${arrays(255)}]`)).status).toBe(200);
   });
 
+  it.each([
+    ["an escaped backslash, then an escaped quote", '\\\\\\"'],
+    ["two escaped backslashes", '\\\\\\\\'],
+    ["a quote inside, between backslashes", '\\\\\\"\\\\'],
+    ["brackets and escaped quotes", '[\\"{\\"]'],
+  ])("a string holding %s ends at its closing quote: the nesting after it counts", async (_name, inside) => {
+    expect(typeof JSON.parse(`"${inside}"`)).toBe("string");
+    expectProblem(await sendJson(`["${inside}",${arrays(256)}]`), tooDeep);
+    expect((await sendJson(`["${inside}",${arrays(255)}]`)).status).toBe(200);
+  });
+
+  it("a string never closed: 400 malformed, not a depth", async () => {
+    const answer = await sendJson(`["\\"${"[".repeat(600)}`);
+    expect(answer.status).toBe(400);
+    expect(answer.json()).toMatchObject({ detail: "The body is not valid JSON" });
+  });
+
   it("a forbidden key deep in a body too deep is refused for its depth", async () => {
     expectProblem(await sendJson(`{"a":${arrays(5000, '{"__proto__":1}')}}`), tooDeep);
   });
