@@ -7,7 +7,7 @@
 import { Readable } from "node:stream";
 import { brotliCompress, constants, createBrotliCompress, createGzip, gzip, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
-import { addVary, byteLength } from "../core/result.js";
+import { addVary } from "../core/result.js";
 import type { Outgoing } from "../core/types.js";
 
 export interface CompressOptions {
@@ -107,7 +107,8 @@ export function compressAnswer(out: Outgoing, acceptEncoding: string | undefined
   if (head) return compressHead(out, acceptEncoding, settings);
   const { body } = out;
   if (body === null) return out;
-  const size = byteLength(body);
+  // Counted, not encoded: Buffer.byteLength allocates nothing.
+  const size = typeof body === "string" ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.length : undefined;
   if (!compresses(out, size, settings)) return out;
   addVary(out.headers, "Accept-Encoding");
   const encoding = chooseEncoding(acceptEncoding);

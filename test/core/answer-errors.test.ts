@@ -40,6 +40,22 @@ describe("a result core cannot send: 500, the reason in the log", () => {
     expect(answer.body).toBeNull();
     expect(answer.header("content-length")).toBe("13");
   });
+
+  it.each([
+    ["2-byte characters (U+0080 to U+07FF)", "é\u07ff"],
+    ["3-byte characters (U+0800 to U+FFFF)", "\u0800€\uffff"],
+    ["a surrogate pair, one 4-byte character", "a😀b"],
+    ["a lone surrogate, sent as U+FFFD (3 bytes)", "a\ud800b\udc00"],
+    ["a high surrogate before another high one", "\ud800\ud83d\ude00"],
+    ["a lone high surrogate before a 2-byte character", "\ud800é"],
+    ["two lone low surrogates", "\udc00\udc00"],
+    ["a 3-byte character before a lone low surrogate", "€\udc00"],
+  ])("HEAD of a text body with %s: content-length is the bytes its GET sends", async (_name, text) => {
+    const app = job({}, () => ({ body: text }));
+    const get = await serve(app).send();
+    const head = await serve(app).send({ method: "HEAD" });
+    expect(head.header("content-length")).toBe(String(new TextEncoder().encode(get.text).length));
+  });
 });
 
 describe("HttpError", () => {
