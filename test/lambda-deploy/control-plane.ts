@@ -46,6 +46,8 @@ interface LambdaFunction {
 }
 
 const account = "123456789012";
+/** What a version holds of $LATEST: its code and settings. */
+const published = ["CodeSha256", "Architectures", "Runtime", "Handler", "MemorySize", "Timeout", "Role", "Environment"];
 
 export class ControlPlane {
   readonly calls: Recorded[] = [];
@@ -172,6 +174,11 @@ export class ControlPlane {
         if (fn.latest.LastUpdateStatus === "InProgress" || fn.latest.State === "Pending") return conflict(arn);
         if (body?.CodeSha256 && body.CodeSha256 !== fn.latest.CodeSha256) {
           return { status: 412, error: "PreconditionFailedException", message: "CodeSha256 does not match $LATEST" };
+        }
+        // As Lambda does: nothing changed since the last version, no new one; that one is the answer.
+        const last = fn.versions.get(String(fn.versions.size));
+        if (last && published.every((field) => JSON.stringify(last[field]) === JSON.stringify(fn.latest[field]))) {
+          return { status: 201, body: last };
         }
         const version = String(fn.versions.size + 1);
         const config = { ...structuredClone(fn.latest), Version: version, FunctionArn: `${arn}:${version}` };

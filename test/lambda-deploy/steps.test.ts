@@ -1,6 +1,7 @@
 // `jobwrap deploy lambda`, step by step: each step's progress line and wire requests against the
 // loopback control plane, and how each kind of failure at each step is told. deploy.test.ts runs
 // whole deploys; this file pins down what each step says and sends.
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { describe, expect, test } from "vitest";
 import { runDeploy } from "../../src/cli/commands/deploy.js";
 import { deploy, F, handlerZip, plane, region, role, U, useControlPlane, zip } from "./harness.js";
@@ -90,6 +91,65 @@ describe("each step's progress line", () => {
     const other = "arn:aws:iam::123456789012:role/other";
     const roleOnly = await deploy(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1", "--role", other);
     expect(roleOnly.err[1]).toBe("  updating role of users");
+    const sameRole = await deploy(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1", "--role", other);
+    expect(sameRole.err[1]).toBe("  function users: code and configuration unchanged");
+  });
+
+  test("a function made elsewhere with Lambda's defaults (x86_64, no environment) is taken over as it is", async () => {
+    const client = new LambdaClient({ region, endpoint: plane.endpoint });
+    try {
+      await client.send(
+        new CreateFunctionCommand({ FunctionName: "users", Role: role, Runtime: "nodejs24.x", Handler: "index.handler", MemorySize: 512, Timeout: 10, Code: { ZipFile: handlerZip("v1") } }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const same = await deploy(...zip("v1"), "--arch", "x86_64");
+    expect(same.code).toBe(0);
+    expect(same.err.slice(1, 4)).toEqual(["  function users: code and configuration unchanged", "  published version 1", "  creating alias live: all traffic to version 1"]);
+    expect((await deploy(...zip("v1"))).err[1]).toBe("  updating architecture of users");
+    expect((await deploy(...zip("v1"), "--env", "A=1")).err[1]).toBe("  updating environment of users");
+  });
+
+  test("an alias behind $LATEST moves to the version that holds it: another alias's code, or its settings", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    expect((await deploy(...zip("v2"), "--alias", "staging")).err.slice(3, 5)).toEqual(["  published version 2", "  creating alias staging: all traffic to version 2"]);
+    const code = await deploy(...zip("v2"));
+    expect(code.err.slice(1, 4)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  published version 2",
+      "  moving alias live: all traffic to version 2",
+    ]);
+    expect(plane.alias("users", "live")).toMatchObject({ FunctionVersion: "2" });
+
+    expect((await deploy(...zip("v2"), "--env", "A=1", "--alias", "staging")).err.slice(3, 5)).toEqual([
+      "  published version 3",
+      "  moving alias staging: all traffic to version 3",
+    ]);
+    const settings = await deploy(...zip("v2"), "--env", "A=1");
+    expect(settings.err.slice(1, 4)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  published version 3",
+      "  moving alias live: all traffic to version 3",
+    ]);
+  });
+
+  test("the same code again with --canary: no other version to share with, the alias left as it is", async () => {
+    const again = await afterFirst(...zip("v1"), "--canary", "10");
+    expect(again.err.slice(1, 5)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  version 1 already holds this code and configuration",
+      "  no earlier version behind alias live to share traffic with: sending it all to version 1",
+      "  alias live already sends all traffic to version 1",
+    ]);
+    expect(again.lines.filter((line) => !line.startsWith("GET "))).toEqual([]);
+  });
+
+  test("a new canary while one runs takes the old one's place, beside the same version", async () => {
+    await afterFirst(...zip("v2"), "--canary", "10");
+    const next = await deploy(...zip("v2"), "--env", "A=1", "--canary", "10");
+    expect(next.err.slice(3, 5)).toEqual(["  published version 3", "  moving alias live: 10% to version 3, the rest to version 1"]);
+    expect(plane.alias("users", "live")).toMatchObject({ FunctionVersion: "1", RoutingConfig: { AdditionalVersionWeights: { "3": 0.1 } } });
   });
 
   test("the environment is compared as a set of variables", async () => {
