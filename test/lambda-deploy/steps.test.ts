@@ -2,7 +2,7 @@
 // loopback control plane, and how each kind of failure at each step is told. deploy.test.ts runs
 // whole deploys; this file pins down what each step says and sends.
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { runDeploy } from "../../src/cli/commands/deploy.js";
 import { deploy, F, handlerZip, plane, region, role, U, useControlPlane, zip } from "./harness.js";
 
@@ -305,6 +305,25 @@ describe("a step that fails", () => {
     ]);
   });
 
+  test("without a test's pacing, a conflict's first retry waits up to 1 s times a random share, doubling", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    await deploy(...zip("v2"), "--canary", "10");
+    const message = "The operation cannot be performed at this time.";
+    plane.failures.push({ request: `PUT ${F}/aliases/live`, status: 409, type: "ResourceConflictException", message, times: 2 });
+    const err: string[] = [];
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.1);
+    try {
+      const code = await runDeploy(["lambda", "--name", "users", "--region", region, "--endpoint", plane.endpoint, "--promote"], { out: () => {}, err: (line) => err.push(line) });
+      expect(code).toBe(0);
+    } finally {
+      random.mockRestore();
+    }
+    expect(err.filter((line) => line.includes("retry"))).toEqual([
+      "  another update is in progress (ResourceConflictException): retry 1 in 0.1 s",
+      "  another update is in progress (ResourceConflictException): retry 2 in 0.2 s",
+    ]);
+  });
+
   const refusals: [string, number, string][] = [
     ["UnrecognizedClientException", 403, "AWS rejected the credentials (UnrecognizedClientException): The security token included in the request is invalid."],
     ["InvalidSignatureException", 403, "AWS rejected the credentials (InvalidSignatureException): The security token included in the request is invalid."],
@@ -342,6 +361,14 @@ describe("a step that fails", () => {
       pacing: { pollSeconds: 0.01, conflictDelayMs: 5 },
     });
     expect({ code, err }).toEqual({ code: 1, err: ["jobwrap deploy lambda: no AWS region: pass --region or set AWS_REGION"] });
+  });
+
+  test("the deploy closes its connections when it ends, done or failed", async () => {
+    expect((await deploy(...zip("v1"), "--role", role)).code).toBe(0);
+    expect(await plane.openConnections()).toBe(0);
+    plane.failures.push({ request: `GET ${F}/aliases/live`, status: 403, type: "AccessDeniedException", message: "no", times: 1 });
+    expect((await deploy("--promote")).code).toBe(1);
+    expect(await plane.openConnections()).toBe(0);
   });
 
   test("a short access key is not shown at all", async () => {
