@@ -21,7 +21,7 @@ export default defineConfig({
       "test/node/stream-body.test.ts",
       "test/node/{compress,google,lifecycle,otel,raw,refusals,wire}.test.ts",
       "test/cloud-functions/{bodies,contract,framework-answers,last-resort,platform,trace}.test.ts",
-      "test/lambda/{adapter,contract.*,fixtures,identity,log,malformed,request,result,stream,stream-body,xray}.test.ts",
+      "test/lambda/{adapter,build,contract.*,fixtures,identity,log,malformed,request,result,stream,stream-body,xray}.test.ts",
       "test/client/{users,avatar,wire}.test.ts",
       "test/hono/{interop,in-process}.test.ts",
       "test/workers/{in-process,last-resort}.test.ts",

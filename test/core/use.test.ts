@@ -151,3 +151,65 @@ describe("use(): what it accepts", () => {
     expect((await serve(own).send()).json()).toEqual({ who: "own" });
   });
 });
+
+describe("routes(table, { use }): which extractors each route runs, and in what order (the table made in each test)", () => {
+  /** An extractor that notes its name in `order` when it runs and gives back its name. */
+  const noting = (order: string[], name: string) => () => {
+    order.push(name);
+    return name;
+  };
+
+  it("a plain job gets the table's extractors; a public one runs none of them, though its neighbours do", async () => {
+    const order: string[] = [];
+    const shared = use({ tenant: noting(order, "tenant") });
+    const keys = (input: object) => ({ body: { keys: Object.keys(input) } });
+    const app = serve(
+      routes(
+        { "GET /open": job({}, keys, { public: true }), "GET /closed": job({}, keys), "GET /also": job({}, keys, { public: false }) },
+        { use: shared },
+      ),
+    );
+    expect((await app.send({ path: "/open" })).json()).toEqual({ keys: [] });
+    expect(order).toEqual([]);
+    expect((await app.send({ path: "/closed" })).json()).toEqual({ keys: ["tenant"] });
+    expect((await app.send({ path: "/also" })).json()).toEqual({ keys: ["tenant"] });
+    expect(order).toEqual(["tenant", "tenant"]);
+  });
+
+  it("a public job's own extractors still run, and a refusing table extractor does not reach it", async () => {
+    const shared = use({ user: bearer((token) => users[token]) });
+    const health = job({ probe: () => "own" }, ({ probe }) => ({ body: { probe } }), { public: true });
+    const app = serve(routes({ "GET /health": health, "GET /me": job({}, () => ({ body: "me" })) }, { use: shared }));
+    const answer = await app.send({ path: "/health" });
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toEqual({ probe: "own" });
+    expectProblem(await app.send({ path: "/me" }), { status: 401, title: "Unauthorized", detail: "A bearer token is required" });
+  });
+
+  it("a job made by a use() that shares only some of the table's extractors runs all of them, each once, the table's first", async () => {
+    const order: string[] = [];
+    const a = noting(order, "a");
+    const table = use({ a, b: noting(order, "b") });
+    const partial = use({ a });
+    const app = serve(routes({ "GET /x": partial.job({ own: noting(order, "own") }, (input) => ({ body: input })) }, { use: table }));
+    expect((await app.send({ path: "/x" })).json()).toEqual({ a: "a", b: "b", own: "own" });
+    expect(order).toEqual(["a", "b", "own"]);
+  });
+
+  it("a job with its own extractor under a shared name keeps it, and it runs in the shared name's place: first", async () => {
+    const order: string[] = [];
+    const shared = use({ user: noting(order, "shared user") });
+    const mine = job({ first: noting(order, "first"), user: noting(order, "own user") }, (input) => ({ body: input }));
+    const app = serve(routes({ "GET /mine": mine }, { use: shared }));
+    expect((await app.send({ path: "/mine" })).json()).toEqual({ user: "own user", first: "first" });
+    expect(order).toEqual(["own user", "first"]);
+  });
+
+  it("the table's extractors run before the job's own parts are read: a refused token is 401 even with a bad query", async () => {
+    const shared = use({ user: bearer((token) => users[token]) });
+    const app = serve(routes({ "GET /q": job({ query: v.object({ n: v.string() }) }, ({ query }) => ({ body: query })) }, { use: shared }));
+    expectProblem(await app.send({ path: "/q", query: "m=%zz" }), { status: 401, title: "Unauthorized", detail: "A bearer token is required" });
+    const answer = await app.send({ path: "/q", query: "n=1", headers: { authorization: "Bearer token-ann" } });
+    expect(answer.json()).toEqual({ n: "1" });
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /**
  * The Lambda control plane as the REST API shows it (same paths, methods, status codes and error
@@ -46,6 +46,8 @@ interface LambdaFunction {
 }
 
 const account = "123456789012";
+/** What a version holds of $LATEST: its code and settings. */
+const published = ["CodeSha256", "Architectures", "Runtime", "Handler", "MemorySize", "Timeout", "Role", "Environment"];
 
 export class ControlPlane {
   readonly calls: Recorded[] = [];
@@ -55,14 +57,27 @@ export class ControlPlane {
   private server?: Server;
   endpoint = "";
 
+  /** The connections clients hold open to it now. */
+  private readonly open = new Set<Socket>();
+
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.serve(req, res));
+    this.server.on("connection", (socket: Socket) => {
+      this.open.add(socket);
+      socket.on("close", () => this.open.delete(socket));
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve, reject) => this.server?.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** How many connections clients still hold open, once those being closed have closed (up to 200 ms). */
+  async openConnections(): Promise<number> {
+    for (let waited = 0; this.open.size > 0 && waited < 200; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    return this.open.size;
   }
 
   /** The calls as `METHOD path` lines, the easiest shape to compare. */
@@ -172,6 +187,11 @@ export class ControlPlane {
         if (fn.latest.LastUpdateStatus === "InProgress" || fn.latest.State === "Pending") return conflict(arn);
         if (body?.CodeSha256 && body.CodeSha256 !== fn.latest.CodeSha256) {
           return { status: 412, error: "PreconditionFailedException", message: "CodeSha256 does not match $LATEST" };
+        }
+        // As Lambda does: nothing changed since the last version, no new one; that one is the answer.
+        const last = fn.versions.get(String(fn.versions.size));
+        if (last && published.every((field) => JSON.stringify(last[field]) === JSON.stringify(fn.latest[field]))) {
+          return { status: 201, body: last };
         }
         const version = String(fn.versions.size + 1);
         const config = { ...structuredClone(fn.latest), Version: version, FunctionArn: `${arn}:${version}` };

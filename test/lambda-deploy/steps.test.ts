@@ -1,7 +1,8 @@
 // `jobwrap deploy lambda`, step by step: each step's progress line and wire requests against the
 // loopback control plane, and how each kind of failure at each step is told. deploy.test.ts runs
 // whole deploys; this file pins down what each step says and sends.
-import { describe, expect, test } from "vitest";
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { describe, expect, test, vi } from "vitest";
 import { runDeploy } from "../../src/cli/commands/deploy.js";
 import { deploy, F, handlerZip, plane, region, role, U, useControlPlane, zip } from "./harness.js";
 
@@ -90,6 +91,65 @@ describe("each step's progress line", () => {
     const other = "arn:aws:iam::123456789012:role/other";
     const roleOnly = await deploy(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1", "--role", other);
     expect(roleOnly.err[1]).toBe("  updating role of users");
+    const sameRole = await deploy(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1", "--role", other);
+    expect(sameRole.err[1]).toBe("  function users: code and configuration unchanged");
+  });
+
+  test("a function made elsewhere with Lambda's defaults (x86_64, no environment) is taken over as it is", async () => {
+    const client = new LambdaClient({ region, endpoint: plane.endpoint });
+    try {
+      await client.send(
+        new CreateFunctionCommand({ FunctionName: "users", Role: role, Runtime: "nodejs24.x", Handler: "index.handler", MemorySize: 512, Timeout: 10, Code: { ZipFile: handlerZip("v1") } }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const same = await deploy(...zip("v1"), "--arch", "x86_64");
+    expect(same.code).toBe(0);
+    expect(same.err.slice(1, 4)).toEqual(["  function users: code and configuration unchanged", "  published version 1", "  creating alias live: all traffic to version 1"]);
+    expect((await deploy(...zip("v1"))).err[1]).toBe("  updating architecture of users");
+    expect((await deploy(...zip("v1"), "--env", "A=1")).err[1]).toBe("  updating environment of users");
+  });
+
+  test("an alias behind $LATEST moves to the version that holds it: another alias's code, or its settings", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    expect((await deploy(...zip("v2"), "--alias", "staging")).err.slice(3, 5)).toEqual(["  published version 2", "  creating alias staging: all traffic to version 2"]);
+    const code = await deploy(...zip("v2"));
+    expect(code.err.slice(1, 4)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  published version 2",
+      "  moving alias live: all traffic to version 2",
+    ]);
+    expect(plane.alias("users", "live")).toMatchObject({ FunctionVersion: "2" });
+
+    expect((await deploy(...zip("v2"), "--env", "A=1", "--alias", "staging")).err.slice(3, 5)).toEqual([
+      "  published version 3",
+      "  moving alias staging: all traffic to version 3",
+    ]);
+    const settings = await deploy(...zip("v2"), "--env", "A=1");
+    expect(settings.err.slice(1, 4)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  published version 3",
+      "  moving alias live: all traffic to version 3",
+    ]);
+  });
+
+  test("the same code again with --canary: no other version to share with, the alias left as it is", async () => {
+    const again = await afterFirst(...zip("v1"), "--canary", "10");
+    expect(again.err.slice(1, 5)).toEqual([
+      "  function users: code and configuration unchanged",
+      "  version 1 already holds this code and configuration",
+      "  no earlier version behind alias live to share traffic with: sending it all to version 1",
+      "  alias live already sends all traffic to version 1",
+    ]);
+    expect(again.lines.filter((line) => !line.startsWith("GET "))).toEqual([]);
+  });
+
+  test("a new canary while one runs takes the old one's place, beside the same version", async () => {
+    await afterFirst(...zip("v2"), "--canary", "10");
+    const next = await deploy(...zip("v2"), "--env", "A=1", "--canary", "10");
+    expect(next.err.slice(3, 5)).toEqual(["  published version 3", "  moving alias live: 10% to version 3, the rest to version 1"]);
+    expect(plane.alias("users", "live")).toMatchObject({ FunctionVersion: "1", RoutingConfig: { AdditionalVersionWeights: { "3": 0.1 } } });
   });
 
   test("the environment is compared as a set of variables", async () => {
@@ -245,6 +305,25 @@ describe("a step that fails", () => {
     ]);
   });
 
+  test("without a test's pacing, a conflict's first retry waits up to 1 s times a random share, doubling", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    await deploy(...zip("v2"), "--canary", "10");
+    const message = "The operation cannot be performed at this time.";
+    plane.failures.push({ request: `PUT ${F}/aliases/live`, status: 409, type: "ResourceConflictException", message, times: 2 });
+    const err: string[] = [];
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.1);
+    try {
+      const code = await runDeploy(["lambda", "--name", "users", "--region", region, "--endpoint", plane.endpoint, "--promote"], { out: () => {}, err: (line) => err.push(line) });
+      expect(code).toBe(0);
+    } finally {
+      random.mockRestore();
+    }
+    expect(err.filter((line) => line.includes("retry"))).toEqual([
+      "  another update is in progress (ResourceConflictException): retry 1 in 0.1 s",
+      "  another update is in progress (ResourceConflictException): retry 2 in 0.2 s",
+    ]);
+  });
+
   const refusals: [string, number, string][] = [
     ["UnrecognizedClientException", 403, "AWS rejected the credentials (UnrecognizedClientException): The security token included in the request is invalid."],
     ["InvalidSignatureException", 403, "AWS rejected the credentials (InvalidSignatureException): The security token included in the request is invalid."],
@@ -282,6 +361,14 @@ describe("a step that fails", () => {
       pacing: { pollSeconds: 0.01, conflictDelayMs: 5 },
     });
     expect({ code, err }).toEqual({ code: 1, err: ["jobwrap deploy lambda: no AWS region: pass --region or set AWS_REGION"] });
+  });
+
+  test("the deploy closes its connections when it ends, done or failed", async () => {
+    expect((await deploy(...zip("v1"), "--role", role)).code).toBe(0);
+    expect(await plane.openConnections()).toBe(0);
+    plane.failures.push({ request: `GET ${F}/aliases/live`, status: 403, type: "AccessDeniedException", message: "no", times: 1 });
+    expect((await deploy("--promote")).code).toBe(1);
+    expect(await plane.openConnections()).toBe(0);
   });
 
   test("a short access key is not shown at all", async () => {
