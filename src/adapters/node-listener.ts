@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
+import type { Outgoing } from "../core/types.js";
 import { googleSink, onGoogle, traceFieldsFor } from "./google-trace.js";
 import { compressAnswer, type Compression, type CompressOptions } from "./node-compress.js";
 import type { Lifecycle } from "./node-drain.js";
@@ -62,15 +63,13 @@ export function listener(prepared: Prepared, options: NodeOptions, life: Lifecyc
     void promise.finally(() => life.pending.delete(promise));
   };
   const closing = () => life?.unready === true;
+  const finish = compression && ((out: Outgoing, req: IncomingMessage) => compressAnswer(out, req.headers["accept-encoding"], compression, req.method === "HEAD"));
   return (req, res) => {
     const incoming = incomingOf(req, (limit) => readBody(req, res, limit));
     // On Google the trace names the request, as on Cloud Functions; elsewhere nothing is read for it.
     const trace = traceFields ? traceFields(req.headers) : undefined;
     const platform = new NodeHttpPlatform("node", env, res, waitUntil, trace?.traceId, undefined, trace?.fields);
-    const outcome = handle(prepared, incoming, platform);
-    const accept = req.headers["accept-encoding"];
-    const head = incoming.method === "HEAD";
-    respond(res, outcome, closing, prepared, prepared.bodyLimit, compression && ((out) => compressAnswer(out, accept, compression, head)));
+    respond(res, handle(prepared, incoming, platform), closing, prepared, prepared.bodyLimit, finish);
   };
 }
 

@@ -26,6 +26,7 @@ export class Call implements Context<never> {
   /** Errors the response's stream, once its status has gone out, when the deadline passes. */
   #cut: ((reason: DeadlineExceeded) => void) | undefined;
   #log: Logger | undefined;
+  #waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   #started: number;
   /** Proxies in front of the platform whose `X-Forwarded-For` entries count: the job's, else the app's. */
   trustedProxies = 0;
@@ -74,12 +75,15 @@ export class Call implements Context<never> {
     return this.#controller.signal;
   }
 
-  waitUntil = (promise: Promise<unknown>): void => {
-    const guarded = Promise.resolve(promise).catch((error: unknown) => {
-      this.log.error("waitUntil work failed", { error });
+  /** Made when a job first reads it (most never do), bound so that it may be called detached. */
+  get waitUntil(): (promise: Promise<unknown>) => void {
+    return (this.#waitUntil ??= (promise) => {
+      const guarded = Promise.resolve(promise).catch((error: unknown) => {
+        this.log.error("waitUntil work failed", { error });
+      });
+      if (this.#platform.waitUntil) this.#platform.waitUntil(guarded);
     });
-    if (this.#platform.waitUntil) this.#platform.waitUntil(guarded);
-  };
+  }
 
   /** Starts the clock: the earlier of the platform's deadline and the job's timeout. */
   arm(timeout: number | undefined): void {

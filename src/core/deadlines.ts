@@ -7,7 +7,8 @@
 export interface Watched {
   /** Epoch milliseconds. */
   readonly at: number;
-  expire(): void;
+  /** Dropped by `unwatch`: a disarmed entry may wait in the list until it is compacted, and must not keep its call alive meanwhile. */
+  expire: () => void;
   /** Set by `watch` when the entry has a timer of its own. */
   ownTimer?: ReturnType<typeof setTimeout>;
   /** True from `watch` until it is unwatched or expires (shared timer only). */
@@ -86,7 +87,14 @@ export function watch(entry: Watched, ownTimer = false): void {
   else if (live === 1) hold(true);
 }
 
+/** Does nothing: what a disarmed entry's `expire` becomes. */
+function expired(): void {}
+
 export function unwatch(entry: Watched): void {
+  // The closure holds the request's call, and through it the request, its answer and its job's
+  // values: kept by the list until compaction, up to 64 finished requests would outlive their
+  // answers, surviving the young generation's collections (more GC, a larger heap).
+  entry.expire = expired;
   if (entry.ownTimer !== undefined) clearTimeout(entry.ownTimer);
   else if (entry.watching) {
     entry.watching = false;

@@ -154,4 +154,17 @@ describe("ctx.waitUntil: work that fails after the answer is logged", () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(lineOf(app.lines, "waitUntil work failed").severity).toBe("ERROR");
   });
+
+  it("taken from ctx and called detached, twice: each work goes to the platform", async () => {
+    const kept: Promise<unknown>[] = [];
+    const detached = job({}, (_input, ctx) => {
+      const { waitUntil } = ctx;
+      waitUntil(Promise.resolve("first"));
+      waitUntil(Promise.resolve("second"));
+      return { body: "done" };
+    });
+    const answer = await serve(detached).send({}, { waitUntil: (promise) => kept.push(promise) });
+    expect(answer.text).toBe("done");
+    expect(kept).toHaveLength(2);
+  });
 });
