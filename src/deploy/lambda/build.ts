@@ -25,14 +25,18 @@ interface BuiltLambda {
 
 export const defaultOutDir = ".jobwrap/lambda";
 
-// The settings below are functions, not module constants, so that what a test runs is what
-// the mutation run measures (issue 19).
+// The settings below are function declarations, not module constants (nor arrow functions held
+// in them), so that what a test runs is what the mutation run measures (issue 19).
 
 /** Lambda's Node runtimes ship the AWS SDK v3; bundling it would only add weight. */
-const external = () => ["@aws-sdk/*"];
+function external(): string[] {
+  return ["@aws-sdk/*"];
+}
 
 /** An ESM bundle may still hold CommonJS that calls `require` for Node's own modules. */
-const banner = () => 'import{createRequire as __jobwrapRequire}from"node:module";const require=__jobwrapRequire(import.meta.url);';
+function banner(): string {
+  return 'import{createRequire as __jobwrapRequire}from"node:module";const require=__jobwrapRequire(import.meta.url);';
+}
 
 /** A fixed time in every zip entry, so the same code gives the same zip and the same CodeSha256. */
 const fixedTime = new Date(2000, 0, 1, 0, 0, 0);
