@@ -8,10 +8,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { unzipSync } from "fflate";
-import { afterAll, describe, expect, it } from "vitest";
+import { deflateSync, unzipSync } from "fflate";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { runBuild } from "../../src/cli/commands/build.js";
 import { main } from "../../src/cli/main.js";
 import { BuildError, buildLambda } from "../../src/deploy/lambda/build.js";
@@ -61,6 +61,27 @@ describe("jobwrap build lambda", () => {
     expect((zip.readUInt32LE(central + 38) >>> 16) & 0o777).toBe(0o644);
   });
 
+  it("deflates the zip's entry as small as fflate gets it (level 9)", async () => {
+    const built = await buildLambda({ entry: "examples/lambda/handler.ts", outDir: join(out, "level") });
+    const zip = readFileSync(built.zip);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(zip.readUInt32LE(central + 20)).toBe(deflateSync(readFileSync(built.bundle), { level: 9 }).length);
+  });
+
+  it("lowers syntax newer than Node 22 (nodejs22.x runs it) and drops legal comments", async () => {
+    const entry = join(scratch, "newer.ts");
+    writeFileSync(
+      entry,
+      "/*! @license Example-1.0 */\nexport const handler = async () => {\n  using held = { [Symbol.dispose]() {} };\n  return { statusCode: 200, body: typeof held };\n};\n",
+    );
+    const built = await buildLambda({ entry, outDir: join(out, "newer") });
+    const code = readFileSync(built.bundle, "utf8");
+    expect(code).not.toMatch(/\busing\b/);
+    expect(code).not.toContain("@license");
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(built.bundle).href)}); process.stdout.write(JSON.stringify(await handler()));`;
+    expect(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }))).toEqual({ statusCode: 200, body: "object" });
+  });
+
   it("leaves @aws-sdk/* to the runtime", async () => {
     const entry = join(scratch, "sdk.ts");
     writeFileSync(entry, 'import { LambdaClient } from "@aws-sdk/client-lambda";\nexport const handler = async () => typeof LambdaClient;\n');
@@ -70,10 +91,19 @@ describe("jobwrap build lambda", () => {
     expect(code.length).toBeLessThan(2048);
   });
 
-  it("refuses a handler that pulls in jobwrap's deploy-time code", async () => {
+  it("refuses a handler that pulls in jobwrap's deploy-time code, naming each file", async () => {
     const entry = join(scratch, "leaky.ts");
     writeFileSync(entry, 'import { buildLambda } from "../../../src/deploy/lambda/build.js";\nexport const handler = async () => typeof buildLambda;\n');
-    await expect(buildLambda({ entry, outDir: join(out, "leaky") })).rejects.toThrow(/deploy-time code.*src\/deploy\/lambda\/build\.ts/);
+    await expect(buildLambda({ entry, outDir: join(out, "leaky") })).rejects.toThrow(
+      new BuildError("the handler pulls deploy-time code into the bundle: src/deploy/lambda/build.ts"),
+    );
+    writeFileSync(
+      entry,
+      'import { consoleIo } from "../../../src/cli/command.js";\nimport { defaults } from "../../../src/deploy/lambda/options.js";\nexport const handler = async () => [consoleIo, defaults];\n',
+    );
+    await expect(buildLambda({ entry, outDir: join(out, "leaky") })).rejects.toThrow(
+      new BuildError("the handler pulls deploy-time code into the bundle: src/cli/command.ts, src/deploy/lambda/options.ts"),
+    );
   });
 
   it("says what is wrong with the command line, the entry, or its code", async () => {
@@ -92,9 +122,43 @@ describe("jobwrap build lambda", () => {
     expect(await runBuild(["lambda", "nowhere/handler.ts"], c.io)).toBe(1);
     expect(c.lines.err[0]).toMatch(/no handler module at nowhere\/handler\.ts/);
     const broken = join(scratch, "broken.ts");
-    writeFileSync(broken, 'import { nothing } from "./does-not-exist.js";\nexport const handler = nothing;\n');
-    await expect(buildLambda({ entry: broken, outDir: join(out, "broken") })).rejects.toThrow(BuildError);
-    await expect(buildLambda({ entry: broken, outDir: join(out, "broken") })).rejects.toThrow(/does-not-exist/);
+    writeFileSync(broken, 'import { nothing } from "./does-not-exist.js";\nimport { none } from "./nor-this.js";\nexport const handler = [nothing, none];\n');
+    const file = relative(process.cwd(), broken);
+    await expect(buildLambda({ entry: broken, outDir: join(out, "broken") })).rejects.toThrow(
+      new BuildError(
+        `esbuild could not bundle ${broken}:\n  ${file}:1: Could not resolve "./does-not-exist.js"\n  ${file}:2: Could not resolve "./nor-this.js"`,
+      ),
+    );
+  });
+
+  it("names the package to install when esbuild or fflate is missing, exit code 1", async () => {
+    for (const name of ["esbuild", "fflate"]) {
+      vi.doMock(name, () => {
+        throw new Error(`Cannot find package '${name}'`);
+      });
+      try {
+        const c = capture();
+        expect(await runBuild(["lambda", "examples/lambda/handler.ts", "--out", join(out, `no-${name}`)], c.io)).toBe(1);
+        expect(c.lines).toEqual({ out: [], err: [`jobwrap build lambda: needs the package ${name}: npm install --save-dev ${name}`] });
+      } finally {
+        vi.doUnmock(name);
+      }
+    }
+  });
+
+  it("tells an esbuild failure that has no messages by its own text", async () => {
+    vi.doMock("esbuild", () => ({
+      build: async () => {
+        throw new Error("The service is no longer running");
+      },
+    }));
+    try {
+      await expect(buildLambda({ entry: "examples/lambda/handler.ts", outDir: join(out, "stopped") })).rejects.toThrow(
+        new BuildError("esbuild could not bundle examples/lambda/handler.ts: Error: The service is no longer running"),
+      );
+    } finally {
+      vi.doUnmock("esbuild");
+    }
   });
 
   it("is a command of the jobwrap CLI", async () => {

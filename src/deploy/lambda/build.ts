@@ -25,20 +25,29 @@ interface BuiltLambda {
 
 export const defaultOutDir = ".jobwrap/lambda";
 
+// The settings below are function declarations, not module constants (nor arrow functions held
+// in them), so that what a test runs is what the mutation run measures (issue 19).
+
 /** Lambda's Node runtimes ship the AWS SDK v3; bundling it would only add weight. */
-const external = ["@aws-sdk/*"];
+function external(): string[] {
+  return ["@aws-sdk/*"];
+}
 
 /** An ESM bundle may still hold CommonJS that calls `require` for Node's own modules. */
-const banner = 'import{createRequire as __jobwrapRequire}from"node:module";const require=__jobwrapRequire(import.meta.url);';
+function banner(): string {
+  return 'import{createRequire as __jobwrapRequire}from"node:module";const require=__jobwrapRequire(import.meta.url);';
+}
 
 /** A fixed time in every zip entry, so the same code gives the same zip and the same CodeSha256. */
 const fixedTime = new Date(2000, 0, 1, 0, 0, 0);
 
 export class BuildError extends Error {}
 
-/** jobwrap's own root, whatever runs this file: `src/deploy/lambda` or `dist/deploy/lambda`. */
-const ownRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const deployTimeCode = ["src/deploy", "src/cli", "dist/deploy", "dist/cli"].map((dir) => join(ownRoot, dir) + sep);
+/** jobwrap's deploy-time folders, from its own root whatever runs this file: `src/deploy/lambda` or `dist/deploy/lambda`. */
+function deployTimeCode(): string[] {
+  const ownRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+  return ["src/deploy", "src/cli", "dist/deploy", "dist/cli"].map((dir) => join(ownRoot, dir) + sep);
+}
 
 async function load<T>(name: string): Promise<T> {
   try {
@@ -73,8 +82,8 @@ export async function buildLambda(options: BuildLambdaOptions): Promise<BuiltLam
       format: "esm",
       target: "node22",
       minify: true,
-      external,
-      banner: { js: banner },
+      external: external(),
+      banner: { js: banner() },
       legalComments: "none",
       metafile: true,
       logLevel: "silent",
@@ -86,9 +95,10 @@ export async function buildLambda(options: BuildLambdaOptions): Promise<BuiltLam
   }
 
   const cwd = process.cwd();
+  const deployTime = deployTimeCode();
   const leaked = Object.keys(result.metafile.inputs)
     .map((input) => resolve(cwd, input))
-    .filter((input) => deployTimeCode.some((dir) => input.startsWith(dir)));
+    .filter((input) => deployTime.some((dir) => input.startsWith(dir)));
   if (leaked.length > 0) {
     throw new BuildError(
       `the handler pulls deploy-time code into the bundle: ${leaked.map((file) => relative(cwd, file)).join(", ")}`,

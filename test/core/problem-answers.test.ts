@@ -1,0 +1,60 @@
+/**
+ * The problems core answers by itself, as the client reads them (status, headers, the RFC 9457
+ * document) and as the log records them: a backend that is down, and the last resort when even a
+ * problem cannot be sent.
+ */
+import { describe, expect, it } from "vitest";
+import { backendUnavailable, HttpError, job, type JobResult } from "../../src/index.js";
+import { expectProblem, lineOf, serve } from "./harness.js";
+
+const unavailable = "A service this endpoint depends on is unavailable; try again shortly";
+
+describe("backendUnavailable: a 503 the client is told to retry", () => {
+  it("after one second by default; the backend's error is logged, never sent", async () => {
+    const cause = new Error("connect ECONNREFUSED 10.0.0.5:5432");
+    const app = serve(
+      job({}, (): JobResult => {
+        throw backendUnavailable(cause);
+      }),
+    );
+    const got = await app.send({ headers: { "x-request-id": "down-1" } });
+    expectProblem(got, { status: 503, title: "Service Unavailable", detail: unavailable });
+    expect(got.header("retry-after")).toBe("1");
+    expect(got.text).not.toContain("ECONNREFUSED");
+    const line = lineOf(app.lines, "job answered a server error");
+    expect(line).toMatchObject({ severity: "ERROR", requestId: "down-1", status: 503 });
+    expect((line.error as Error).cause).toBe(cause);
+  });
+
+  it("after the seconds the job gives", async () => {
+    const app = serve(
+      job({}, (): JobResult => {
+        throw backendUnavailable(undefined, 30);
+      }),
+    );
+    const got = await app.send();
+    expectProblem(got, { status: 503, title: "Service Unavailable", detail: unavailable });
+    expect(got.header("retry-after")).toBe("30");
+  });
+});
+
+describe("a problem that cannot be sent: the last resort", () => {
+  it("an HttpError whose header would split the response: a 500 quoting the request id, the reason logged at ERROR", async () => {
+    const app = serve(
+      job({}, (): JobResult => {
+        throw new HttpError(401, "who are you", { headers: { "www-authenticate": "Bearer\r\nx-injected: yes" } });
+      }),
+    );
+    const got = await app.send({ headers: { "x-request-id": "split-1" } });
+    expectProblem(got, {
+      status: 500,
+      title: "Internal Server Error",
+      detail: "Something went wrong on our side. Quote request id split-1 when reporting it.",
+    });
+    expect(got.all("x-request-id")).toEqual(["split-1"]);
+    const line = lineOf(app.lines, "jobwrap failed to answer");
+    expect(line).toMatchObject({ severity: "ERROR", requestId: "split-1" });
+    expect(line.error).toBeInstanceOf(TypeError);
+    expect((line.error as Error).message).toBe('invalid response header "www-authenticate"');
+  });
+});
