@@ -256,7 +256,10 @@ function steadySection(steady: SteadyResults): string {
 
 One jobwrap server (the users example, \`serve(api, { log: false })\`) answers ${steady.last.toLocaleString("en")} GETs in all, alternating a
 user that exists (200) and one that does not (404, a problem document), 10 connections. Resident memory after
-${steady.first.toLocaleString("en")}: ${fmt(steady.firstMiB)} MiB; after ${steady.last.toLocaleString("en")}: ${fmt(steady.lastMiB)} MiB (${times(steady.lastMiB / steady.firstMiB)}).
+${steady.first.toLocaleString("en")}: ${fmt(steady.firstMiB)} MiB; after ${steady.middle.toLocaleString("en")}: ${fmt(steady.middleMiB)} MiB; after ${steady.last.toLocaleString("en")}: ${fmt(steady.lastMiB)} MiB
+(${times(steady.lastMiB / steady.firstMiB)} the first reading, ${times(steady.lastMiB / steady.middleMiB)} the middle one). A growth per request would
+show between the last two readings as between the first two; V8 growing its young generation under sustained load is
+one step (bench/FINDINGS.md, "Steady state").
 `;
 }
 
