@@ -81,23 +81,9 @@ export function resultToOutgoing(result: JobResult | undefined | void): Outgoing
 /** UTF-8 length of a response body, for `content-length`; undefined for a stream. */
 export function byteLength(body: OutgoingBody): number | undefined {
   if (body === null) return 0;
-  if (typeof body === "string") return utf8Length(body);
+  if (typeof body === "string") return encoder.encode(body).length;
   if (body instanceof Uint8Array) return body.length;
   return undefined;
 }
 
-/** A string's length in UTF-8, counted without encoding it (a lone surrogate counts 3, as U+FFFD). */
-function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      // A surrogate pair: two UTF-16 units, four bytes.
-      bytes += 2;
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}
+const encoder = new TextEncoder();

@@ -40,10 +40,16 @@ export function parseRouteKey(key: string): RouteKey {
   return { method, path };
 }
 
+/** The trees `routes()` built, by table: a tree is never changed once built, so every matcher of a table shares it. */
+const trees = new WeakMap<RouteTable, Node>();
+
 /** A route table, checked once here rather than on the first request. */
 export function routes<const T extends RouteTable>(table: T, options: RoutesOptions = {}): Routes<T> {
-  treeOf(table);
-  return { kind: "routes", table: options.use ? withUse(table, options.use.extractors) : table, options };
+  const tree = treeOf(table);
+  if (options.use) return { kind: "routes", table: withUse(table, options.use.extractors), options };
+  // Kept for the matchers of this table: built once, not again when each adapter is made (a cold start's cost).
+  trees.set(table, tree);
+  return { kind: "routes", table, options };
 }
 
 /** Each job of the table with the shared extractors first, but those that opt out or name them already (made by `use().job`). */
@@ -162,7 +168,7 @@ export function matcher(app: App): Matcher {
     const found: Match = { kind: "found", job: app, params: noParams, route: undefined };
     return () => found;
   }
-  const root = treeOf(app.table);
+  const root = trees.get(app.table) ?? treeOf(app.table);
   // The walk's state: matching is synchronous, so one set per matcher serves every request.
   let target = "";
   let want = "";

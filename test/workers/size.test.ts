@@ -24,10 +24,17 @@ const platformFeatures = 768;
  */
 const router = 35;
 
+/**
+ * Issue 18's hot-path changes, on this worker: the JSON depth scan that skips strings with
+ * `indexOf`, the deadline list dropping a finished call at once, `ctx.waitUntil` made when first
+ * read, the route tree `routes()` builds kept for its matchers: 11,093 → 11,173 bytes gzipped.
+ */
+const hotPath = 80;
+
 it("a Worker using none of the new features weighs at most 1 KiB gzip more than before them", async () => {
   const code = await bundle("test/workers/plain-worker.ts", true);
   const gzipped = gzipSync(code, { level: 9 }).length;
-  expect(gzipped).toBeLessThanOrEqual(before + platformFeatures + router + 1024);
+  expect(gzipped).toBeLessThanOrEqual(before + platformFeatures + router + hotPath + 1024);
   // The multipart parser's own code stays out: it loads with multipart() only.
   expect(code).not.toContain("MaxFileSizeExceededError");
 });
