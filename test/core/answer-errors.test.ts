@@ -59,6 +59,26 @@ describe("a result core cannot send: 500, the reason in the log", () => {
 });
 
 describe("HttpError", () => {
+  const frames = (error: Error) => (error.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at ")).length;
+
+  it.each([400, 404, 409, 499])("a %d is an answer, not a fault: no stack frames are captured for it", (status) => {
+    const error = new HttpError(status, "refused");
+    expect(error.stack).toBe("HttpError: refused");
+    expect(frames(error)).toBe(0);
+  });
+
+  it.each([500, 503, 599])("a %d keeps its stack, for the ERROR line that logs it", (status) => {
+    expect(frames(new HttpError(status, "down"))).toBeGreaterThan(0);
+  });
+
+  it("the process's own stack limit is left as it was, also when the status is refused", () => {
+    const before = Error.stackTraceLimit;
+    new HttpError(404);
+    expect(() => new HttpError(200)).toThrow(RangeError);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(frames(new Error("plain"))).toBeGreaterThan(0);
+  });
+
   for (const status of [200, 399, 600, 404.5, Number.NaN]) {
     it(`status ${status}: RangeError when made`, () => {
       expect(() => new HttpError(status)).toThrow(new RangeError(`HttpError status must be 400 to 599, got ${status}`));
