@@ -43,7 +43,7 @@ export function parseRouteKey(key: string): RouteKey {
 /** The trees `routes()` built, by table: a tree is never changed once built, so every matcher of a table shares it. */
 const trees = new WeakMap<RouteTable, Node>();
 
-/** A route table, checked once here rather than on the first request. */
+/** A route table, checked and read once, here, rather than on the first request: a route added to the table afterwards is not served. */
 export function routes<const T extends RouteTable>(table: T, options: RoutesOptions = {}): Routes<T> {
   const tree = treeOf(table);
   if (options.use) return { kind: "routes", table: withUse(table, options.use.extractors), options };
