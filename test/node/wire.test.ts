@@ -5,7 +5,7 @@ import { connect, type Socket } from "node:net";
 import { request } from "node:http";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { job, routes } from "jobwrap";
+import { job, routes, type Context } from "jobwrap";
 import { raw as nodeRaw, serve, type Served } from "jobwrap/node";
 
 const seenSignals: [boolean, string][] = [];
@@ -204,8 +204,10 @@ const unread = routes({
   "GET /echo": job({ query: v.record(v.string(), v.string()) }, ({ query }) => ({ body: { query } })),
   "GET /unsendable": job({}, () => ({ headers: { "x-mark": "never sent \u{1F600}" }, body: "never sent" })),
   // Writes its own answer through Node's response, then returns one as well.
-  "GET /own-answer": job({}, (_input, ctx) => {
-    nodeRaw(ctx)!.res.writeHead(200, { "content-type": "text/plain", "content-length": "3" }).end("own");
+  "GET /own-answer": job({}, (_input, ctx) => ownAnswer(ctx)),
+  // Its own answer begun, not ended, over a large body it left unread.
+  "POST /own-answer": job({}, (_input, ctx) => {
+    nodeRaw(ctx)!.res.writeHead(200, { "content-type": "text/plain", "content-length": "3" }).write("own");
     return { body: "the job's" };
   }),
   "GET /looks-later": job({}, (_input, ctx) => {
@@ -214,6 +216,11 @@ const unread = routes({
     return { body: "answered" };
   }),
 });
+
+function ownAnswer(ctx: Context) {
+  nodeRaw(ctx)!.res.writeHead(200, { "content-type": "text/plain", "content-length": "3" }).end("own");
+  return { body: "the job's" };
+}
 
 async function onServer(run: (port: number) => Promise<void>): Promise<void> {
   const served = serve(unread, { port: 0, host: "127.0.0.1", signals: [], log: false, compress: false, bodyLimit: 1024, drainTimeout: 200 });
@@ -345,6 +352,10 @@ describe("the Node server on the wire: what a request without a query reads, the
       expect(raw).toMatch(/\r\n\r\nown$/);
       const { raw: next } = await exchange(port, "GET /echo?n=1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
       expect(statuses(next)).toEqual([200]);
+      // Its answer begun, not ended, over a large body it left unread: nothing written after it either.
+      const { raw: unreadBody } = await exchange(port, "POST /own-answer HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n");
+      expect(statuses(unreadBody)).toEqual([200]);
+      expect(unreadBody).toMatch(/\r\n\r\nown$/);
     });
   });
 
