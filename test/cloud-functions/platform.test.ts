@@ -17,6 +17,7 @@ const app = routes({
     return { body: "hi" };
   }),
   "POST /echo": job({ body: v.string() }, ({ body }) => ({ body }), { accept: "text" }),
+  "POST /small": job({ body: v.string() }, ({ body }) => ({ body }), { accept: "text", bodyLimit: 8 }),
 });
 
 let named = 0;
@@ -84,6 +85,23 @@ describe("a function's connection", () => {
         req.end();
       });
       expect(connection).toBe("keep-alive");
+    } finally {
+      await fn.close();
+    }
+  });
+
+  it("is closed after a 413: a client that sent a body too large may send more such", async () => {
+    const fn = await serveFunction(`platform-${++named}`, app, { log: false });
+    try {
+      const [status, connection] = await new Promise<[number | undefined, string | undefined]>((resolve, reject) => {
+        const req = request(`${fn.base}/small`, { method: "POST", headers: { "content-type": "text/plain" } }, (res) => {
+          res.resume();
+          resolve([res.statusCode, res.headers.connection]);
+        });
+        req.on("error", reject);
+        req.end("more than eight bytes");
+      });
+      expect([status, connection]).toEqual([413, "close"]);
     } finally {
       await fn.close();
     }

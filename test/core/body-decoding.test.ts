@@ -122,3 +122,25 @@ describe("`constructor` keys in a JSON body", () => {
     expect(await seen(post('{"constructor":null,"b":[{"constructor":{"name":"x"}}]}'))).toEqual({ constructor: null, b: [{ constructor: { name: "x" } }] });
   });
 });
+
+describe("the media type as the Content-Type names it", () => {
+  it("spaces around it, before its parameters, are not part of it", async () => {
+    for (const contentType of ["application/json ; charset=utf-8", "application/json\t;charset=utf-8", " application/json "]) {
+      const answer = await json.send({ method: "POST", headers: { "content-type": contentType }, body: '{"a":1}' });
+      expect(answer.status, contentType).toBe(200);
+      expect((answer.json() as { body: unknown }).body, contentType).toEqual({ a: 1 });
+    }
+  });
+
+  it("a custom decoder reads its own media type only: another unknown one is 415 naming what the job reads", async () => {
+    const xml: BodyDecoder = { kind: "xml", mediaType: "application/xml", decode: () => "decoded" };
+    const app = serve(job({ body: v.string() }, ({ body }) => ({ body: { body } }), { accept: ["json", xml] }));
+    const answer = await app.send({ method: "POST", headers: { "content-type": "application/yaml" }, body: "a: 1" });
+    expectProblem(answer, {
+      status: 415,
+      title: "Unsupported Media Type",
+      detail: "This endpoint reads application/json or application/xml, not a body of type application/yaml",
+    });
+    expect(answer.header("accept-post")).toBe("application/json, application/xml");
+  });
+});

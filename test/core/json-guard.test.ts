@@ -209,3 +209,21 @@ describe("a 1 MiB body is answered in bounded time", () => {
     expect(ms).toBeLessThan(bound);
   });
 });
+
+describe("nesting is counted level by level, and only in JSON", () => {
+  const malformed = { status: 400, title: "Bad Request", detail: "The body is not valid JSON", errors: [{ pointer: "/body", detail: "malformed JSON" }] };
+
+  it("a wide body of many shallow members is read: each closing bracket ends its level", async () => {
+    const body = `{"a":[${Array.from({ length: 300 }, () => "[]").join(",")}],"b":[${Array.from({ length: 300 }, () => "{}").join(",")}]}`;
+    const answer = await sendJson(body);
+    expect(answer.status, answer.text.slice(0, 200)).toBe(200);
+    expect(answer.json()).toEqual({ echo: JSON.parse(body) });
+  });
+
+  it("512 characters of which 257 openers never closed: not JSON, so malformed (too short to be JSON nested 257 deep)", async () => {
+    const body = `${"[".repeat(257)}${" ".repeat(255)}`;
+    expect(body).toHaveLength(512);
+    expectProblem(await sendJson(body), malformed);
+    expectProblem(await sendJson("[".repeat(300)), malformed);
+  });
+});

@@ -77,6 +77,24 @@ describe("each step's progress line", () => {
     expect(both.err[1]).toBe("  updating code and architecture of users");
   });
 
+  test("new code and a setting at once: both updated, each waited for, then published", async () => {
+    const both = await afterFirst(...zip("v2"), "--memory", "1024");
+    expect(both.err.slice(1, 7)).toEqual([
+      "  updating code of users",
+      "  waiting for the update of users to finish",
+      "  updating memory of users",
+      "  waiting for the update of users to finish",
+      "  published version 2",
+      "  moving alias live: all traffic to version 2",
+    ]);
+  });
+
+  test("--url-cors with no origin in it is no CORS", async () => {
+    const first = await deploy(...zip("v1"), "--role", role, "--url-cors", " , ");
+    expect(first.err[5]).toBe("  creating a Function URL for users:live (auth NONE)");
+    expect(plane.calls.find((call) => call.method === "POST" && call.path === `${U}/url?Qualifier=live`)!.body).toEqual({ AuthType: "NONE" });
+  });
+
   test("each setting that differs is named, and the role kept when not given", async () => {
     const changed = await afterFirst(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1");
     expect(changed.err.slice(1, 3)).toEqual(["  updating runtime, handler, memory, timeout, environment of users", "  waiting for the update of users to finish"]);
@@ -291,6 +309,16 @@ describe("a step that fails", () => {
       "jobwrap deploy lambda: the update of users did not finish (State Active, LastUpdateStatus Failed): Could not unzip uploaded file.",
     );
     expect(plane.lines(before).filter((line) => line.startsWith("POST"))).toEqual([]);
+  });
+
+  test("a refusal inside a step that retries conflicts is not retried", async () => {
+    await deploy(...zip("v1"), "--role", role);
+    plane.failures.push({ request: `PUT ${F}/code`, status: 403, type: "AccessDeniedException", message: "not allowed: lambda:UpdateFunctionCode", times: 1 });
+    const before = plane.calls.length;
+    const result = await deploy(...zip("v2"));
+    expect(result.code).toBe(1);
+    expect(result.err.at(-1)).toBe("jobwrap deploy lambda: access denied (AccessDeniedException): not allowed: lambda:UpdateFunctionCode");
+    expect(plane.lines(before)).toEqual([`GET ${F}`, `PUT ${F}/code`]);
   });
 
   test("a conflict is retried, each retry a progress line with its delay", async () => {

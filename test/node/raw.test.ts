@@ -16,6 +16,7 @@ const seen = job({}, (_input, ctx) => {
       headersSent: node?.res.headersSent ?? null,
       rawBody: functionRaw(ctx)?.req.rawBody?.toString() ?? null,
       lambda: lambdaRaw(ctx) ?? null,
+      platforms: { node: raw(ctx) !== undefined, cloudFunctions: functionRaw(ctx) !== undefined },
     },
   };
 });
@@ -41,11 +42,12 @@ describe("raw(ctx) on node:http", () => {
       headersSent: false,
       rawBody: null,
       lambda: null,
+      platforms: { node: true, cloudFunctions: false },
     });
   });
 
   it("Cloud Functions: the framework's request, with the rawBody it kept", async () => {
     const response = await send(fn.base, { method: "POST", path: "/", headers: { "content-type": "text/plain" }, body: "kept" });
-    expect(JSON.parse(new TextDecoder().decode(response.body))).toMatchObject({ httpVersion: "1.1", rawBody: "kept", lambda: null });
+    expect(JSON.parse(new TextDecoder().decode(response.body))).toMatchObject({ httpVersion: "1.1", rawBody: "kept", lambda: null, platforms: { node: false, cloudFunctions: true } });
   });
 });

@@ -222,3 +222,139 @@ describe("serve()'s 408 for a request that does not arrive in time", () => {
     expect(answer.headers["access-control-allow-origin"]).toBeUndefined();
   });
 });
+
+// Each on a server of its own, built inside the test: the refusals on the socket itself (HEAD,
+// a body-less answer, Latin-1 header bytes), the linger after them, the listeners serve() installs,
+// and what is not the client's fault.
+let textRuns = 0;
+const counted = routes({
+  "GET /text": job({}, () => {
+    textRuns++;
+    return { body: "served" };
+  }),
+  "POST /small": job({ body: v.looseObject({}) }, () => ({ status: 202 }), { bodyLimit: 64 }),
+  // Answer without reading the body sent.
+  "POST /nothing": job({}, () => ({ status: 204 })),
+  "POST /named": job({}, () => ({ headers: { "x-name": "café" }, body: "named" })),
+  "GET /drip": app.table["GET /drip"],
+});
+
+async function withServer(run: (port: number, logs: LogEntry[], served: Served) => Promise<void>): Promise<void> {
+  const logs: LogEntry[] = [];
+  const served = serve(counted, { port: 0, host: "127.0.0.1", signals: [], log: (entry) => logs.push(entry), compress: false, bodyLimit: 1024, drainTimeout: 200 });
+  const { port } = await served.ready;
+  try {
+    await run(port, logs, served);
+  } finally {
+    await served.drain();
+  }
+}
+
+describe("serve()'s refusals, each on a server of its own", () => {
+  it("more than 1000 header fields: 431; the job never runs", async () => {
+    await withServer(async (port) => {
+      textRuns = 0;
+      const fields = ["host: x", ...Array.from({ length: 1000 }, (_, i) => `x-${i}: 1`)];
+      expectProblem(parse(await exchange(port, head("GET /text HTTP/1.1", ...fields))), 431, "Request Header Fields Too Large", "The request has more than 1000 header fields");
+      expectProblem(parse(await exchange(port, head("GET /text HTTP/1.1", "host: a", "host: b"))), 400, "Bad Request", "The request has more than one Host header field");
+      expect(textRuns).toBe(0);
+    });
+  });
+
+  it("a HEAD with an expectation the server does not meet: 417 with the length of the problem it leaves out, once, and no body", async () => {
+    await withServer(async (port) => {
+      const answer = parse(await exchange(port, head("HEAD /text HTTP/1.1", "host: x", "expect: 200-ok")));
+      expect([answer.status, answer.reason, answer.body]).toEqual([417, "Expectation Failed", ""]);
+      const problem = { type: "about:blank", title: "Expectation Failed", status: 417, detail: "The only expectation this server meets is 100-continue", requestId: answer.headers["x-request-id"]![0] };
+      expect(answer.headers["content-length"]).toEqual([String(Buffer.byteLength(JSON.stringify(problem)))]);
+    });
+  });
+
+  it("a body-less answer that leaves a large body unread: its length 0, the connection closed", async () => {
+    await withServer(async (port) => {
+      const answer = parse(await exchange(port, head("POST /nothing HTTP/1.1", "host: x", "content-length: 100000")));
+      expect([answer.status, answer.body]).toEqual([204, ""]);
+      expect(answer.headers["content-length"]).toEqual(["0"]);
+      expect(answer.headers["connection"]).toEqual(["close"]);
+    });
+  });
+
+  it("a job's header value past ASCII, on an answer that leaves a large body unread: its Latin-1 bytes, as Node writes them", async () => {
+    await withServer(async (port) => {
+      const answer = parse(await exchange(port, head("POST /named HTTP/1.1", "host: x", "content-length: 100000")));
+      expect([answer.status, answer.body]).toEqual([200, "named"]);
+      expect(answer.headers["x-name"]).toEqual(["caf\u00e9"]);
+    });
+  });
+
+  it("after a refusal, the server closes as soon as the client closes its side, well before the linger's end", async () => {
+    await withServer(async (port) => {
+      const closedAfter = await new Promise<number>((resolve) => {
+        const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+        socket.on("error", () => {});
+        let ended = 0;
+        socket.on("end", () => {
+          ended = Date.now();
+          socket.end();
+        });
+        socket.on("close", () => resolve(Date.now() - ended));
+        socket.resume();
+        socket.write(head("POST /small HTTP/1.1", "host: x", "content-type: application/json", "content-length: 100"));
+      });
+      expect(closedAfter).toBeLessThan(1000);
+    });
+  });
+
+  it("a CONNECT whose client resets the connection while the server lingers: the server serves on", async () => {
+    await withServer(async (port) => {
+      await new Promise<void>((resolve) => {
+        const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+        socket.on("error", () => {});
+        socket.once("data", () => {
+          socket.write("more bytes for the tunnel");
+          setTimeout(() => {
+            socket.resetAndDestroy();
+            resolve();
+          }, 20);
+        });
+        socket.write(head("CONNECT elsewhere.test:443 HTTP/1.1", "host: elsewhere.test:443"));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const answer = parse(await exchange(port, head("GET /text HTTP/1.1", "host: x", "connection: close")));
+      expect([answer.status, answer.body]).toEqual([200, "served"]);
+    });
+  });
+
+  it("a client that resets the connection in the middle of its headers: nothing answered, nothing logged", async () => {
+    await withServer(async (port, logs) => {
+      await new Promise<void>((resolve) => {
+        const socket = connect({ port, host: "127.0.0.1" });
+        socket.on("error", () => {});
+        socket.write("GET /text HTTP/1.1\r\nhost: x\r\nx-half: ", () =>
+          setTimeout(() => {
+            socket.resetAndDestroy();
+            resolve();
+          }, 20),
+        );
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(logs.filter((entry) => entry.message.startsWith("refused"))).toEqual([]);
+    });
+  });
+
+  it("a parser error behind a pipelined request, while the answer before it is under way: nothing written into it, nothing logged", async () => {
+    await withServer(async (port, logs) => {
+      const raw = await exchange(port, head("GET /drip HTTP/1.1", "host: x") + head("GET /text HTTP/1.1", "host: x"), head("G@T /text HTTP/1.1", "host: x"));
+      expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+      expect(logs.filter((entry) => entry.message.startsWith("refused"))).toEqual([]);
+    });
+  });
+
+  it("long headers sent slowly, the packet that overflows holding a value with a space: 431, not 414", async () => {
+    await withServer(async (port) => {
+      const slow = parse(await exchange(port, ["GET /text HTTP/1.1\r\nhost: x\r\nx-long: ", `"a b${"a".repeat(maxHeaderSize)}`]));
+      expect(slow.status).toBe(431);
+    });
+  });
+});

@@ -1,14 +1,14 @@
 // How the Node server reads requests and writes answers on node:http, seen on the wire: the
 // absolute form of a target, when an answer leaves a body unread (kept connection or closed),
 // a stream failing mid-answer, and ctx.signal for a client already gone when a job first looks.
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { request } from "node:http";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { job, routes } from "jobwrap";
-import { serve, type Served } from "jobwrap/node";
+import { job, routes, type Context } from "jobwrap";
+import { raw as nodeRaw, serve, type Served } from "jobwrap/node";
 
-const seenSignals: boolean[] = [];
+const seenSignals: [boolean, string][] = [];
 const cancelled: string[] = [];
 let lateStarted!: () => void;
 const started = new Promise<void>((resolve) => (lateStarted = resolve));
@@ -22,7 +22,7 @@ const app = routes({
     lateStarted();
     // Looks at ctx.signal only once the client is gone and the server has seen it go.
     await clientGone;
-    seenSignals.push(ctx.signal.aborted);
+    seenSignals.push([ctx.signal.aborted, (ctx.signal.reason as Error | undefined)?.message ?? ""]);
     return {};
   }),
   "GET /endless": job({}, () => ({
@@ -182,6 +182,189 @@ describe("the Node server on the wire", () => {
     await expect.poll(open, { timeout: 2000, interval: 10 }).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 20));
     goneSeen();
-    await expect.poll(() => seenSignals, { timeout: 2000 }).toEqual([true]);
+    await expect.poll(() => seenSignals, { timeout: 2000 }).toEqual([[true, "the client went away"]]);
+  });
+});
+
+// Each on a server of its own, built inside the test: how an answer leaves the connection when
+// the body is left unread, the last resort, and ctx.signal once the answer has gone.
+const afterAnswer: boolean[] = [];
+const unread = routes({
+  "POST /small": job({ body: v.looseObject({}) }, () => ({ status: 202 }), { bodyLimit: 64 }),
+  // Answers a stream without reading the body sent.
+  "POST /stream": job({}, () => ({
+    headers: { "content-type": "text/plain" },
+    body: new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        controller.enqueue(new TextEncoder().encode("streamed"));
+        controller.close();
+      },
+    }),
+  })),
+  "GET /echo": job({ query: v.record(v.string(), v.string()) }, ({ query }) => ({ body: { query } })),
+  "GET /unsendable": job({}, () => ({ headers: { "x-mark": "never sent \u{1F600}" }, body: "never sent" })),
+  // Writes its own answer through Node's response, then returns one as well.
+  "GET /own-answer": job({}, (_input, ctx) => ownAnswer(ctx)),
+  // Its own answer begun, not ended, over a large body it left unread.
+  "POST /own-answer": job({}, (_input, ctx) => {
+    nodeRaw(ctx)!.res.writeHead(200, { "content-type": "text/plain", "content-length": "3" }).write("own");
+    return { body: "the job's" };
+  }),
+  "GET /looks-later": job({}, (_input, ctx) => {
+    const { signal } = ctx;
+    ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 100)).then(() => void afterAnswer.push(signal.aborted)));
+    return { body: "answered" };
+  }),
+});
+
+function ownAnswer(ctx: Context) {
+  nodeRaw(ctx)!.res.writeHead(200, { "content-type": "text/plain", "content-length": "3" }).end("own");
+  return { body: "the job's" };
+}
+
+async function onServer(run: (port: number) => Promise<void>): Promise<void> {
+  const served = serve(unread, { port: 0, host: "127.0.0.1", signals: [], log: false, compress: false, bodyLimit: 1024, drainTimeout: 200 });
+  const { port } = await served.ready;
+  try {
+    await run(port);
+  } finally {
+    await served.drain();
+  }
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Sends `head` and reads the answer until the server closes its side; then, as a client still
+ * uploading, sends 3 MiB more. Resolves with the answer and how many bytes the server read in
+ * all, once it has read 1 MiB of them and then 100 ms have passed.
+ */
+async function uploadPastAnswer(served: Served, head: string): Promise<{ raw: string; read: number }> {
+  const accepted = new Promise<Socket>((resolve) => served.server.once("connection", resolve));
+  const { port } = await served.ready;
+  const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+  socket.on("error", () => {});
+  let raw = "";
+  socket.setEncoding("latin1");
+  socket.on("data", (chunk: string) => (raw += chunk));
+  const answered = new Promise<void>((resolve) => socket.once("end", resolve));
+  socket.write(head);
+  const server = await accepted;
+  await answered;
+  socket.write("x".repeat(3 * MiB));
+  try {
+    await expect.poll(() => server.bytesRead, { timeout: 3000, interval: 10 }).toBeGreaterThan(MiB);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return { raw, read: server.bytesRead };
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("the Node server on the wire: a body left unread", () => {
+  for (const [label, status, head] of [
+    ["a body declared past the job's limit (413)", 413, "POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n"],
+    ["an expectation the server does not meet (417)", 417, "POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 200-ok\r\ncontent-length: 100\r\n\r\n"],
+    ["a body declared past the app's limit", 404, "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 100000000\r\n\r\n"],
+    ["a body of unknown length", 404, "POST /nowhere HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n"],
+  ] as const) {
+    it(`${label}: the answer, the connection closed after; what the client still sends is read and dropped up to 1 MiB, no further`, async () => {
+      const served = serve(unread, { port: 0, host: "127.0.0.1", signals: [], log: false, compress: false, bodyLimit: 1024, drainTimeout: 200 });
+      try {
+        const { raw, read } = await uploadPastAnswer(served, head);
+        expect(statuses(raw)).toEqual([status]);
+        expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+        expect(read).toBeLessThan(1.5 * MiB);
+      } finally {
+        await served.drain();
+      }
+    });
+  }
+
+  it("a body of exactly the job's limit is taken", async () => {
+    await onServer(async (port) => {
+      const body = `{"a":"${"x".repeat(56)}"}`;
+      expect(body).toHaveLength(64);
+      const { raw } = await exchange(port, `POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n40\r\n${body}\r\n0\r\n\r\n`);
+      expect(statuses(raw)).toEqual([202]);
+    });
+  });
+
+  it("a chunked body within the limit, read to its end: the connection is kept for the next request", async () => {
+    await onServer(async (port) => {
+      const { raw, closed } = await exchange(
+        port,
+        "POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nGET /echo HTTP/1.1\r\nhost: x\r\n\r\n",
+        2,
+      );
+      expect(statuses(raw)).toEqual([202, 200]);
+      expect(raw).not.toMatch(/connection: close/i);
+      expect(closed).toBe(false);
+    });
+  });
+
+  it("a chunked body past the job's limit, arrived whole: 413, the connection closed, no answer to what follows", async () => {
+    await onServer(async (port) => {
+      const body = `{"a":"${"x".repeat(100)}"}`;
+      const { raw, closed } = await exchange(
+        port,
+        `POST /small HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\nGET /echo HTTP/1.1\r\nhost: x\r\n\r\n`,
+      );
+      expect(statuses(raw)).toEqual([413]);
+      expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+      expect(closed).toBe(true);
+    });
+  });
+
+  it("a stream answered before a large body is read: streamed whole, then the connection closed", async () => {
+    await onServer(async (port) => {
+      const { raw, closed } = await exchange(port, "POST /stream HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n");
+      expect(statuses(raw)).toEqual([200]);
+      expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+      expect(raw).toMatch(/\r\n\r\n8\r\nstreamed\r\n0\r\n\r\n$/);
+      expect(closed).toBe(true);
+    });
+  });
+});
+
+describe("the Node server on the wire: what a request without a query reads, the last resort, ctx.signal after the answer", () => {
+  it("a target without a query: an empty query", async () => {
+    await onServer(async (port) => {
+      const { raw } = await exchange(port, "GET /echo HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4))).toEqual({ query: {} });
+    });
+  });
+
+  it("an answer Node refuses to write: the last resort's 500, and the connection closed", async () => {
+    await onServer(async (port) => {
+      const { raw, closed } = await exchange(port, "GET /unsendable HTTP/1.1\r\nhost: x\r\n\r\nGET /echo HTTP/1.1\r\nhost: x\r\n\r\n");
+      expect(statuses(raw)).toEqual([500]);
+      expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+      expect(raw).not.toContain("never sent");
+      expect(closed).toBe(true);
+    });
+  });
+
+  it("a job that wrote its own answer through raw(ctx): that answer stands, nothing written after it, the server serves on", async () => {
+    await onServer(async (port) => {
+      const { raw } = await exchange(port, "GET /own-answer HTTP/1.1\r\nhost: x\r\n\r\n");
+      expect(statuses(raw)).toEqual([200]);
+      expect(raw).toMatch(/\r\n\r\nown$/);
+      const { raw: next } = await exchange(port, "GET /echo?n=1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      expect(statuses(next)).toEqual([200]);
+      // Its answer begun, not ended, over a large body it left unread: nothing written after it either.
+      const { raw: unreadBody } = await exchange(port, "POST /own-answer HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n");
+      expect(statuses(unreadBody)).toEqual([200]);
+      expect(unreadBody).toMatch(/\r\n\r\nown$/);
+    });
+  });
+
+  it("ctx.signal stays unaborted when the answer went out whole and the connection closed after", async () => {
+    afterAnswer.length = 0;
+    await onServer(async (port) => {
+      const { raw } = await exchange(port, "GET /looks-later HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      expect(statuses(raw)).toEqual([200]);
+      await expect.poll(() => afterAnswer, { timeout: 2000 }).toEqual([false]);
+    });
   });
 });
