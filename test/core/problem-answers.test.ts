@@ -58,3 +58,17 @@ describe("a problem that cannot be sent: the last resort", () => {
     expect((line.error as Error).message).toBe('invalid response header "www-authenticate"');
   });
 });
+
+describe("an HttpError as the job's code sees it (and the log writes it)", () => {
+  it("an Error named HttpError, its message the detail, else the status's phrase", () => {
+    const given = new HttpError(409, "the sku is taken");
+    expect(given).toBeInstanceOf(Error);
+    expect(given.name).toBe("HttpError");
+    expect(given.message).toBe("the sku is taken");
+    expect(given.detail).toBe("the sku is taken");
+    const bare = new HttpError(404);
+    expect(bare.message).toBe("Not Found");
+    expect(bare.detail).toBeUndefined();
+    expect(new HttpError(599).message).toBe("Server Error");
+  });
+});
