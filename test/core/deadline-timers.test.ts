@@ -28,6 +28,17 @@ describe("the deadline timer and the life of the process", () => {
   });
 });
 
+describe("the deadline timer after a deadline passed", () => {
+  it("a request answered 504 at its deadline leaves no timer holding the process", async () => {
+    const app = serve(job({}, () => new Promise<JobResult>(() => {})));
+    const before = liveTimers();
+    const got = await app.send({}, { deadline: Date.now() + 10 });
+    expect(got.status).toBe(504);
+    await sleep(5);
+    expect(liveTimers()).toBe(before);
+  });
+});
+
 describe("a deadline further away than a timer can wait (2^31 - 1 ms, about 24.8 days)", () => {
   it.each([
     ["the shared timer", false],
