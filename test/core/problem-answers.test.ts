@@ -4,8 +4,8 @@
  * problem cannot be sent.
  */
 import { describe, expect, it } from "vitest";
-import { backendUnavailable, HttpError, job, type JobResult } from "../../src/index.js";
-import { expectProblem, lineOf, serve } from "./harness.js";
+import { backendUnavailable, cors, HttpError, job, type JobResult } from "../../src/index.js";
+import { expectJobFailure, expectProblem, lineOf, serve } from "./harness.js";
 
 const unavailable = "A service this endpoint depends on is unavailable; try again shortly";
 
@@ -56,5 +56,36 @@ describe("a problem that cannot be sent: the last resort", () => {
     expect(line).toMatchObject({ severity: "ERROR", requestId: "split-1" });
     expect(line.error).toBeInstanceOf(TypeError);
     expect((line.error as Error).message).toBe('invalid response header "www-authenticate"');
+  });
+});
+
+describe("an HttpError as the job's code sees it (and the log writes it)", () => {
+  it("an Error named HttpError, its message the detail, else the status's phrase", () => {
+    const given = new HttpError(409, "the sku is taken");
+    expect(given).toBeInstanceOf(Error);
+    expect(given.name).toBe("HttpError");
+    expect(given.message).toBe("the sku is taken");
+    expect(given.detail).toBe("the sku is taken");
+    const bare = new HttpError(404);
+    expect(bare.message).toBe("Not Found");
+    expect(bare.detail).toBeUndefined();
+    expect(new HttpError(599).message).toBe("Server Error");
+  });
+});
+
+describe("Vary: the job's own, and CORS's Origin added to it once", () => {
+  it.each(["Accept-Encoding,Origin", "Origin, Accept-Encoding", "accept-encoding , ORIGIN"])("the job's %j already names Origin: one Vary header, as the job gave it", async (vary) => {
+    const app = serve(job({}, () => ({ headers: { vary }, body: "x" })), { cors: cors({ origin: ["https://a.test"] }) });
+    const got = await app.send({ headers: { origin: "https://a.test" } });
+    expect(got.header("access-control-allow-origin")).toBe("https://a.test");
+    expect(got.all("vary")).toEqual([vary]);
+  });
+});
+
+describe("a body that is no JSON", () => {
+  it("a function: 500, and the job's failure logged as a TypeError naming what it got", async () => {
+    const app = serve(job({}, () => ({ body: (() => 1) as unknown as string })));
+    const got = await app.send();
+    expectJobFailure(got, app.lines, "a job's body must be JSON, text, bytes or a stream, not a function");
   });
 });

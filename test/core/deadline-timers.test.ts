@@ -1,0 +1,79 @@
+/**
+ * What the request deadlines' timer does to the process and to far deadlines, as a Node server
+ * sees it: the timer keeps the process alive only while a request waits on it; a deadline weeks
+ * away is no deadline now; and on a platform whose timers belong to the request (Workers), a
+ * request answered in time is never aborted later.
+ */
+import { describe, expect, it } from "vitest";
+import { job, type JobResult } from "../../src/index.js";
+import { serve } from "./harness.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Timers that keep this process alive (an unref'd timer is not listed). */
+const liveTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+
+describe("the deadline timer and the life of the process", () => {
+  it("holds the process only while a request waits on its deadline", async () => {
+    let release!: () => void;
+    const app = serve(job({}, () => new Promise<JobResult>((resolve) => (release = () => resolve({ body: "done" })))));
+    const before = liveTimers();
+    const answer = app.send({}, { deadline: Date.now() + 60_000 });
+    await sleep(5);
+    const waiting = liveTimers();
+    release();
+    expect((await answer).text).toBe("done");
+    await sleep(5);
+    expect(waiting).toBe(before + 1);
+    expect(liveTimers()).toBe(before);
+  });
+});
+
+describe("the deadline timer after a deadline passed", () => {
+  it("a request answered 504 at its deadline leaves no timer holding the process", async () => {
+    const app = serve(job({}, () => new Promise<JobResult>(() => {})));
+    const before = liveTimers();
+    const got = await app.send({}, { deadline: Date.now() + 10 });
+    expect(got.status).toBe(504);
+    await sleep(5);
+    expect(liveTimers()).toBe(before);
+  });
+});
+
+describe("a deadline further away than a timer can wait (2^31 - 1 ms, about 24.8 days)", () => {
+  it.each([
+    ["the shared timer", false],
+    ["timers of the request's own (Workers)", true],
+  ])("%s: it is not taken for a deadline already passed, the job answers", async (_timers, ownTimers) => {
+    const app = serve(
+      job({}, async () => {
+        await sleep(20);
+        return { body: "answered" };
+      }),
+    );
+    const got = await app.send({}, { ownTimers, deadline: Date.now() + 30 * 24 * 3600 * 1000 });
+    expect(got.status).toBe(200);
+    expect(got.text).toBe("answered");
+  });
+});
+
+describe("timers of the request's own (Workers)", () => {
+  it("a job that answered before its deadline: its signal never aborts afterwards", async () => {
+    const kept: Promise<unknown>[] = [];
+    let abortedLater: boolean | undefined;
+    const app = serve(
+      job(
+        {},
+        (_input, ctx) => {
+          const signal = ctx.signal;
+          ctx.waitUntil(sleep(60).then(() => (abortedLater = signal.aborted)));
+          return { body: "answered in time" };
+        },
+        { timeout: 15 },
+      ),
+    );
+    const got = await app.send({}, { ownTimers: true, waitUntil: (promise) => void kept.push(promise) });
+    expect(got.text).toBe("answered in time");
+    await Promise.all(kept);
+    expect(abortedLater).toBe(false);
+  });
+});
