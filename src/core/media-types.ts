@@ -27,14 +27,17 @@ export function acceptedMediaType(accepted: Accepted): string {
   return typeof accepted === "string" ? bodyKinds()[accepted].mediaType : accepted.mediaType;
 }
 
-/** The body kind a (lower-case, parameter-free) media type is read as, if any. */
+/**
+ * The body kind a (lower-case, parameter-free) media type is read as, if any. Any other type
+ * (`application/octet-stream` among them) is `bytes` for a job that accepts bytes, as `readBody`
+ * decides, after the job's own decoders: so it has no line of its own here.
+ */
 export function mediaKind(mediaType: string): BodyKind | undefined {
   if (mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
     return "json";
   }
   if (mediaType === "application/x-www-form-urlencoded") return "form";
   if (mediaType.startsWith("text/")) return "text";
-  if (mediaType === "application/octet-stream") return "bytes";
   return undefined;
 }
 
