@@ -139,8 +139,6 @@ export interface Job<S extends Spec = Spec, E = Env> {
 /** Any job, whatever its spec. Not `Job<any>`: that would erase the inference of `job()` inside a table. */
 export type AnyJob = Job<Spec, Env>;
 
-const partNames = new Set(["params", "query", "headers", "cookies", "body"]);
-
 /**
  * A typed job: `spec` names the valibot schemas of the request parts and any custom
  * extractors; `run` gets them validated and typed.
@@ -148,6 +146,8 @@ const partNames = new Set(["params", "query", "headers", "cookies", "body"]);
 // `Job<NoInfer<S>>`: inside `routes({ ... })` TypeScript would otherwise infer S from the
 // table's `AnyJob` too, and widen a returned `status: 201` to `number`.
 export function job<const S extends Spec, E = Env>(spec: S, run: Run<S, E>, options: JobOptions = {}): Job<NoInfer<S>, E> {
+  // Here rather than a module constant (which a mutation test cannot vary): a job is made once.
+  const partNames = new Set(["params", "query", "headers", "cookies", "body"]);
   for (const [name, part] of Object.entries(spec)) {
     if (part === undefined || name === "responses") continue;
     const isSchema = typeof part === "object" && part !== null && (part as { kind?: unknown }).kind === "schema";

@@ -2,35 +2,42 @@
 import type { Accepted, BodyKind } from "./job.js";
 import { unsupportedMediaType } from "./problems.js";
 
-/** Each body kind: the media type a document names it by, and how a 415 describes it to people. */
-export const bodyKinds: Record<BodyKind, { mediaType: string; described: string }> = {
-  json: { mediaType: "application/json", described: "application/json" },
-  form: { mediaType: "application/x-www-form-urlencoded", described: "application/x-www-form-urlencoded" },
-  text: { mediaType: "text/plain", described: "text/*" },
-  bytes: { mediaType: "application/octet-stream", described: "any media type" },
-};
-
-const defaultAccept: readonly Accepted[] = ["json"];
+/**
+ * Each body kind: the media type a document names it by, and how a 415 describes it to people.
+ * Made on each call (a document or a 415, never a request's common path) rather than a module
+ * constant, which a mutation test cannot vary.
+ */
+function bodyKinds(): Record<BodyKind, { mediaType: string; described: string }> {
+  return {
+    json: { mediaType: "application/json", described: "application/json" },
+    form: { mediaType: "application/x-www-form-urlencoded", described: "application/x-www-form-urlencoded" },
+    text: { mediaType: "text/plain", described: "text/*" },
+    bytes: { mediaType: "application/octet-stream", described: "any media type" },
+  };
+}
 
 /** A job's `accept` option as a list: JSON when unset. */
 export function acceptOf(accept: Accepted | readonly Accepted[] | undefined): readonly Accepted[] {
-  if (accept === undefined) return defaultAccept;
+  if (accept === undefined) return ["json"];
   return typeof accept === "string" || !Array.isArray(accept) ? [accept as Accepted] : accept;
 }
 
 /** The media type an accepted kind is named by in a document. */
 export function acceptedMediaType(accepted: Accepted): string {
-  return typeof accepted === "string" ? bodyKinds[accepted].mediaType : accepted.mediaType;
+  return typeof accepted === "string" ? bodyKinds()[accepted].mediaType : accepted.mediaType;
 }
 
-/** The body kind a (lower-case, parameter-free) media type is read as, if any. */
+/**
+ * The body kind a (lower-case, parameter-free) media type is read as, if any. Any other type
+ * (`application/octet-stream` among them) is `bytes` for a job that accepts bytes, as `readBody`
+ * decides, after the job's own decoders: so it has no line of its own here.
+ */
 export function mediaKind(mediaType: string): BodyKind | undefined {
   if (mediaType === "application/json" || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
     return "json";
   }
   if (mediaType === "application/x-www-form-urlencoded") return "form";
   if (mediaType.startsWith("text/")) return "text";
-  if (mediaType === "application/octet-stream") return "bytes";
   return undefined;
 }
 
@@ -41,7 +48,8 @@ export function charsetOf(contentType: string): string {
 
 /** The 415 for a body the job does not read, naming what it does read. */
 export function unsupported(mediaType: string | undefined, accept: readonly Accepted[]): ReturnType<typeof unsupportedMediaType> {
-  const described = (kind: Accepted) => (typeof kind === "string" ? bodyKinds[kind].described : kind.mediaType);
+  const kinds = bodyKinds();
+  const described = (kind: Accepted) => (typeof kind === "string" ? kinds[kind].described : kind.mediaType);
   const expected = accept.map(described).join(" or ");
   const acceptPost = accept.filter((kind) => kind !== "bytes").map(described).join(", ");
   return unsupportedMediaType(mediaType, expected, acceptPost);

@@ -96,7 +96,8 @@ function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string
 export async function readBody(incoming: Incoming, accept: readonly Accepted[], limit: number): Promise<unknown> {
   const contentType = incoming.headers["content-type"];
   const mediaType = contentType?.split(";", 1)[0]!.trim().toLowerCase();
-  const declared = mediaType ? (mediaKind(mediaType) ?? decoderFor(accept, mediaType)) : undefined;
+  // The job's own decoder for the media type first: one for `text/csv` or `application/x+json` reads it, not the built-in kind.
+  const declared = mediaType ? (decoderFor(accept, mediaType) ?? mediaKind(mediaType)) : undefined;
   const kind = declared && accept.includes(declared) ? declared : accept.includes("bytes") ? "bytes" : undefined;
   if (mediaType && !kind) throw unsupported(mediaType, accept);
   const raw = await readRaw(incoming, limit);

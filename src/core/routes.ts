@@ -114,7 +114,7 @@ function treeOf(table: RouteTable): Node {
     let node = root;
     segments.forEach((segment, at) => {
       // `pathParam`'s reading: name, regex, `?`.
-      const param = paramSegment.exec(segment);
+      const param = paramSegment(segment);
       if (!param) {
         const statics = (node.statics ??= new Map());
         let child = statics.get(segment);

@@ -144,3 +144,43 @@ describe("the media type as the Content-Type names it", () => {
     expect(answer.header("accept-post")).toBe("application/json, application/xml");
   });
 });
+
+describe("a job's own decoder for a media type a built-in kind would read", () => {
+  const csv: BodyDecoder = { kind: "csv", mediaType: "text/csv", decode: (raw) => String(typeof raw === "string" ? raw : new TextDecoder().decode(raw)).split(",") };
+  const octets: BodyDecoder = { kind: "octets", mediaType: "application/octet-stream", decode: (raw) => [`${typeof raw === "string" ? raw.length : raw.length} bytes`] };
+  const vendorJson: BodyDecoder = { kind: "vnd", mediaType: "application/vnd.test+json", decode: () => ["vendor"] };
+
+  it("reads it: text/csv, application/octet-stream, an application/…+json type", async () => {
+    const app = serve(job({ body: v.array(v.string()) }, ({ body }) => ({ body: { body } }), { accept: [csv, octets, vendorJson] }));
+    const post = (type: string, body: string) => seen(app.send({ method: "POST", headers: { "content-type": type }, body }));
+    expect(await post("text/csv; charset=utf-8", "a,b")).toEqual(["a", "b"]);
+    expect(await post("application/octet-stream", "xyz")).toEqual(["3 bytes"]);
+    expect(await post("application/vnd.test+json", "{}")).toEqual(["vendor"]);
+  });
+
+  it("other media types of the same kind are still the built-in kind's: 415 when the job does not read it", async () => {
+    const app = serve(job({ body: v.array(v.string()) }, ({ body }) => ({ body: { body } }), { accept: [csv] }));
+    expectProblem(await app.send({ method: "POST", headers: { "content-type": "text/plain" }, body: "a,b" }), {
+      status: 415,
+      title: "Unsupported Media Type",
+      detail: "This endpoint reads text/csv, not a body of type text/plain",
+    });
+  });
+});
+
+describe("the +json suffix", () => {
+  it("under application/ is JSON; under another type it is that type's (text/… is text)", async () => {
+    const app = serve(job({ body: v.unknown() }, ({ body }) => ({ body: { body } }), { accept: ["json", "text"] }));
+    expect(await seen(app.send({ method: "POST", headers: { "content-type": "application/problem+json" }, body: '{"a":1}' }))).toEqual({ a: 1 });
+    expect(await seen(app.send({ method: "POST", headers: { "content-type": "text/x-log+json" }, body: '{"a":1}' }))).toBe('{"a":1}');
+  });
+});
+
+describe("field errors point into nested values", () => {
+  it("each issue's pointer is its path from the part's root, keys escaped", async () => {
+    const schema = v.object({ items: v.array(v.object({ name: v.string() })), "a/b": v.object({ "c~d": v.number() }) });
+    const app = serve(job({ body: schema }, () => ({ body: "ok" })));
+    const answer = await app.send({ method: "POST", headers: { "content-type": "application/json" }, body: '{"items":[{"name":"x"},{"name":1}],"a/b":{"c~d":"1"}}' });
+    expectProblem(answer, { status: 400, title: "Bad Request", errors: [{ pointer: "/body/items/1/name" }, { pointer: "/body/a~1b/c~0d" }] });
+  });
+});

@@ -242,3 +242,17 @@ describe("a UTF-8 byte-order mark before the body", () => {
     expect((await post("/bytes", "application/octet-stream", new Uint8Array([...bom, 0x61]))).json()).toEqual({ kind: "bytes", value: [...bom, 0x61] });
   });
 });
+
+describe("the charset parameter, however it is spaced", () => {
+  it.each([
+    "text/plain;charset=utf-16le",
+    "text/plain; charset=utf-16le",
+    "text/plain ;  charset = utf-16le",
+    'text/plain;charset="utf-16le"',
+    "text/plain; format=flowed;charset=UTF-16LE",
+  ])("%s: read", async (type) => {
+    const answer = await post("/text", type, new Uint8Array([0x68, 0x00, 0xe9, 0x00]));
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.json()).toEqual({ kind: "text", value: "hé" });
+  });
+});

@@ -93,3 +93,12 @@ describe("the router agrees with the document", () => {
     expect((await app.send({ method: "POST", path: "/v1/items:other" })).status).toBe(404);
   });
 });
+
+describe("a segment that is a parameter only in part is a literal", () => {
+  it("GET /files/:name.json matches that literal path only, and the document lists it as it is", async () => {
+    const files = routes({ "GET /files/:name.json": echo });
+    expect((await serve(files).send({ path: "/files/:name.json" })).json()).toEqual({ params: {} });
+    expect((await serve(files).send({ path: "/files/report.json" })).status).toBe(404);
+    expect(Object.keys(openapi(files, { info: { title: "files", version: "1.0.0" } }).paths)).toEqual(["/files/:name.json"]);
+  });
+});

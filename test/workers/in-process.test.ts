@@ -2,6 +2,7 @@
 // the contract, and what only a Worker has (its bindings' LOG_LEVEL, cf-ray, CF-Connecting-IP,
 // waitUntil on the ExecutionContext, the request's signal, Workers Logs' console methods). A
 // complement to the workerd runs in contract.test.ts, whose code runs in another runtime.
+import * as v from "valibot";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { job, routes, type LogEntry } from "jobwrap";
 import { raw, wrap, type WorkersExecutionContext } from "jobwrap/workers";
@@ -224,5 +225,31 @@ describe("what a job sees of the Worker", () => {
     const worker = wrap(routes({ "GET /p": job({ proto: (req) => Object.hasOwn(req.headers, "__proto__") ? req.headers["__proto__"] : null }, ({ proto }) => ({ body: { proto } })) }), { log: false });
     const answer = await worker.fetch(new Request("https://worker.test/p", { headers: [["__proto__", "kept"]] }), {}, executionContext());
     expect(await answer.json()).toEqual({ proto: "kept" });
+  });
+});
+
+describe("a streamed body against the body limit (no Content-Length)", () => {
+  /** A Request whose body comes as these chunks, with no Content-Length. */
+  const streamed = (chunks: string[]) =>
+    new Request("https://worker.test/echo", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+
+  it("exactly at the limit, in chunks: read whole; one byte past it: 413", async () => {
+    const worker = wrap(job({ body: v.string() }, ({ body }) => ({ body }), { accept: "text", bodyLimit: 5 }), { log: false });
+    const at = await worker.fetch(streamed(["12", "3", "45"]), {}, executionContext());
+    expect([at.status, await at.text()]).toEqual([200, "12345"]);
+    const one = await worker.fetch(streamed(["12345"]), {}, executionContext());
+    expect([one.status, await one.text()]).toEqual([200, "12345"]);
+    const past = await worker.fetch(streamed(["123", "456"]), {}, executionContext());
+    expect(past.status).toBe(413);
   });
 });
