@@ -2,6 +2,7 @@
 // its log lines (Served.drain(), as a signal starts it), and the signals themselves with
 // process.exit stood in for. drain.test.ts runs the same drain in a real process under SIGTERM.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { job, routes, type LogEntry } from "jobwrap";
 import { serve, type Backend, type ServeOptions } from "jobwrap/node";
@@ -50,6 +51,25 @@ describe("readiness with a backend", () => {
       state = true;
       expect((await send(url, { method: "HEAD", path: "/readyz" })).status).toBe(200);
     } finally {
+      await served.drain();
+    }
+  });
+
+  it("a backend whose ready() does not answer within 2 s: 503 'backend unavailable' then, not before", async () => {
+    const { served, url } = await start({ backend: { ready: () => new Promise<boolean>(() => {}) } });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let answered: { status: number; body: Uint8Array } | undefined;
+      const pending = send(url, { method: "GET", path: "/readyz" }).then((answer) => (answered = answer));
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThan(0), { timeout: 2000, interval: 5 });
+      vi.advanceTimersByTime(1990);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBeUndefined();
+      vi.advanceTimersByTime(10);
+      await pending;
+      expect([answered!.status, body(answered!)]).toEqual([503, '{"status":"backend unavailable"}']);
+    } finally {
+      vi.useRealTimers();
       await served.drain();
     }
   });
@@ -283,6 +303,40 @@ describe("starting", () => {
       const { keepAliveTimeout, headersTimeout, requestTimeout } = served.server;
       expect({ keepAliveTimeout, headersTimeout, requestTimeout }, JSON.stringify(options)).toEqual(expected);
       await served.ready;
+      await served.drain();
+    }
+  });
+
+  it("refuses a request whose headers do not all come within headersTimeout: 408 within 110 % of it", async () => {
+    const { served, url } = await start({ headersTimeout: 300 });
+    try {
+      const { port } = new URL(url);
+      const started = Date.now();
+      const raw = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        let got = "";
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk: string) => (got += chunk));
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(got));
+        socket.write("GET /id HTTP/1.1\r\nhost: x\r\n");
+      });
+      const elapsed = Date.now() - started;
+      expect(raw).toMatch(/^HTTP\/1\.1 408 /);
+      expect(elapsed).toBeGreaterThanOrEqual(290);
+      expect(elapsed).toBeLessThan(1500);
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it("answers the docs to HEAD too", async () => {
+    const served = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false, docs: true });
+    const { url } = await served.ready;
+    try {
+      const head = await send(url, { method: "HEAD", path: "/openapi.json" });
+      expect([head.status, head.body.length]).toEqual([200, 0]);
+    } finally {
       await served.drain();
     }
   });
