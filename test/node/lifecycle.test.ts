@@ -219,6 +219,17 @@ describe("drain()", () => {
     }
   });
 
+  it("takes 0 from the environment as a number like any other", async () => {
+    process.env.JOBWRAP_DRAIN_TIMEOUT_MS = "0";
+    try {
+      const { served, logs } = await start({});
+      await served.drain();
+      expect(logs.find((entry) => entry.message === "draining")).toMatchObject({ drainTimeout: 0 });
+    } finally {
+      delete process.env.JOBWRAP_DRAIN_TIMEOUT_MS;
+    }
+  });
+
   it("defaults: a 10 s timeout, no delay; an empty variable is as none", async () => {
     process.env.JOBWRAP_DRAIN_TIMEOUT_MS = "";
     try {

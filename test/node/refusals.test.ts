@@ -261,6 +261,12 @@ describe("serve()'s refusals, each on a server of its own", () => {
     });
   });
 
+  it("an HTTP/1.1 request without Host: the problem's 400, not Node's bare one", async () => {
+    await withServer(async (port) => {
+      expectProblem(parse(await exchange(port, head("GET /text HTTP/1.1"))), 400, "Bad Request", "An HTTP/1.1 request must have a Host header field");
+    });
+  });
+
   it("a HEAD with an expectation the server does not meet: 417 with the length of the problem it leaves out, once, and no body", async () => {
     await withServer(async (port) => {
       const answer = parse(await exchange(port, head("HEAD /text HTTP/1.1", "host: x", "expect: 200-ok")));

@@ -336,6 +336,13 @@ describe("the Node server on the wire: a body left unread", () => {
 });
 
 describe("the Node server on the wire: what a request without a query reads, the last resort, ctx.signal after the answer", () => {
+  it("Expect: 100-continue for a request refused before its body is read: no 100, only the refusal", async () => {
+    await onServer(async (port) => {
+      const { raw } = await exchange(port, "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n");
+      expect(statuses(raw)).toEqual([404]);
+    });
+  });
+
   it("a target without a query: an empty query", async () => {
     await onServer(async (port) => {
       const { raw } = await exchange(port, "GET /echo HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
