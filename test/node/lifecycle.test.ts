@@ -185,7 +185,7 @@ describe("drain()", () => {
   });
 
   it("with a drain delay: says it is unready and still serving, for that long, before it drains; health answers then close", async () => {
-    const { served, url, logs } = await start({ drainDelay: 120 });
+    const { served, url, logs } = await start({ drainDelay: 120, docs: true });
     const connectionOf = (path: string) =>
       new Promise<string | undefined>((resolve, reject) => {
         const req = request(`${url}${path}`, (res) => {
@@ -200,6 +200,7 @@ describe("drain()", () => {
     const drained = served.drain();
     expect(await connectionOf("/healthz")).toBe("close");
     expect(await connectionOf("/readyz")).toBe("close");
+    expect(await connectionOf("/openapi.json")).toBe("close");
     await drained;
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(logs.find((entry) => entry.message === "unready; still serving")).toEqual({ severity: "INFO", message: "unready; still serving", drainDelay: 120 });
