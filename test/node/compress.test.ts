@@ -274,3 +274,78 @@ describe("what is compressed, and how, case by case", () => {
     expect((await get(base, "/shaped?type=text/plain", "gzip")).status).toBe(200);
   });
 });
+
+// Each on a server built inside the test: the threshold serve() takes (its default and the
+// option), q-values in every spacing the header allows, and the forms the job marks.
+describe("compression, each on a server of its own", () => {
+  const sized = routes({
+    "GET /text": job({}, (_input, ctx) => {
+      const q = new URL(`http://x${(ctx.raw as { req: { url: string } }).req.url}`).searchParams;
+      const headers: Record<string, string> = { "content-type": "text/plain" };
+      if (q.get("cache")) headers["cache-control"] = q.get("cache")!;
+      return { headers, body: "a".repeat(Number(q.get("size") ?? 2000)) };
+    }),
+    "GET /ticks": app.table["GET /ticks"],
+  });
+
+  async function onServe(options: Parameters<typeof serve>[1], run: (base: string) => Promise<void>): Promise<void> {
+    const served = serve(sized, { port: 0, host: "127.0.0.1", signals: [], log: false, ...options });
+    try {
+      await run((await served.ready).url);
+    } finally {
+      await served.drain();
+    }
+  }
+
+  it("serve()'s default threshold is 1024 bytes", async () => {
+    await onServe({}, async (base) => {
+      expect((await get(base, "/text?size=1023", "gzip")).headers["content-encoding"]).toBeUndefined();
+      expect((await get(base, "/text?size=1024", "gzip")).headers["content-encoding"]).toBe("gzip");
+    });
+  });
+
+  it("serve() takes a threshold of its own", async () => {
+    await onServe({ compress: { threshold: 20 } }, async (base) => {
+      expect((await get(base, "/text?size=19", "gzip")).headers["content-encoding"]).toBeUndefined();
+      const got = await get(base, "/text?size=20", "gzip");
+      expect(got.headers["content-encoding"]).toBe("gzip");
+      expect(gunzipSync(got.body).toString()).toBe("a".repeat(20));
+    });
+    await onServe({ compress: {} }, async (base) => {
+      expect((await get(base, "/text?size=1023", "gzip")).headers["content-encoding"]).toBeUndefined();
+      expect((await get(base, "/text?size=1024", "gzip")).headers["content-encoding"]).toBe("gzip");
+    });
+  });
+
+  it("reads q-values with spaces around the parameter, and no q-value from a parameter merely like one", async () => {
+    await onServe({}, async (base) => {
+      const cases: [string, string | undefined][] = [
+        ["br; q=0.5, gzip", "gzip"],
+        ["br;q =0.5, gzip;q=0.8", "gzip"],
+        ["br;q= 0.5, gzip;q=0.8", "gzip"],
+        ["br;q=0.5 , gzip;q=0.8", "gzip"],
+        ["br;q=0.5x, gzip;q=0.8", "br"],
+        ["br;xq=0.5, gzip;q=0.8", "br"],
+        ["br;q=0.5, gzip;q=0.2, x-gzip;q=0.9", "br"],
+        ["br;q=0.5, x-gzip;q=0.9", "gzip"],
+      ];
+      for (const [accept, expected] of cases) expect((await get(base, "/text", accept)).headers["content-encoding"], accept).toBe(expected);
+    });
+  });
+
+  it("leaves alone what the job marked no-transform, in any case", async () => {
+    await onServe({}, async (base) => {
+      const got = await get(base, `/text?cache=${encodeURIComponent("public, No-Transform")}`, "gzip");
+      expect([got.headers["content-encoding"], got.headers.vary, got.body.toString()]).toEqual([undefined, undefined, "a".repeat(2000)]);
+    });
+  });
+
+  it("a brotli stream: each chunk reaches the client when the job sends it", async () => {
+    await onServe({}, async (base) => {
+      const br = await get(base, "/ticks", "br");
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(brotliDecompressSync(br.body).toString()).toBe("tick 0\ntick 1\ntick 2\n");
+      expect(br.arrivals.at(-1)! - br.arrivals[0]!).toBeGreaterThan(250);
+    });
+  });
+});

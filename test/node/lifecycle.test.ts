@@ -2,6 +2,7 @@
 // its log lines (Served.drain(), as a signal starts it), and the signals themselves with
 // process.exit stood in for. drain.test.ts runs the same drain in a real process under SIGTERM.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { job, routes, type LogEntry } from "jobwrap";
 import { serve, type Backend, type ServeOptions } from "jobwrap/node";
@@ -50,6 +51,25 @@ describe("readiness with a backend", () => {
       state = true;
       expect((await send(url, { method: "HEAD", path: "/readyz" })).status).toBe(200);
     } finally {
+      await served.drain();
+    }
+  });
+
+  it("a backend whose ready() does not answer within 2 s: 503 'backend unavailable' then, not before", async () => {
+    const { served, url } = await start({ backend: { ready: () => new Promise<boolean>(() => {}) } });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let answered: { status: number; body: Uint8Array } | undefined;
+      const pending = send(url, { method: "GET", path: "/readyz" }).then((answer) => (answered = answer));
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThan(0), { timeout: 2000, interval: 5 });
+      vi.advanceTimersByTime(1990);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(answered).toBeUndefined();
+      vi.advanceTimersByTime(10);
+      await pending;
+      expect([answered!.status, body(answered!)]).toEqual([503, '{"status":"backend unavailable"}']);
+    } finally {
+      vi.useRealTimers();
       await served.drain();
     }
   });
@@ -165,7 +185,7 @@ describe("drain()", () => {
   });
 
   it("with a drain delay: says it is unready and still serving, for that long, before it drains; health answers then close", async () => {
-    const { served, url, logs } = await start({ drainDelay: 120 });
+    const { served, url, logs } = await start({ drainDelay: 120, docs: true });
     const connectionOf = (path: string) =>
       new Promise<string | undefined>((resolve, reject) => {
         const req = request(`${url}${path}`, (res) => {
@@ -180,6 +200,7 @@ describe("drain()", () => {
     const drained = served.drain();
     expect(await connectionOf("/healthz")).toBe("close");
     expect(await connectionOf("/readyz")).toBe("close");
+    expect(await connectionOf("/openapi.json")).toBe("close");
     await drained;
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(logs.find((entry) => entry.message === "unready; still serving")).toEqual({ severity: "INFO", message: "unready; still serving", drainDelay: 120 });
@@ -196,6 +217,17 @@ describe("drain()", () => {
     } finally {
       delete process.env.JOBWRAP_DRAIN_TIMEOUT_MS;
       delete process.env.JOBWRAP_DRAIN_DELAY_MS;
+    }
+  });
+
+  it("takes 0 from the environment as a number like any other", async () => {
+    process.env.JOBWRAP_DRAIN_TIMEOUT_MS = "0";
+    try {
+      const { served, logs } = await start({});
+      await served.drain();
+      expect(logs.find((entry) => entry.message === "draining")).toMatchObject({ drainTimeout: 0 });
+    } finally {
+      delete process.env.JOBWRAP_DRAIN_TIMEOUT_MS;
     }
   });
 
@@ -283,6 +315,40 @@ describe("starting", () => {
       const { keepAliveTimeout, headersTimeout, requestTimeout } = served.server;
       expect({ keepAliveTimeout, headersTimeout, requestTimeout }, JSON.stringify(options)).toEqual(expected);
       await served.ready;
+      await served.drain();
+    }
+  });
+
+  it("refuses a request whose headers do not all come within headersTimeout: 408 within 110 % of it", async () => {
+    const { served, url } = await start({ headersTimeout: 300 });
+    try {
+      const { port } = new URL(url);
+      const started = Date.now();
+      const raw = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        let got = "";
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk: string) => (got += chunk));
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(got));
+        socket.write("GET /id HTTP/1.1\r\nhost: x\r\n");
+      });
+      const elapsed = Date.now() - started;
+      expect(raw).toMatch(/^HTTP\/1\.1 408 /);
+      expect(elapsed).toBeGreaterThanOrEqual(290);
+      expect(elapsed).toBeLessThan(1500);
+    } finally {
+      await served.drain();
+    }
+  });
+
+  it("answers the docs to HEAD too", async () => {
+    const served = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false, docs: true });
+    const { url } = await served.ready;
+    try {
+      const head = await send(url, { method: "HEAD", path: "/openapi.json" });
+      expect([head.status, head.body.length]).toEqual([200, 0]);
+    } finally {
       await served.drain();
     }
   });

@@ -6,7 +6,7 @@
 import { maxHeaderSize } from "node:http";
 import { connect } from "node:net";
 import * as v from "valibot";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { cors, job, routes, type LogEntry } from "jobwrap";
 import { serve, type Served } from "jobwrap/node";
 
@@ -261,6 +261,12 @@ describe("serve()'s refusals, each on a server of its own", () => {
     });
   });
 
+  it("an HTTP/1.1 request without Host: the problem's 400, not Node's bare one", async () => {
+    await withServer(async (port) => {
+      expectProblem(parse(await exchange(port, head("GET /text HTTP/1.1"))), 400, "Bad Request", "An HTTP/1.1 request must have a Host header field");
+    });
+  });
+
   it("a HEAD with an expectation the server does not meet: 417 with the length of the problem it leaves out, once, and no body", async () => {
     await withServer(async (port) => {
       const answer = parse(await exchange(port, head("HEAD /text HTTP/1.1", "host: x", "expect: 200-ok")));
@@ -302,6 +308,29 @@ describe("serve()'s refusals, each on a server of its own", () => {
         socket.write(head("POST /small HTTP/1.1", "host: x", "content-type: application/json", "content-length: 100"));
       });
       expect(closedAfter).toBeLessThan(1000);
+    });
+  });
+
+  it("after a refusal, a client that neither sends nor closes is cut off when the 2 s linger ends, not before", async () => {
+    await withServer(async (port, _logs, served) => {
+      const open = () => new Promise<number>((resolve) => served.server.getConnections((_error, count) => resolve(count)));
+      const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+      socket.on("error", () => {});
+      socket.resume();
+      const ended = new Promise((resolve) => socket.once("end", resolve));
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      try {
+        socket.write(head("POST /small HTTP/1.1", "host: x", "content-type: application/json", "content-length: 100"));
+        await ended;
+        vi.advanceTimersByTime(1900);
+        expect(await open()).toBe(1);
+        vi.advanceTimersByTime(100);
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(await open()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+        socket.destroy();
+      }
     });
   });
 

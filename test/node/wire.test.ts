@@ -281,6 +281,14 @@ describe("the Node server on the wire: a body left unread", () => {
     });
   }
 
+  it("a body of exactly the app's limit left unread: read and dropped, the connection kept for the next request", async () => {
+    await onServer(async (port) => {
+      const { raw, closed } = await exchange(port, `POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 1024\r\n\r\n${"x".repeat(1024)}GET /echo HTTP/1.1\r\nhost: x\r\n\r\n`, 2);
+      expect(statuses(raw)).toEqual([404, 200]);
+      expect(closed).toBe(false);
+    });
+  });
+
   it("a body of exactly the job's limit is taken", async () => {
     await onServer(async (port) => {
       const body = `{"a":"${"x".repeat(56)}"}`;
@@ -328,6 +336,13 @@ describe("the Node server on the wire: a body left unread", () => {
 });
 
 describe("the Node server on the wire: what a request without a query reads, the last resort, ctx.signal after the answer", () => {
+  it("Expect: 100-continue for a request refused before its body is read: no 100, only the refusal", async () => {
+    await onServer(async (port) => {
+      const { raw } = await exchange(port, "POST /nowhere HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n");
+      expect(statuses(raw)).toEqual([404]);
+    });
+  });
+
   it("a target without a query: an empty query", async () => {
     await onServer(async (port) => {
       const { raw } = await exchange(port, "GET /echo HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
