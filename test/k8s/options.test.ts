@@ -190,6 +190,9 @@ CMD ["node","--enable-source-maps","server.mjs"]
     expect(named("main.ts").name).toBe("app");
     expect(named("!!/main.ts").name).toBe("app");
     expect(named("_x_/main.ts").name).toBe("x");
+    expect(named("services/Billing__API/main.ts").name).toBe("billing-api");
+    expect(named("src/--y--/main.ts").name).toBe("y");
+    expect(named("src/shop//server.ts").name).toBe("shop");
   });
 });
 
@@ -424,6 +427,7 @@ describe("jobwrap k8s, the checks of its input", () => {
       'cpu limit "-1" is not a positive Kubernetes quantity such as 1',
       "cpu request 0 is more than its limit -1",
     ]);
+    expect(problemsOf({ cpuLimit: "0" })).toEqual(['cpu limit "0" is not a positive Kubernetes quantity such as 1', "cpu request 100m is more than its limit 0"]);
     expect(problemsOf({ memoryRequest: "1 Gi", memoryLimit: "Mi" })).toEqual([
       'memory request "1 Gi" is not a positive Kubernetes quantity such as 128Mi',
       'memory limit "Mi" is not a positive Kubernetes quantity such as 256Mi',
