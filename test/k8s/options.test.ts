@@ -384,7 +384,7 @@ describe("jobwrap k8s, the checks of its input", () => {
   });
 
   it("takes tags that are label values too", () => {
-    for (const tag of ["v1", "0f1e2d3c", "1.2.3-rc_1", "a".repeat(63)]) expect(problemsOf({ tag }), tag).toEqual([]);
+    for (const tag of ["v1", "7", "0f1e2d3c", "1.2.3-rc_1", "a".repeat(63)]) expect(problemsOf({ tag }), tag).toEqual([]);
     for (const tag of [".v1", "v1.", "v 1", "", "a".repeat(64), "-v1"]) {
       expect(problemsOf({ tag }), tag).toEqual([
         `tag ${JSON.stringify(tag)} is not an image tag that is also a label value: letters, digits, '_', '.', '-', at most 63, starting and ending with a letter or digit`,
@@ -407,6 +407,8 @@ describe("jobwrap k8s, the checks of its input", () => {
       { memoryRequest: "1E", memoryLimit: "1Ei" },
       { memoryRequest: "1Gi", memoryLimit: "1073741824" },
       { memoryRequest: "1Ti", memoryLimit: "1100G" },
+      { cpuRequest: "10.5", cpuLimit: "12.25" },
+      { memoryRequest: "1e9", memoryLimit: "1e10" },
     ];
     for (const input of fine) expect(problemsOf(input), JSON.stringify(input)).toEqual([]);
     const tooMuch: [Partial<K8sInput>, string][] = [
