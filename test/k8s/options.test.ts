@@ -308,6 +308,7 @@ describe("jobwrap k8s, its flags", () => {
     expect(input).toEqual({ entry: "srv/main.ts", replicas: 4, port: 3000, https: true, hpa: { min: 2, max: 10, cpuPercent: 70 }, drainTimeoutMs: -1, memoryLimit: "1Gi" });
     expect(out).toBe("ops");
     expect(parseK8sArgs(["srv/main.ts", "--hpa", "3/9/50"])).toEqual({ input: { entry: "srv/main.ts", hpa: { min: 3, max: 9, cpuPercent: 50 } }, out: "deploy/k8s" });
+    expect(parseK8sArgs(["srv/main.ts", "--hpa", "10/20/70"]).input.hpa).toEqual({ min: 10, max: 20, cpuPercent: 70 });
   });
 
   it("names each flag it cannot read, and a missing or second entry", () => {
