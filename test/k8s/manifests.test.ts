@@ -213,6 +213,9 @@ describe("the CI workflow", () => {
     const secrets = { username: "${{ secrets.REGISTRY_USERNAME }}", password: "${{ secrets.REGISTRY_PASSWORD }}" };
     expect(loginOf("123456789012.dkr.ecr.eu-west-1.amazonaws.com/users")).toEqual({ registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", ...secrets });
     expect(loginOf("localhost:5000/users")).toEqual({ registry: "localhost:5000", ...secrets });
+    expect(loginOf("localhost/users")).toEqual({ registry: "localhost", ...secrets });
+    // A one-part name is a Docker Hub image, a dot in it or not.
+    expect(loginOf("users.app")).toEqual(secrets);
     // Docker Hub is the action's default registry.
     expect(loginOf("acme/users")).toEqual(secrets);
     const text = generate(resolveOptions({ ...base, image: "acme/users" }), "deploy/k8s")["github-workflow.yml"]!;

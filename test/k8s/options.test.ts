@@ -190,6 +190,9 @@ CMD ["node","--enable-source-maps","server.mjs"]
     expect(named("main.ts").name).toBe("app");
     expect(named("!!/main.ts").name).toBe("app");
     expect(named("_x_/main.ts").name).toBe("x");
+    expect(named("services/Billing__API/main.ts").name).toBe("billing-api");
+    expect(named("src/--y--/main.ts").name).toBe("y");
+    expect(named("src/shop//server.ts").name).toBe("shop");
   });
 });
 
@@ -305,6 +308,7 @@ describe("jobwrap k8s, its flags", () => {
     expect(input).toEqual({ entry: "srv/main.ts", replicas: 4, port: 3000, https: true, hpa: { min: 2, max: 10, cpuPercent: 70 }, drainTimeoutMs: -1, memoryLimit: "1Gi" });
     expect(out).toBe("ops");
     expect(parseK8sArgs(["srv/main.ts", "--hpa", "3/9/50"])).toEqual({ input: { entry: "srv/main.ts", hpa: { min: 3, max: 9, cpuPercent: 50 } }, out: "deploy/k8s" });
+    expect(parseK8sArgs(["srv/main.ts", "--hpa", "10/20/70"]).input.hpa).toEqual({ min: 10, max: 20, cpuPercent: 70 });
   });
 
   it("names each flag it cannot read, and a missing or second entry", () => {
@@ -381,7 +385,7 @@ describe("jobwrap k8s, the checks of its input", () => {
   });
 
   it("takes tags that are label values too", () => {
-    for (const tag of ["v1", "0f1e2d3c", "1.2.3-rc_1", "a".repeat(63)]) expect(problemsOf({ tag }), tag).toEqual([]);
+    for (const tag of ["v1", "7", "0f1e2d3c", "1.2.3-rc_1", "a".repeat(63)]) expect(problemsOf({ tag }), tag).toEqual([]);
     for (const tag of [".v1", "v1.", "v 1", "", "a".repeat(64), "-v1"]) {
       expect(problemsOf({ tag }), tag).toEqual([
         `tag ${JSON.stringify(tag)} is not an image tag that is also a label value: letters, digits, '_', '.', '-', at most 63, starting and ending with a letter or digit`,
@@ -404,6 +408,8 @@ describe("jobwrap k8s, the checks of its input", () => {
       { memoryRequest: "1E", memoryLimit: "1Ei" },
       { memoryRequest: "1Gi", memoryLimit: "1073741824" },
       { memoryRequest: "1Ti", memoryLimit: "1100G" },
+      { cpuRequest: "10.5", cpuLimit: "12.25" },
+      { memoryRequest: "1e9", memoryLimit: "1e10" },
     ];
     for (const input of fine) expect(problemsOf(input), JSON.stringify(input)).toEqual([]);
     const tooMuch: [Partial<K8sInput>, string][] = [
@@ -424,6 +430,7 @@ describe("jobwrap k8s, the checks of its input", () => {
       'cpu limit "-1" is not a positive Kubernetes quantity such as 1',
       "cpu request 0 is more than its limit -1",
     ]);
+    expect(problemsOf({ cpuLimit: "0" })).toEqual(['cpu limit "0" is not a positive Kubernetes quantity such as 1', "cpu request 100m is more than its limit 0"]);
     expect(problemsOf({ memoryRequest: "1 Gi", memoryLimit: "Mi" })).toEqual([
       'memory request "1 Gi" is not a positive Kubernetes quantity such as 128Mi',
       'memory limit "Mi" is not a positive Kubernetes quantity such as 256Mi',

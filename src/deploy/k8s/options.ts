@@ -56,13 +56,25 @@ export class InvalidK8sInput extends Error {
   }
 }
 
+// The patterns are functions, not module constants: this module is loaded at the top of some
+// test files and inside a test by others (the CLI's lazy import), and Stryker credits a module
+// constant's mutants only to the latter, which do not test the patterns' edges (issue 19).
+
 // RFC 1035 label: what Kubernetes requires of Service names, and so of ours.
-const dnsLabel = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+function dnsLabel(): RegExp {
+  return /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+}
 // OCI distribution: repository `[registry/]path` and tag `[\w][\w.-]{0,127}`.
-const repository = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-const imageTag = /^\w[\w.-]{0,127}$/;
+function repository(): RegExp {
+  return /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+}
+function imageTag(): RegExp {
+  return /^\w[\w.-]{0,127}$/;
+}
 // The tag is the pods' `version` label too, and a label value is shorter and must end alphanumeric.
-const labelValue = /^[A-Za-z0-9]([\w.-]{0,61}[A-Za-z0-9])?$/;
+function labelValue(): RegExp {
+  return /^[A-Za-z0-9]([\w.-]{0,61}[A-Za-z0-9])?$/;
+}
 
 function defaultName(entry: string): string {
   const parts = entry.replace(/\\/g, "/").split("/").filter(Boolean);
@@ -119,21 +131,25 @@ export function databaseSecretOf(o: K8sOptions): { name: string; key: string } |
 }
 
 // A Secret's name is a DNS subdomain; a key is letters, digits, '-', '_' and '.'.
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const secretKey = /^[-._a-zA-Z0-9]{1,253}$/;
+function dnsSubdomain(): RegExp {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+}
+function secretKey(): RegExp {
+  return /^[-._a-zA-Z0-9]{1,253}$/;
+}
 
 function check(o: K8sOptions): string[] {
   const problems: string[] = [];
   const secret = databaseSecretOf(o);
-  if (secret && (!dnsSubdomain.test(secret.name) || secret.name.length > 253 || !secretKey.test(secret.key) || o.databaseSecret.split("/").length > 2)) {
+  if (secret && (!dnsSubdomain().test(secret.name) || secret.name.length > 253 || !secretKey().test(secret.key) || o.databaseSecret.split("/").length > 2)) {
     problems.push(`database secret ${JSON.stringify(o.databaseSecret)} is not SECRET or SECRET/KEY, e.g. users-db or users-db/url`);
   }
   if (!o.entry || o.entry.startsWith("-")) problems.push("the entry must be the server's module path, e.g. examples/node/main.ts");
-  if (!dnsLabel.test(o.name)) {
+  if (!dnsLabel().test(o.name)) {
     problems.push(`name ${JSON.stringify(o.name)} is not a DNS label: lower-case letters, digits and '-', starting with a letter, at most 63`);
   }
-  if (!repository.test(o.image)) problems.push(`image ${JSON.stringify(o.image)} is not an image repository such as ghcr.io/acme/users (no tag: see --tag)`);
-  if (!imageTag.test(o.tag) || !labelValue.test(o.tag)) {
+  if (!repository().test(o.image)) problems.push(`image ${JSON.stringify(o.image)} is not an image repository such as ghcr.io/acme/users (no tag: see --tag)`);
+  if (!imageTag().test(o.tag) || !labelValue().test(o.tag)) {
     problems.push(`tag ${JSON.stringify(o.tag)} is not an image tag that is also a label value: letters, digits, '_', '.', '-', at most 63, starting and ending with a letter or digit`);
   }
   if (!isInteger(o.replicas, 2, 1000)) {
