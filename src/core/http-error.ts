@@ -29,12 +29,14 @@ export class HttpError extends Error {
   constructor(status: number, detail?: string, options: HttpErrorOptions = {}) {
     // A 4xx is an answer, not a fault: no stack is captured for it (a few µs each, which a flood
     // of bad requests would pay). A 5xx keeps its stack for the ERROR line that logs it.
-    const frames = Error.stackTraceLimit;
-    if (status < 500) Error.stackTraceLimit = 0;
+    // V8's own setting (Node, Workers): not in every runtime's types, so reached through a view of Error.
+    const v8 = Error as { stackTraceLimit?: number };
+    const frames = v8.stackTraceLimit;
+    if (status < 500) v8.stackTraceLimit = 0;
     try {
       super(detail ?? statusText(status), options.cause === undefined ? undefined : { cause: options.cause });
     } finally {
-      Error.stackTraceLimit = frames;
+      v8.stackTraceLimit = frames;
     }
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`HttpError status must be 400 to 599, got ${status}`);
