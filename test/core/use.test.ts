@@ -2,7 +2,7 @@
 // route but those that opt out; OpenAPI documents a bearer check as the security scheme it is.
 import * as v from "valibot";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { bearer, HttpError, job, routes, use } from "jobwrap";
+import { bearer, cors, HttpError, job, routes, use } from "jobwrap";
 import { openapi } from "jobwrap/openapi";
 import { expectProblem, serve } from "./harness.js";
 
@@ -59,6 +59,22 @@ describe("routes(table, { use }): run for every route, but a job that opts out",
     const counting = serve(routes({ "GET /n": counted.job({}, ({ n }) => ({ body: { n } })) }, { use: counted }));
     expect((await counting.send({ path: "/n" })).json()).toEqual({ n: 1 });
     expect(calls).toBe(1);
+  });
+});
+
+describe("routes(table, { use, cors }): both apply", () => {
+  it("the table's CORS answers the browser's preflight and decorates every answer, the token's refusal too", async () => {
+    const app = serve(routes({ "GET /me": me, "GET /health": health }, { use: authed, cors: cors({ origin: ["https://web.test"] }) }));
+    const preflight = await app.send({ method: "OPTIONS", path: "/me", headers: { origin: "https://web.test", "access-control-request-method": "GET" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.header("access-control-allow-origin")).toBe("https://web.test");
+    const refused = await app.send({ path: "/me", headers: { origin: "https://web.test" } });
+    expectProblem(refused, { status: 401, title: "Unauthorized", detail: "A bearer token is required" });
+    expect(refused.header("access-control-allow-origin")).toBe("https://web.test");
+    const answer = await app.send({ path: "/me", headers: { origin: "https://web.test", authorization: "Bearer token-ann" } });
+    expect(answer.json()).toEqual({ name: "Ann", greet: null });
+    expect(answer.header("access-control-allow-origin")).toBe("https://web.test");
+    expect((await app.send({ path: "/health", headers: { origin: "https://other.test" } })).header("access-control-allow-origin")).toBeUndefined();
   });
 });
 
