@@ -26,6 +26,26 @@ describe("the deadline timer and the life of the process", () => {
     expect(waiting).toBe(before + 1);
     expect(liveTimers()).toBe(before);
   });
+
+  it("holds it again for the next request, whose deadline is later than the one the timer is still set for", async () => {
+    const releases: (() => void)[] = [];
+    const app = serve(job({}, () => new Promise<JobResult>((resolve) => releases.push(() => resolve({ body: "done" })))));
+    const before = liveTimers();
+    const first = app.send({}, { deadline: Date.now() + 60_000 });
+    await sleep(5);
+    releases[0]!();
+    expect((await first).text).toBe("done");
+    await sleep(5);
+    // The timer is still set for the first deadline, a minute away, but holds nothing now.
+    const idle = liveTimers();
+    const second = app.send({}, { deadline: Date.now() + 120_000 });
+    await sleep(5);
+    const waiting = liveTimers();
+    releases[1]!();
+    expect((await second).text).toBe("done");
+    await sleep(5);
+    expect([idle, waiting, liveTimers()]).toEqual([before, before + 1, before]);
+  });
 });
 
 describe("the deadline timer after a deadline passed", () => {
