@@ -65,3 +65,30 @@ describe("several methods on one path", () => {
     expect(head.header("allow")).toBe("PATCH, POST");
   });
 });
+
+describe("the table is read once, when routes() makes it", () => {
+  it("a route added to the table afterwards is not served: 404, and the routes made before answer as before", async () => {
+    const table: Record<string, ReturnType<typeof says>> = { "GET /a": says("a") };
+    const app = routes(table);
+    table["GET /b"] = says("b");
+    const served = serve(app);
+    expectProblem(await served.send({ path: "/b" }), { status: 404, title: "Not Found" });
+    expect((await served.send({ path: "/a" })).text).toBe("a");
+  });
+
+  it("a job put in place of a route's afterwards is not the one that answers", async () => {
+    const table: Record<string, ReturnType<typeof says>> = { "GET /a": says("first") };
+    const app = routes(table);
+    table["GET /a"] = says("second");
+    expect((await serve(app).send({ path: "/a" })).text).toBe("first");
+  });
+
+  it("every app prepared from one routes() serves the same table", async () => {
+    const app = routes({ "GET /a": says("a"), "POST /a": says("posted") });
+    for (const served of [serve(app), serve(app)]) {
+      expect((await served.send({ path: "/a" })).text).toBe("a");
+      expect((await served.send({ method: "POST", path: "/a" })).text).toBe("posted");
+      expect((await served.send({ method: "PUT", path: "/a" })).header("allow")).toBe("GET, HEAD, POST");
+    }
+  });
+});
