@@ -49,6 +49,12 @@ describe("a command that fails", () => {
     expect(await jobwrap("openapi", `${fixtures}/throws.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: the shop's module refused to load" });
     expect(await jobwrap("openapi", `${fixtures}/throws-value.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: a plain string, not an Error" });
     expect(await jobwrap("openapi", `${fixtures}/throws-undefined.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: undefined" });
+    // Only Node's own "module not found" names a package to install, not an error quoting a name as it does.
+    expect(await jobwrap("openapi", `${fixtures}/throws-quoting.ts`)).toEqual({
+      code: 1,
+      out: "",
+      err: "jobwrap openapi: Cannot find module 'settings.local' in the config folder",
+    });
   });
 
   it("names a missing package and how to add it", async () => {
@@ -116,7 +122,7 @@ describe("jobwrap openapi", () => {
   });
 
   it("refuses an export that is neither a route table nor a job, exit code 2", async () => {
-    for (const name of ["notAnApp", "Item"]) {
+    for (const name of ["notAnApp", "Item", "none", "unset", "version", "absent"]) {
       expect(await jobwrap("openapi", `${fixtures}/shop/index.ts`, "--export", name)).toEqual({
         code: 2,
         out: "",
