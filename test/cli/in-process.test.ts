@@ -119,6 +119,8 @@ describe("jobwrap openapi", () => {
     expect(JSON.parse(written).info.title).toBe("catalog");
     // .mts is TypeScript too.
     expect(JSON.parse((await jobwrap("openapi", `${fixtures}/catalog.mts`)).out).info.title).toBe("catalog");
+    // Only the last dot's extension.
+    expect(JSON.parse((await jobwrap("openapi", `${fixtures}/catalog.v2.ts`)).out).info.title).toBe("catalog.v2");
   });
 
   it("refuses an export that is neither a route table nor a job, exit code 2", async () => {
