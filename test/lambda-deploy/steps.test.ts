@@ -95,6 +95,11 @@ describe("each step's progress line", () => {
     expect(plane.calls.find((call) => call.method === "POST" && call.path === `${U}/url?Qualifier=live`)!.body).toEqual({ AuthType: "NONE" });
   });
 
+  test("--url-cors with two origins: both named on creation", async () => {
+    const first = await deploy(...zip("v1"), "--role", role, "--url-cors", "https://app.example.com,https://admin.example.com");
+    expect(first.err[5]).toBe("  creating a Function URL for users:live (auth NONE, CORS for https://app.example.com, https://admin.example.com)");
+  });
+
   test("each setting that differs is named, and the role kept when not given", async () => {
     const changed = await afterFirst(...zip("v1"), "--runtime", "nodejs22.x", "--handler", "main.handler", "--memory", "1024", "--timeout", "30", "--env", "A=1");
     expect(changed.err.slice(1, 3)).toEqual(["  updating runtime, handler, memory, timeout, environment of users", "  waiting for the update of users to finish"]);
