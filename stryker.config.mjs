@@ -2,6 +2,9 @@
 /**
  * Mutation testing: `npm run mutate`. Incremental: a rerun tests only the mutants whose code or
  * covering tests changed since the last run (.stryker-tmp/incremental.json, git-ignored).
+ * Mutants that no test can kill because nothing observable changes (equivalent mutants) are
+ * listed in stryker-equivalent.md, each with the line of code, the mutator and why; so are those
+ * only the out-of-process tests reach (drain, workerd, aws-lambda-ric), with the test that covers them.
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 export default {

@@ -30,6 +30,8 @@ declare module "autocannon" {
       "5xx": number;
       errors: number;
       timeouts: number;
+      /** Seconds the run took, to 0.01 s. */
+      duration: number;
     }
   }
   function autocannon(options: autocannon.Options): Promise<autocannon.Result>;

@@ -11,7 +11,9 @@ export interface LoadResult {
 
 export function summaryOf(result: autocannon.Result): LoadResult {
   return {
-    rps: result.requests.average,
+    // Total over the run's own duration: autocannon's per-second average has no whole second to
+    // average in a quick run's one-second loads.
+    rps: result.requests.total / result.duration,
     p99: result.latency.p99,
     requests: result.requests.total,
     non2xx: result.non2xx,

@@ -45,28 +45,28 @@ const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : "n/a");
 
 function targets(run: Run): Target[] {
   const list: Target[] = [];
-  const node = run.node?.results;
-  if (node) {
+  const { jobwrap, fastify, handwritten, "jobwrap-bare": bare } = run.node?.results ?? {};
+  if (jobwrap && fastify && handwritten && bare) {
     for (const method of ["post", "get"] as const) {
       const name = method.toUpperCase();
-      list.push({ measure: `Node ${name} req/s, jobwrap ÷ Fastify`, target: "≥ 1.0×", value: node.jobwrap[method].rps / node.fastify[method].rps, bound: { min: 1 } });
+      list.push({ measure: `Node ${name} req/s, jobwrap ÷ Fastify`, target: "≥ 1.0×", value: jobwrap[method].rps / fastify[method].rps, bound: { min: 1 } });
       list.push({
         measure: `Node ${name} req/s, jobwrap ÷ hand-written node:http`,
         target: "≥ 0.9×",
-        value: node.jobwrap[method].rps / node.handwritten[method].rps,
+        value: jobwrap[method].rps / handwritten[method].rps,
         bound: { min: 0.9 },
       });
       list.push({
         measure: `Node ${name} p99, jobwrap ÷ Fastify`,
         target: "≤ 1.0×",
-        value: node.jobwrap[method].p99 / Math.max(node.fastify[method].p99, 1),
+        value: jobwrap[method].p99 / Math.max(fastify[method].p99, 1),
         bound: { max: 1 },
       });
     }
     list.push({
       measure: "Node POST req/s, jobwrap with CORS and compression configured, not triggered ÷ without them",
       target: "≥ 0.95×",
-      value: node.jobwrap.post.rps / node["jobwrap-bare"].post.rps,
+      value: jobwrap.post.rps / bare.post.rps,
       bound: { min: 0.95 },
     });
   }
@@ -175,9 +175,9 @@ function verdict(t: Target): string {
 }
 
 /** One row a contestant of a Node part, both routes, with jobwrap's ratio to it. */
-function nodeTable(results: Record<string, { post: RouteStats; get: RouteStats }>): string {
+function nodeTable(results: Partial<Record<string, { post: RouteStats; get: RouteStats }>>): string {
   const j = results.jobwrap!;
-  const rows = Object.entries(results).map(([name, r]) => [
+  const rows = Object.entries(results).flatMap(([name, r]) => (r ? [[name, r] as const] : [])).map(([name, r]) => [
     name,
     fmt(r.post.rps),
     fmt(r.post.p99),
@@ -367,11 +367,11 @@ export function resultsMarkdown(run: Run): string {
   const parts = [
     `# jobwrap benchmarks
 
-Written by \`npm run bench${run.quick ? " -- --quick" : ""}\` (bench/run.ts) on ${m.date} in ${run.minutes.toFixed(1)} minutes. **${run.quick ? "A quick run: few, short samples." : "A full run."}**
+Written by \`npm run bench${run.quick ? " -- --quick" : ""}\` (bench/run.ts) on ${m.date} in ${run.minutes.toFixed(1)} minutes. **${run.quick ? "A quick run: few, short samples, of the contestants some target divides by (node-postgres, express, Hono on Node, the other routers and Lambda wrappers only in a full run)." : "A full run."}**
 
 - Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}
 - Node ${m.node}
-- Load average (1 min) at the start of each part: ${run.loads.join(", ")}
+- Each part, with the load average (1 min) at its start and how long it took: ${run.loads.join(", ")}
 - ${run.pinned ? "Server (or handler process) pinned to core 1 and load generator to core 0 with `taskset`." : "**taskset is missing: nothing is pinned.**"}
 - Every contestant answers the same checks (201 and its body, 409, 200 and its body, 404, three 400s) before it is timed.
 - The machine is shared: a high load average means other processes competed for both cores during that part.

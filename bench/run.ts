@@ -18,19 +18,21 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyAt = args.indexOf("--only");
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]?.split(",")) : undefined;
-const wanted = (part: string) => !only || only.has(part);
+const wanted = (part: string) => (only ? only.has(part) : !(quick && part === "node-postgres"));
 
+// A quick run (under 90 s on a quiet machine) prints the same targets from few, short samples of the
+// contestants some target divides by; the others, and node-postgres (no target), are full-run only.
 const nodeSettings: NodeSettings = quick
-  ? { rounds: 1, warmSeconds: 1, seconds: 2, connections: 10 }
+  ? { rounds: 1, warmSeconds: 0.5, seconds: 1, connections: 10 }
   : { rounds: 3, warmSeconds: 2, seconds: 5, connections: 10 };
 const lambdaSettings: LambdaSettings = quick
-  ? { rounds: 1, warmEvents: 2_000, milliseconds: 300, coldSpawns: 5 }
+  ? { rounds: 1, warmEvents: 1_000, milliseconds: 150, coldSpawns: 5 }
   : { rounds: 3, warmEvents: 10_000, milliseconds: 1_000, coldSpawns: 41 };
 
 const bodySettings: BodySettings = quick
-  ? { rounds: 1, warmSeconds: 1, seconds: 2, connections: 10, inFlight: 64 }
+  ? { rounds: 1, warmSeconds: 0.5, seconds: 1, connections: 10, inFlight: 64 }
   : { rounds: 2, warmSeconds: 2, seconds: 5, connections: 10, inFlight: 64 };
-const steadySettings: SteadySettings = quick ? { first: 10_000, connections: 10 } : { first: 100_000, connections: 10 };
+const steadySettings: SteadySettings = quick ? { first: 5_000, connections: 10 } : { first: 100_000, connections: 10 };
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 const started = Date.now();
@@ -46,35 +48,39 @@ const run: Run = {
   findings: existsSync(findingsFile) ? readFileSync(findingsFile, "utf8") : "",
 };
 
-if (wanted("node")) {
-  run.loads.push(`node ${load()}`);
-  run.node = { settings: nodeSettings, results: await runNode(nodeSettings, say) };
+/** Runs one part if wanted, noting the load average at its start and how long it took. */
+async function part(name: string, measure: () => Promise<void>): Promise<void> {
+  if (!wanted(name)) return;
+  const at = Date.now();
+  const loadAtStart = load();
+  await measure();
+  run.loads.push(`${name} ${loadAtStart} (${Math.round((Date.now() - at) / 1000)} s)`);
 }
-if (wanted("node-postgres")) {
-  run.loads.push(`node+postgres ${load()}`);
+
+await part("node", async () => {
+  const names = quick ? (["jobwrap", "jobwrap-bare", "handwritten", "fastify"] as const) : undefined;
+  run.node = { settings: nodeSettings, results: await runNode(nodeSettings, say, names) };
+});
+await part("node-postgres", async () => {
   const results = await runNodePostgres(nodeSettings, say);
   if (results) run.nodePostgres = { settings: nodeSettings, results };
-}
-if (wanted("bodies")) {
-  run.loads.push(`bodies ${load()}`);
+});
+await part("bodies", async () => {
   run.bodies = { settings: bodySettings, results: await runBodies(bodySettings, say) };
-}
-if (wanted("steady")) {
-  run.loads.push(`steady ${load()}`);
+});
+await part("steady", async () => {
   run.steady = await runSteady(steadySettings, say);
-}
-if (wanted("lambda")) {
-  run.loads.push(`lambda ${load()}`);
-  run.lambda = { settings: lambdaSettings, results: await runLambda(lambdaSettings, say) };
-}
-if (wanted("routes")) {
-  run.loads.push(`routes ${load()}`);
-  run.routes = { node: nodeSettings, lambda: lambdaSettings, results: await runRoutes(nodeSettings, lambdaSettings, say) };
-}
-if (wanted("workers")) {
-  run.loads.push(`workers ${load()}`);
+});
+await part("lambda", async () => {
+  const peers = quick ? (["jobwrap-bare", "handwritten", "hono"] as const) : undefined;
+  run.lambda = { settings: lambdaSettings, results: await runLambda(lambdaSettings, say, peers) };
+});
+await part("routes", async () => {
+  run.routes = { node: nodeSettings, lambda: lambdaSettings, results: await runRoutes(nodeSettings, lambdaSettings, say, quick ? { node: ["jobwrap"], lambda: ["jobwrap"] } : undefined) };
+});
+await part("workers", async () => {
   run.workers = await runWorkers(say);
-}
+});
 run.minutes = (Date.now() - started) / 60_000;
 
 const target = quick || only ? `${out}RESULTS-${quick ? "quick" : "partial"}.md` : `${root}bench/RESULTS.md`;

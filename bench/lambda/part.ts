@@ -11,6 +11,7 @@ import { eventOf } from "./events.js";
 import type { Throughput, ThroughputSpec } from "./throughput.js";
 
 export const lambdaPeers = ["jobwrap-bare", "handwritten", "hono", "serverless-http", "codegenie"] as const;
+export type LambdaPeer = (typeof lambdaPeers)[number];
 
 /** jobwrap's contestant exists once the Lambda adapter has landed. */
 export function jobwrapLambdaReady(): boolean {
@@ -54,8 +55,8 @@ function timeProcess(args: string[]): number {
   return elapsed;
 }
 
-export async function runLambda(settings: LambdaSettings, say: (line: string) => void): Promise<LambdaResults> {
-  const contestants: string[] = [...lambdaPeers];
+export async function runLambda(settings: LambdaSettings, say: (line: string) => void, peers: readonly LambdaPeer[] = lambdaPeers): Promise<LambdaResults> {
+  const contestants: string[] = [...peers];
   const missing: string[] = [];
   if (jobwrapLambdaReady()) contestants.unshift("jobwrap");
   else missing.push("jobwrap/lambda (src/adapters/lambda/index.ts has not landed)");

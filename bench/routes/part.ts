@@ -21,28 +21,39 @@ export interface RoutesResults {
   lambda: Record<string, Record<number, Throughput>>;
 }
 
-export async function runRoutes(node: NodeSettings, lambda: LambdaSettings, say: (line: string) => void): Promise<RoutesResults> {
+/** The contestants of each half; a quick run measures jobwrap alone (the targets compare its 500 with its 2). */
+export interface RoutesContestants {
+  node: readonly (typeof routesNodeContestants)[number][];
+  lambda: readonly (typeof routesLambdaContestants)[number][];
+}
+
+export async function runRoutes(
+  node: NodeSettings,
+  lambda: LambdaSettings,
+  say: (line: string) => void,
+  names: RoutesContestants = { node: routesNodeContestants, lambda: routesLambdaContestants },
+): Promise<RoutesResults> {
   const results: RoutesResults = { node: {}, lambda: {} };
 
   const programs = await Promise.all(
-    routesNodeContestants.map(async (name) => {
+    names.node.map(async (name) => {
       const entry = `bench/routes/servers/${name === "jobwrap-pattern" ? "jobwrap" : name}.ts`;
       return { name, program: await bundleProgram(entry, `routes-node-${name}`, name === "jobwrap-pattern" ? patternRouter : {}) };
     }),
   );
-  for (const name of routesNodeContestants) results.node[name] = {};
+  for (const name of names.node) results.node[name] = {};
   for (const size of routeSizes) {
     const measured = await measureServers(programs, node, say, `routes ${size}`, { BENCH_ROUTES: String(size) });
     for (const [name, stats] of Object.entries(measured)) results.node[name]![size] = stats;
   }
 
   const bundles: Record<string, string> = {};
-  for (const name of routesLambdaContestants) {
+  for (const name of names.lambda) {
     const entry = `bench/routes/handlers/${name === "jobwrap-pattern" ? "jobwrap" : name}.ts`;
     bundles[name] = await bundleLambda(entry, `routes-${name}`, name === "jobwrap-pattern" ? patternRouter : {});
   }
   const driver = await bundleProgram("bench/lambda/throughput.ts", "lambda-throughput");
-  const runs = routesLambdaContestants.flatMap((name) => routeSizes.map((size) => ({ name, size })));
+  const runs = names.lambda.flatMap((name) => routeSizes.map((size) => ({ name, size })));
   const samples = new Map<string, Throughput[]>(runs.map(({ name, size }) => [`${name} ${size}`, []]));
   for (let round = 0; round < lambda.rounds; round++) {
     for (const { name, size } of rotate(runs, round)) {

@@ -1,6 +1,6 @@
 // Workers: the bundle each contestant would upload, as `wrangler deploy --dry-run --minify`
 // builds it, checked in workerd (Miniflare) before it is measured.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
@@ -24,15 +24,15 @@ export interface WorkersResults {
 }
 
 /** Runs wrangler's dry-run deploy and returns the one script it wrote. */
-function dryRun(name: string, args: string[]): string {
+async function dryRun(name: string, args: string[]): Promise<string> {
   const dir = `${out}workers/${name}/`;
   rmSync(dir, { recursive: true, force: true });
-  const run = spawnSync(process.execPath, [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--minify", "--outdir", dir, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  const wrangler = [`${root}node_modules/wrangler/bin/wrangler.js`, "deploy", "--dry-run", "--minify", "--outdir", dir, ...args];
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, wrangler, { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" }, maxBuffer: 2 ** 26 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`wrangler dry run of ${name} failed: ${stderr.slice(-2000)}${stdout.slice(-2000)}`)) : resolve(),
+    );
   });
-  if (run.status !== 0) throw new Error(`wrangler dry run of ${name} failed: ${run.stderr.slice(-2000)}${run.stdout.slice(-2000)}`);
   const scripts = readdirSync(dir).filter((file) => file.endsWith(".js"));
   if (scripts.length !== 1) throw new Error(`wrangler wrote ${scripts.join(", ") || "no script"} for ${name}`);
   return dir + scripts[0];
@@ -65,17 +65,19 @@ async function checkWorker(name: string, script: string): Promise<void> {
 }
 
 export async function runWorkers(say: (line: string) => void): Promise<WorkersResults> {
-  const scripts: Record<string, string> = {};
+  const builds: [string, Promise<string>][] = [];
   const missing: string[] = [];
   if (existsSync(`${root}${jobwrapConfig}`) && existsSync(`${root}src/adapters/workers.ts`)) {
-    scripts.jobwrap = dryRun("jobwrap", ["-c", jobwrapConfig]);
+    builds.push(["jobwrap", dryRun("jobwrap", ["-c", jobwrapConfig])]);
   } else missing.push("jobwrap/workers (examples/workers has not landed)");
   for (const [name, entry] of Object.entries(workerPeers)) {
-    scripts[name] = dryRun(name, ["--name", `bench-${name}`, "--compatibility-date", compatibilityDate, entry]);
+    builds.push([name, dryRun(name, ["--name", `bench-${name}`, "--compatibility-date", compatibilityDate, entry])]);
   }
+  // Sizes only, nothing timed: the builds and the checks run at once.
+  const scripts = Object.fromEntries(await Promise.all(builds.map(async ([name, script]) => [name, await script] as const)));
+  await Promise.all(Object.entries(scripts).map(([name, script]) => checkWorker(name, script)));
   const contestants: Record<string, WorkerSize> = {};
   for (const [name, script] of Object.entries(scripts)) {
-    await checkWorker(name, script);
     const bytes = readFileSync(script);
     contestants[name] = { bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
     say(`worker ${name}: ${bytes.length} B, ${contestants[name]!.gzipBytes} B gzip`);

@@ -26,7 +26,12 @@ export function isRefused(socket: Socket): boolean {
   return refused.has(socket);
 }
 
-/** The answer as HTTP/1.1 bytes, for a socket no ServerResponse writes on. Streams are never refusals. */
+/**
+ * The answer as HTTP/1.1 bytes, for a socket no ServerResponse writes on. Streams are never refusals.
+ * Throws, writing nothing, for a header value Node's ServerResponse refuses to write (a character
+ * past Latin-1 or a control character): its Latin-1 bytes here would be another value, or a CR, LF
+ * or NUL core refused (`\u010d\u010a` goes out as CRLF: a header line the job never set).
+ */
 export function wireAnswer(out: Outgoing): Buffer {
   const body = out.body === null ? undefined : Buffer.from(out.body as string | Uint8Array);
   let head = `HTTP/1.1 ${out.status} ${statusText(out.status)}\r\n`;
@@ -34,6 +39,8 @@ export function wireAnswer(out: Outgoing): Buffer {
   for (const [name, value] of out.headers) {
     // A HEAD answer carries the length of the body it leaves out.
     if (name === "content-length") framed = true;
+    // Node's own test of a header value (checkInvalidHeaderChar), and its error.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) throw new TypeError(`Invalid character in header content ["${name}"]`);
     head += `${name}: ${value}\r\n`;
   }
   if (!framed) head += `content-length: ${body?.length ?? 0}\r\n`;

@@ -34,6 +34,20 @@ describe("jobwrap build", () => {
     expect(Object.keys(unzipSync(readFileSync(join(dir, "function.zip"))))).toEqual(["index.mjs"]);
   });
 
+  it("tells a bundle of exactly 1 KiB in KiB, and one a byte smaller in bytes", async () => {
+    const dir = `${scratch}/sizes`;
+    mkdirSync(dir, { recursive: true });
+    /** Builds a handler whose answer is `pad` characters long: the bundle grows by one byte a character. */
+    const build = async (pad: number) => {
+      writeFileSync(join(dir, "handler.mjs"), `export const handler = async () => ${JSON.stringify("x".repeat(pad))};\n`);
+      const result = await jobwrap("build", "lambda", join(dir, "handler.mjs"), "--out", join(dir, "out"));
+      return { line: result.out.split("\n")[0], size: statSync(join(dir, "out", "index.mjs")).size };
+    };
+    const pad = 1024 - (await build(0)).size;
+    expect(await build(pad)).toEqual({ line: `bundle   ${dir}/out/index.mjs (1.0 KiB)`, size: 1024 });
+    expect(await build(pad - 1)).toEqual({ line: `bundle   ${dir}/out/index.mjs (1023 B)`, size: 1023 });
+  });
+
   it("prints its usage on out for --help and -h, before or after the platform", async () => {
     for (const argv of [["--help"], ["-h"], ["lambda", "--help"], ["lambda", "handler.ts", "-h"]]) {
       const result = await jobwrap("build", ...argv);

@@ -5,6 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+// Loaded here, when the file is collected, rather than first inside a test by the lazily loaded
+// `openapi` command: Stryker then sees core's module-level constants (the status phrases, the
+// problem media type, the header rules) as static mutants, which `ignoreStatic` ignores, instead
+// of "hybrid" ones run against these tests only, which never read them (reported survived).
+import "../../src/index.js";
 
 /** Runs the CLI with these arguments; its output as the lines written to each stream. */
 async function jobwrap(...argv: string[]) {
@@ -49,6 +54,12 @@ describe("a command that fails", () => {
     expect(await jobwrap("openapi", `${fixtures}/throws.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: the shop's module refused to load" });
     expect(await jobwrap("openapi", `${fixtures}/throws-value.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: a plain string, not an Error" });
     expect(await jobwrap("openapi", `${fixtures}/throws-undefined.ts`)).toEqual({ code: 1, out: "", err: "jobwrap openapi: undefined" });
+    // Only Node's own "module not found" names a package to install, not an error quoting a name as it does.
+    expect(await jobwrap("openapi", `${fixtures}/throws-quoting.ts`)).toEqual({
+      code: 1,
+      out: "",
+      err: "jobwrap openapi: Cannot find module 'settings.local' in the config folder",
+    });
   });
 
   it("names a missing package and how to add it", async () => {
@@ -113,10 +124,12 @@ describe("jobwrap openapi", () => {
     expect(JSON.parse(written).info.title).toBe("catalog");
     // .mts is TypeScript too.
     expect(JSON.parse((await jobwrap("openapi", `${fixtures}/catalog.mts`)).out).info.title).toBe("catalog");
+    // Only the last dot's extension.
+    expect(JSON.parse((await jobwrap("openapi", `${fixtures}/catalog.v2.ts`)).out).info.title).toBe("catalog.v2");
   });
 
   it("refuses an export that is neither a route table nor a job, exit code 2", async () => {
-    for (const name of ["notAnApp", "Item"]) {
+    for (const name of ["notAnApp", "Item", "none", "unset", "version", "absent"]) {
       expect(await jobwrap("openapi", `${fixtures}/shop/index.ts`, "--export", name)).toEqual({
         code: 2,
         out: "",

@@ -53,7 +53,7 @@ describe.skipIf(leftOut("image"))("examples/kubernetes/Dockerfile (buildah)", ()
     const config = JSON.parse(buildah("inspect", "--type", "image", "localhost/users:test")) as {
       OCIv1: { config: { User: string; Cmd: string[]; WorkingDir: string; Env: string[]; ExposedPorts: Record<string, unknown> } };
     };
-    expect(config.OCIv1.config).toMatchObject({ User: "1000:1000", Cmd: serverCommand, WorkingDir: "/app", ExposedPorts: { "8080/tcp": {} } });
+    expect(config.OCIv1.config).toMatchObject({ User: "1000:1000", Cmd: serverCommand(), WorkingDir: "/app", ExposedPorts: { "8080/tcp": {} } });
     expect(config.OCIv1.config.Env).toEqual(expect.arrayContaining(["NODE_ENV=production", "PORT=8080"]));
 
     // Inside the image, as its user, without starting the server (no network here).
@@ -62,7 +62,7 @@ describe.skipIf(leftOut("image"))("examples/kubernetes/Dockerfile (buildah)", ()
       "run", "--isolation", "chroot", container, "--",
       "node", "-e", `const fs = require("node:fs"); console.log(JSON.stringify({ uid: process.getuid(), files: fs.readdirSync(".").sort(), modules: fs.existsSync("node_modules") }))`,
     );
-    expect(JSON.parse(inside)).toEqual({ uid: 1000, files: [bundleFile, `${bundleFile}.map`], modules: false });
-    buildah("run", "--isolation", "chroot", container, "--", "node", "--check", bundleFile);
+    expect(JSON.parse(inside)).toEqual({ uid: 1000, files: [bundleFile(), `${bundleFile()}.map`], modules: false });
+    buildah("run", "--isolation", "chroot", container, "--", "node", "--check", bundleFile());
   });
 });

@@ -157,6 +157,14 @@ describe("jobwrap k8s manifests", () => {
     expect(() => validateStrict(badValue, "Deployment")).toThrow(/Deployment is invalid: data\/metadata\/labels\/app must be string/);
   });
 
+  it("names every unknown field, and takes a null where Kubernetes does (creationTimestamp: null, as kubectl writes it)", () => {
+    const { deployment } = manifests(generate(resolveOptions(base), "out"));
+    const typos = new Deployment({ ...deployment, metadata: { ...deployment.metadata, nmae: "users", lables: {} } } as never);
+    expect(() => validateStrict(typos, "Deployment")).toThrow("Deployment has fields Kubernetes does not know: /metadata/nmae, /metadata/lables");
+    const nulls = new Deployment({ ...deployment, metadata: { ...deployment.metadata, creationTimestamp: null, annotations: null } } as never);
+    expect(() => validateStrict(nulls, "Deployment")).not.toThrow();
+  });
+
   it("answers bad flags on the command line with exit code 2 and writes nothing", async () => {
     const out = join(temp, "refused");
     const errors: string[] = [];
@@ -219,7 +227,9 @@ describe("the CI workflow", () => {
     // Docker Hub is the action's default registry.
     expect(loginOf("acme/users")).toEqual(secrets);
     const text = generate(resolveOptions({ ...base, image: "acme/users" }), "deploy/k8s")["github-workflow.yml"]!;
-    expect(text).toContain("REGISTRY_USERNAME and REGISTRY_PASSWORD (for docker.io)");
+    expect(text.split("\n")[1]).toBe(
+      "# Copy to .github/workflows/deploy.yml; set the repository secrets KUBECONFIG (base64 of a kubeconfig), REGISTRY_USERNAME and REGISTRY_PASSWORD (for docker.io).",
+    );
   });
 });
 

@@ -33,7 +33,7 @@ interface Pod {
 
 /** Starts the bundle as the container does: `node --enable-source-maps server.mjs`, PORT from the env. */
 async function startPod(bundleDir: string): Promise<Pod> {
-  const [, ...args] = serverCommand;
+  const [, ...args] = serverCommand();
   const child = spawn(process.execPath, args, {
     cwd: bundleDir,
     env: { ...process.env, PORT: "0", JOBWRAP_DRAIN_TIMEOUT_MS: String(drainTimeoutMs), JOBWRAP_DRAIN_DELAY_MS: String(drainDelayMs), NODE_ENV: "production" },

@@ -1,7 +1,7 @@
 // `jobwrap deploy lambda`, step by step: each step's progress line and wire requests against the
 // loopback control plane, and how each kind of failure at each step is told. deploy.test.ts runs
 // whole deploys; this file pins down what each step says and sends.
-import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateFunctionCommand, CreateFunctionUrlConfigCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { describe, expect, test, vi } from "vitest";
 import { runDeploy } from "../../src/cli/commands/deploy.js";
 import { deploy, F, handlerZip, plane, region, role, U, useControlPlane, zip } from "./harness.js";
@@ -93,6 +93,11 @@ describe("each step's progress line", () => {
     const first = await deploy(...zip("v1"), "--role", role, "--url-cors", " , ");
     expect(first.err[5]).toBe("  creating a Function URL for users:live (auth NONE)");
     expect(plane.calls.find((call) => call.method === "POST" && call.path === `${U}/url?Qualifier=live`)!.body).toEqual({ AuthType: "NONE" });
+  });
+
+  test("--url-cors with two origins: both named on creation", async () => {
+    const first = await deploy(...zip("v1"), "--role", role, "--url-cors", "https://app.example.com,https://admin.example.com");
+    expect(first.err[5]).toBe("  creating a Function URL for users:live (auth NONE, CORS for https://app.example.com, https://admin.example.com)");
   });
 
   test("each setting that differs is named, and the role kept when not given", async () => {
@@ -285,6 +290,25 @@ describe("each step's progress line", () => {
     expect(plane.calls.findLast((call) => call.method === "PUT")!.body).toEqual({ AuthType: "AWS_IAM", Cors: {} });
     const both = await deploy(...zip("v1"), "--url-cors", "*");
     expect(both.err.slice(4, 6)).toEqual(["  changing the Function URL's auth from AWS_IAM to NONE", "  setting the Function URL's CORS for *"]);
+  });
+
+  test("a Function URL made elsewhere with an empty CORS is one without: left unchanged", async () => {
+    expect((await deploy(...zip("v1"), "--role", role, "--url", "off")).code).toBe(0);
+    const client = new LambdaClient({ region, endpoint: plane.endpoint });
+    try {
+      await client.send(new CreateFunctionUrlConfigCommand({ FunctionName: "users", Qualifier: "live", AuthType: "NONE", Cors: {} }));
+    } finally {
+      client.destroy();
+    }
+    const before = plane.calls.length;
+    const again = await deploy(...zip("v1"));
+    expect(again.err.slice(4)).toEqual([
+      "  Function URL unchanged (auth NONE)",
+      "  allowing public lambda:InvokeFunctionUrl on users:live",
+      "  allowing public lambda:InvokeFunction on users:live",
+      "deployed users: alias live → version 1",
+    ]);
+    expect(plane.lines(before).filter((line) => line.startsWith("PUT "))).toEqual([]);
   });
 });
 

@@ -303,17 +303,24 @@ describe("starting", () => {
     await first.drain();
   });
 
-  it("sets Node's timeouts from its options: keep-alive, headers (at most the request's), request", async () => {
-    const cases: [ServeOptions, { keepAliveTimeout: number; headersTimeout: number; requestTimeout: number }][] = [
-      [{}, { keepAliveTimeout: 620_000, headersTimeout: 60_000, requestTimeout: 300_000 }],
-      [{ keepAliveTimeout: 5_000, requestTimeout: 1_000 }, { keepAliveTimeout: 5_000, headersTimeout: 1_000, requestTimeout: 1_000 }],
-      [{ requestTimeout: 0 }, { keepAliveTimeout: 620_000, headersTimeout: 60_000, requestTimeout: 0 }],
-      [{ headersTimeout: 2_000 }, { keepAliveTimeout: 620_000, headersTimeout: 2_000, requestTimeout: 300_000 }],
+  it("sets Node's timeouts from its options: keep-alive, headers (at most the request's), request, and looks for late requests every tenth of the shorter (10 ms to 30 s)", async () => {
+    type Timeouts = { keepAliveTimeout: number; headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
+    const cases: [ServeOptions, Timeouts][] = [
+      [{}, { keepAliveTimeout: 620_000, headersTimeout: 60_000, requestTimeout: 300_000, connectionsCheckingInterval: 6_000 }],
+      [{ keepAliveTimeout: 5_000, requestTimeout: 1_000 }, { keepAliveTimeout: 5_000, headersTimeout: 1_000, requestTimeout: 1_000, connectionsCheckingInterval: 100 }],
+      [{ requestTimeout: 0 }, { keepAliveTimeout: 620_000, headersTimeout: 60_000, requestTimeout: 0, connectionsCheckingInterval: 6_000 }],
+      [{ headersTimeout: 2_000 }, { keepAliveTimeout: 620_000, headersTimeout: 2_000, requestTimeout: 300_000, connectionsCheckingInterval: 200 }],
+      // 0 is no limit: the request's alone counts, or neither, and Node's own 30 s then.
+      [{ headersTimeout: 0, requestTimeout: 500 }, { keepAliveTimeout: 620_000, headersTimeout: 0, requestTimeout: 500, connectionsCheckingInterval: 50 }],
+      [{ headersTimeout: 0, requestTimeout: 0 }, { keepAliveTimeout: 620_000, headersTimeout: 0, requestTimeout: 0, connectionsCheckingInterval: 30_000 }],
+      [{ headersTimeout: 50 }, { keepAliveTimeout: 620_000, headersTimeout: 50, requestTimeout: 300_000, connectionsCheckingInterval: 10 }],
+      [{ headersTimeout: 900_000, requestTimeout: 900_000 }, { keepAliveTimeout: 620_000, headersTimeout: 900_000, requestTimeout: 900_000, connectionsCheckingInterval: 30_000 }],
     ];
     for (const [options, expected] of cases) {
       const served = serve(app([]), { port: 0, host: "127.0.0.1", signals: [], log: false, ...options });
-      const { keepAliveTimeout, headersTimeout, requestTimeout } = served.server;
-      expect({ keepAliveTimeout, headersTimeout, requestTimeout }, JSON.stringify(options)).toEqual(expected);
+      // The interval is what createServer was given; Node keeps it on the server.
+      const { keepAliveTimeout, headersTimeout, requestTimeout, connectionsCheckingInterval } = served.server as typeof served.server & { connectionsCheckingInterval: number };
+      expect({ keepAliveTimeout, headersTimeout, requestTimeout, connectionsCheckingInterval }, JSON.stringify(options)).toEqual(expected);
       await served.ready;
       await served.drain();
     }

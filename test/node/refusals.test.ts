@@ -237,6 +237,8 @@ const counted = routes({
   "POST /nothing": job({}, () => ({ status: 204 })),
   "POST /named": job({}, () => ({ headers: { "x-name": "café" }, body: "named" })),
   "GET /drip": app.table["GET /drip"],
+  // More than the kernel's buffers hold: its end is written only as the client reads.
+  "POST /large": job({}, () => ({ body: "b".repeat(8 * 1024 * 1024) })),
 });
 
 async function withServer(run: (port: number, logs: LogEntry[], served: Served) => Promise<void>): Promise<void> {
@@ -308,6 +310,32 @@ describe("serve()'s refusals, each on a server of its own", () => {
         socket.write(head("POST /small HTTP/1.1", "host: x", "content-type: application/json", "content-length: 100"));
       });
       expect(closedAfter).toBeLessThan(1000);
+    });
+  });
+
+  it("an answer written on the socket (a large body left unread) to a client that closed its side before reading: it reaches the client whole", async () => {
+    await withServer(async (port) => {
+      const received = await new Promise<string>((resolve) => {
+        const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+        socket.on("error", () => {});
+        socket.pause();
+        let raw = "";
+        socket.write(head("POST /large HTTP/1.1", "host: x", "content-length: 100000"), () =>
+          // The answer is being written; the client closes its side, and reads only after.
+          setTimeout(() => {
+            socket.end();
+            setTimeout(() => {
+              socket.on("data", (chunk: Buffer) => (raw += chunk.toString("latin1")));
+              socket.on("close", () => resolve(raw));
+              socket.resume();
+            }, 100);
+          }, 50),
+        );
+      });
+      const answer = parse(received);
+      expect(answer.status).toBe(200);
+      expect(answer.headers["content-length"]).toEqual([String(8 * 1024 * 1024)]);
+      expect(answer.body.length).toBe(8 * 1024 * 1024);
     });
   });
 

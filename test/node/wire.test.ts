@@ -5,7 +5,7 @@ import { connect, type Socket } from "node:net";
 import { request } from "node:http";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { job, routes, type Context } from "jobwrap";
+import { job, routes, type Context, type LogEntry } from "jobwrap";
 import { raw as nodeRaw, serve, type Served } from "jobwrap/node";
 
 const seenSignals: [boolean, string][] = [];
@@ -203,6 +203,8 @@ const unread = routes({
   })),
   "GET /echo": job({ query: v.record(v.string(), v.string()) }, ({ query }) => ({ body: { query } })),
   "GET /unsendable": job({}, () => ({ headers: { "x-mark": "never sent \u{1F600}" }, body: "never sent" })),
+  // Neither CR nor LF, which core refuses; their code points' low bytes are.
+  "GET /forged": job({}, () => ({ headers: { "x-mark": "a\u010d\u010aset-cookie: forged=1" }, body: "forged" })),
   // Writes its own answer through Node's response, then returns one as well.
   "GET /own-answer": job({}, (_input, ctx) => ownAnswer(ctx)),
   // Its own answer begun, not ended, over a large body it left unread.
@@ -280,6 +282,31 @@ describe("the Node server on the wire: a body left unread", () => {
       }
     });
   }
+
+  it("a header value Node refuses to write, on an answer that leaves a large body unread: the last resort's 500 with the ERROR line Node's refusal gives, nothing of the value sent", async () => {
+    const logs: LogEntry[] = [];
+    const served = serve(unread, { port: 0, host: "127.0.0.1", signals: [], log: (entry) => logs.push(entry), compress: false, bodyLimit: 1024, drainTimeout: 200 });
+    try {
+      const { port } = await served.ready;
+      for (const head of [
+        "GET /unsendable HTTP/1.1\r\nhost: x\r\n\r\n",
+        "GET /unsendable HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n",
+        "GET /forged HTTP/1.1\r\nhost: x\r\ncontent-length: 100000\r\n\r\n",
+      ]) {
+        const { raw, closed } = await exchange(port, head);
+        expect(statuses(raw)).toEqual([500]);
+        expect(raw).toMatch(/\r\nconnection: close\r\n/i);
+        expect(raw).not.toMatch(/never sent|forged|x-mark/);
+        expect(closed).toBe(true);
+      }
+      const errors = logs.filter((entry) => entry.severity === "ERROR");
+      expect(errors.map((entry) => [entry.message, (entry["error"] as Error).message])).toEqual(
+        Array.from({ length: 3 }, () => ["jobwrap failed to answer", 'Invalid character in header content ["x-mark"]']),
+      );
+    } finally {
+      await served.drain();
+    }
+  });
 
   it("a body of exactly the app's limit left unread: read and dropped, the connection kept for the next request", async () => {
     await onServer(async (port) => {

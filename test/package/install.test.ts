@@ -128,6 +128,13 @@ describe("an empty project that installs the tarball", () => {
     expect(help.stdout).toMatch(/^usage: jobwrap <command>/);
     const failed = await run("npx", ["--no-install", "jobwrap", "openapi", "tour.ts"], { cwd: project }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: "jobwrap openapi: needs the package tsx: npm install --save-dev tsx\n" });
+    // A .mts or .cts module is TypeScript too: under plain Node it needs tsx as well, rather than
+    // failing on Node's own import of an extension it cannot load.
+    for (const file of ["tour.mts", "tour.cts"]) {
+      writeFileSync(join(project, file), 'export const api = "not read: tsx is needed first";\n');
+      const typed = await run("npx", ["--no-install", "jobwrap", "openapi", file], { cwd: project }).catch((error: { code: number; stderr: string }) => error);
+      expect(typed).toMatchObject({ code: 1, stderr: "jobwrap openapi: needs the package tsx: npm install --save-dev tsx\n" });
+    }
   }, 60_000);
 });
 

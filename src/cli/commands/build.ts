@@ -4,14 +4,19 @@ import { parseArgs } from "node:util";
 import type { Command, Io } from "../command.js";
 import { BuildError, buildLambda, defaultOutDir } from "../../deploy/lambda/build.js";
 
-/** A function, not a module constant: what a test runs is what it measures (issue 19). */
-const usage = () => `usage: jobwrap build lambda <entry> [--out DIR]
+/**
+ * A function declaration, not a module constant: what a test runs is what it measures (issue 19);
+ * an arrow function held in a constant is itself chosen once, at import.
+ */
+function usage(): string {
+  return `usage: jobwrap build lambda <entry> [--out DIR]
 
   <entry>      the module exporting \`handler\` (e.g. wrap(api) from jobwrap/lambda)
   --out DIR    where index.mjs and function.zip go (default ${defaultOutDir})
 
 Bundles the handler with esbuild into one ESM file (target node22, minified, @aws-sdk/* left
 to the runtime) and writes the deployment zip; the function's handler is index.handler.`;
+}
 
 export const command: Command = {
   run: (args, io) => runBuild(args, io),

@@ -7,8 +7,12 @@ import type { App } from "../../core/routes.js";
 import { openapi } from "../../openapi/index.js";
 import type { Command, Io } from "../command.js";
 
-/** A function, not a module constant: what a test runs is what it measures (issue 19). */
-const usage = () => `usage: jobwrap openapi <module> [--export NAME] [--title T] [--version V] [--server URL] [--out FILE]
+/**
+ * A function declaration, not a module constant: what a test runs is what it measures (issue 19);
+ * an arrow function held in a constant is itself chosen once, at import.
+ */
+function usage(): string {
+  return `usage: jobwrap openapi <module> [--export NAME] [--title T] [--version V] [--server URL] [--out FILE]
 
   <module>        a TypeScript or JavaScript module exporting the app (a route table or a job)
   --export NAME   the export to document (default: api)
@@ -19,6 +23,7 @@ const usage = () => `usage: jobwrap openapi <module> [--export NAME] [--title T]
 
 Prints the OpenAPI 3.1 document (JSON) of the app. Every valibot schema the module exports
 becomes a named component (\`export const User = v.object(...)\` → #/components/schemas/User).`;
+}
 
 export const command: Command = {
   run: (args, io) => runOpenApi(args, io),

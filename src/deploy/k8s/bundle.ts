@@ -4,7 +4,10 @@
  * A bundle holds exactly the code the entry reaches, so the runtime image needs no node_modules:
  * no dev dependencies, no npm, a smaller attack surface and a faster pull.
  */
-export const bundleFile = "server.mjs";
+export function bundleFile(): string {
+  // Functions, not module constants: what a test runs is what Stryker measures (issue 19).
+  return "server.mjs";
+}
 
 export function bundleArgs(entry: string, outdir: string): string[] {
   return [
@@ -14,7 +17,7 @@ export function bundleArgs(entry: string, outdir: string): string[] {
     "--target=node22",
     "--format=esm",
     "--sourcemap",
-    `--outfile=${outdir}/${bundleFile}`,
+    `--outfile=${outdir}/${bundleFile()}`,
     // CommonJS dependencies bundled into ESM still call `require` for Node's built-ins. The import
     // is renamed: esbuild cannot see into the banner, and bundled code may import createRequire too.
     '--banner:js=import { createRequire as __jobwrapRequire } from "node:module"; const require = __jobwrapRequire(import.meta.url);',
@@ -22,4 +25,6 @@ export function bundleArgs(entry: string, outdir: string): string[] {
 }
 
 /** How the container starts the server: node itself as PID 1, so SIGTERM reaches the drain. */
-export const serverCommand = ["node", "--enable-source-maps", bundleFile];
+export function serverCommand(): string[] {
+  return ["node", "--enable-source-maps", bundleFile()];
+}

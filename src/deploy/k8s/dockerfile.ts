@@ -21,12 +21,12 @@ RUN ${JSON.stringify(bundle)}
 FROM \${NODE_IMAGE}
 ENV NODE_ENV=production PORT=${o.port}
 WORKDIR /app
-COPY --from=build /app/dist/${bundleFile} /app/dist/${bundleFile}.map ./
+COPY --from=build /app/dist/${bundleFile()} /app/dist/${bundleFile()}.map ./
 # The node user (uid 1000) of the official images; numeric so runAsNonRoot can check it.
 USER 1000:1000
 EXPOSE ${o.port}
 # Exec form: node is PID 1 and receives SIGTERM itself (no shell or npm in between to swallow it).
-CMD ${JSON.stringify(serverCommand)}
+CMD ${JSON.stringify(serverCommand())}
 `;
 }
 

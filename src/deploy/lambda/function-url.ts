@@ -18,7 +18,11 @@ import type { FunctionUrlMode } from "./options.js";
 type Target = { FunctionName: string; Qualifier: string };
 type Statement = Omit<AddPermissionRequest, "FunctionName" | "Qualifier"> & { StatementId: string };
 
-const authTypes: Record<Exclude<FunctionUrlMode, "off">, FunctionUrlAuthType> = { none: "NONE", iam: "AWS_IAM" };
+/** A function, not a module constant: what a test runs is what Stryker measures (issue 19). */
+function authTypeOf(mode: Exclude<FunctionUrlMode, "off">): FunctionUrlAuthType {
+  const authTypes: Record<Exclude<FunctionUrlMode, "off">, FunctionUrlAuthType> = { none: "NONE", iam: "AWS_IAM" };
+  return authTypes[mode];
+}
 
 /**
  * Gives the alias a Function URL with the asked auth type (or takes it away for `off`), and the
@@ -48,7 +52,7 @@ export async function ensureFunctionUrl(
     return undefined;
   }
 
-  const authType = authTypes[mode];
+  const authType = authTypeOf(mode);
   const cors = origins && origins.length > 0 ? urlCors(origins) : undefined;
   let url = current?.FunctionUrl;
   if (!current) {
