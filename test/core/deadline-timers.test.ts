@@ -125,6 +125,24 @@ describe("the deadline timer after a deadline passed", () => {
   });
 });
 
+describe("a job whose timeout is Infinity", () => {
+  it("has no deadline: it answers, and no timer is set for it", async () => {
+    // First a 504, after which the shared timer is set for nothing.
+    const stuck = serve(job({}, () => new Promise<JobResult>(() => {})));
+    expect((await stuck.send({}, { deadline: Date.now() + 10 })).status).toBe(504);
+    let release!: () => void;
+    const app = serve(
+      job({}, () => new Promise<JobResult>((resolve) => (release = () => resolve({ body: "answered" }))), { timeout: Number.POSITIVE_INFINITY }),
+    );
+    const answer = app.send();
+    await sleep(5);
+    const waiting = liveTimers();
+    release();
+    expect((await answer).text).toBe("answered");
+    expect(waiting).toBe(0);
+  });
+});
+
 describe("a deadline further away than a timer can wait (2^31 - 1 ms, about 24.8 days)", () => {
   it.each([
     ["the shared timer", false],
