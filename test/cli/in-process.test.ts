@@ -5,11 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-// Loaded here, when the file is collected, rather than first inside a test by the lazily loaded
-// `openapi` command: Stryker then sees core's module-level constants (the status phrases, the
-// problem media type, the header rules) as static mutants, which `ignoreStatic` ignores, instead
-// of "hybrid" ones run against these tests only, which never read them (reported survived).
-import "../../src/index.js";
 
 /** Runs the CLI with these arguments; its output as the lines written to each stream. */
 async function jobwrap(...argv: string[]) {

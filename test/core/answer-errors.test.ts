@@ -7,7 +7,7 @@
  */
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { HttpError, job, statusText, type LogEntry, type RequestView } from "../../src/index.js";
+import { HttpError, isHttpError, job, statusText, type LogEntry, type RequestView } from "../../src/index.js";
 import { expectJobFailure, expectProblem, lineOf, serve } from "./harness.js";
 
 describe("a result core cannot send: 500, the reason in the log", () => {
@@ -121,6 +121,20 @@ describe("HttpError", () => {
     );
     expectProblem(await app.send(), { status: 500, title: "Internal Server Error" });
     expect(lineOf(app.lines, "job failed").error).toBe(hostile);
+  });
+
+  it("isHttpError: true for an HttpError and its subclasses, false for anything else, a hostile Proxy included", () => {
+    class Teapot extends HttpError {}
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error("no prototype for you");
+        },
+      },
+    );
+    const seen = [new HttpError(404), new Teapot(418), new Error("plain"), { status: 404 }, undefined, hostile].map(isHttpError);
+    expect(seen).toEqual([true, true, false, false, false, false]);
   });
 
   it("statusText of a code with no phrase of its own: Client Error for 4xx, Server Error for 5xx, none below", () => {

@@ -86,11 +86,12 @@ describe("the deadline timer and the life of the process", () => {
     expect([waiting, liveTimers()]).toEqual([1, 0]);
   });
 
-  it("does not wake the process while a request waits for a deadline still far away", async () => {
+  it("does not wake the process while a request waits for a deadline still seconds away", async () => {
     let release!: () => void;
     const app = serve(job({}, () => new Promise<JobResult>((resolve) => (release = () => resolve({ body: "done" })))));
     const firedBefore = fired;
-    const answer = app.send({}, { deadline: Date.now() + 60_000 });
+    // Two seconds: earlier than every deadline the requests before it left the timer set for, so the timer is set for this one.
+    const answer = app.send({}, { deadline: Date.now() + 2_000 });
     await sleep(40);
     const wakeups = fired - firedBefore;
     release();
@@ -121,6 +122,24 @@ describe("the deadline timer after a deadline passed", () => {
     expect((await stuck).status).toBe(504);
     await sleep(5);
     expect(liveTimers()).toBe(0);
+  });
+});
+
+describe("a job whose timeout is Infinity", () => {
+  it("has no deadline: it answers, and no timer is set for it", async () => {
+    // First a 504, after which the shared timer is set for nothing.
+    const stuck = serve(job({}, () => new Promise<JobResult>(() => {})));
+    expect((await stuck.send({}, { deadline: Date.now() + 10 })).status).toBe(504);
+    let release!: () => void;
+    const app = serve(
+      job({}, () => new Promise<JobResult>((resolve) => (release = () => resolve({ body: "answered" }))), { timeout: Number.POSITIVE_INFINITY }),
+    );
+    const answer = app.send();
+    await sleep(5);
+    const waiting = liveTimers();
+    release();
+    expect((await answer).text).toBe("answered");
+    expect(waiting).toBe(0);
   });
 });
 

@@ -90,6 +90,13 @@ describe("the body decides the content type", () => {
   ])("%s as a body: 500", async (_name, body) => {
     expectFault(await answer({ body }));
   });
+
+  it("a function with a getReader method is no stream: 500, the log saying what the body is", async () => {
+    const got = await answer({ body: Object.assign(() => "secret", { getReader: () => ({}) }) });
+    expectFault(got);
+    const failed = got.lines.find((line) => line.message === "job failed");
+    expect(String(failed?.error)).toBe("TypeError: a job's body must be JSON, text, bytes or a stream, not a function");
+  });
 });
 
 describe("no body", () => {
