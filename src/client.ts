@@ -215,7 +215,10 @@ function encodeBody(body: unknown, headers: Headers): BodyInit | undefined {
   return JSON.stringify(body);
 }
 
-const holdsFile = (value: unknown): boolean => value instanceof Blob || (Array.isArray(value) && value.some((item) => item instanceof Blob));
+// A function declaration, not an arrow function in a module constant: a mutation run then measures it (issue 19).
+function holdsFile(value: unknown): boolean {
+  return value instanceof Blob || (Array.isArray(value) && value.some((item) => item instanceof Blob));
+}
 
 /** Each field once, a list repeated under its name; files as files, anything else as text. */
 function formDataOf(fields: Record<string, unknown>): FormData {

@@ -68,6 +68,18 @@ describe("authorizerClaims(): what a refusal says", () => {
     expect(answer.text).not.toContain("billing-internal-7f3a");
     expect(answer.text).not.toMatch(/received/);
   });
+
+  it("leaves out a refused value that holds spaces or lines as well, whole", async () => {
+    const context: Identity = { kind: "authorizer", claims: { department: "Finance and Accounts\nfloor 3" }, scopes: [] };
+    const answer = await asCaller(v.object({ department: v.picklist(["engineering", "support"]) }), context);
+    expectProblem(answer, {
+      status: 403,
+      title: "Forbidden",
+      detail: "The caller's verified claims do not allow this request",
+      errors: [{ pointer: "/claims/department", detail: 'Invalid type: Expected ("engineering" | "support")' }],
+    });
+    expect(answer.text).not.toMatch(/Finance|Accounts|floor|received/);
+  });
 });
 
 describe("authorizerClaims(): scopes", () => {
