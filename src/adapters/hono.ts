@@ -30,16 +30,18 @@ export function raw(ctx: Pick<Context, "platform" | "raw">): HonoRaw | undefined
 
 /** How many path segments the route this handler is mounted on matched before its `*`: `/api/*` one, `/t/:tenant/*` two. */
 function mountDepth(pattern: string): number {
-  const prefix = pattern.replace(/\/?\*$/, "");
-  return prefix === "" || prefix === "/" ? 0 : prefix.split("/").length - 1;
+  // The slashes before the pattern's closing `*`: `*` and `/*` count none.
+  return pattern.replace(/\/?\*$/, "").split("/").length - 1;
 }
 
 /** The path below the mount point, still percent-encoded: `/api/user/Ann` under `/api/*` is `/user/Ann`. */
 function below(path: string, depth: number): string {
-  if (depth === 0) return path;
   let at = 0;
-  for (let i = 0; i < depth && at >= 0; i++) at = path.indexOf("/", at + 1);
-  return at < 0 ? "/" : path.slice(at);
+  for (let i = 0; i < depth; i++) {
+    at = path.indexOf("/", at + 1);
+    if (at < 0) return "/";
+  }
+  return path.slice(at);
 }
 
 /** On @hono/node-server, `c.env` holds Node's request and response. */
