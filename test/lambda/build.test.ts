@@ -44,7 +44,9 @@ describe("jobwrap build lambda", () => {
     expect(code).toMatch(/export\s*\{[^}]*as handler\}/);
     // No deploy-time code: not the build, not the deploy, not the SDK.
     for (const absent of ["zipSync", "esbuild", "client-lambda", "jobwrap build", "CreateFunction"]) expect(code).not.toContain(absent);
-    expect(code.length).toBeLessThan(64 * 1024);
+    // Under `npm run mutate` the sources are instrumented (every mutant built in, switched at run
+    // time): that bundle's size says nothing of the real one's.
+    if (!code.includes("__stryker__")) expect(code.length).toBeLessThan(64 * 1024);
     const entries = unzipSync(readFileSync(join(dir, "function.zip")));
     expect(Object.keys(entries)).toEqual(["index.mjs"]);
     expect(Buffer.from(entries["index.mjs"]!).toString()).toBe(code);
