@@ -138,10 +138,15 @@ export const maxJsonDepth = 256;
  * Both checks are loops, linear in the body, whatever its depth.
  */
 export function parseJson(text: string): unknown {
-  // A body needs two characters a level: shorter ones cannot be too deep.
-  if (text.length > 2 * maxJsonDepth && nestedDeeper(text, maxJsonDepth)) {
-    throw nestedTooDeep(maxJsonDepth);
-  }
+  // A body needs two characters a level: shorter ones cannot be too deep, and are searched for
+  // the words instead. A longer one is scanned once for both: a substring search for
+  // `constructor`, whose first letter is common, cost a 900 KiB body half as much as the scan.
+  let named: boolean;
+  if (text.length > 2 * maxJsonDepth) {
+    const scanned = scanJson(text, maxJsonDepth);
+    if (scanned === "too deep") throw nestedTooDeep(maxJsonDepth);
+    named = scanned === "named";
+  } else named = text.includes("__proto__") || text.includes("constructor");
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -150,7 +155,7 @@ export function parseJson(text: string): unknown {
   }
   // Keys are compared once parsed, so escapes are already resolved; a text with none of the
   // words and no escape cannot hold them.
-  if (text.includes("__proto__") || text.includes("constructor") || text.includes("\\u")) {
+  if (named || text.includes("\\u")) {
     const pointer = poisonedKey(value);
     if (pointer) throw forbiddenKey(pointer);
   }
@@ -158,22 +163,28 @@ export function parseJson(text: string): unknown {
 }
 
 /**
- * Whether brackets outside strings open deeper than `limit`. The text is valid JSON or is refused
- * later. A string is skipped with `indexOf` to its closing quote (one not escaped: an even run of
- * backslashes before it), not character by character: most of a body's text is strings.
+ * One pass over a text: whether brackets outside strings open deeper than `limit`, else whether
+ * a string is spelled `__proto__` or `constructor` as it stands (escaped spellings are found by
+ * their `\\u`). The text is valid JSON or is refused later. A string is skipped with `indexOf` to
+ * its closing quote (one not escaped: an even run of backslashes before it), not character by
+ * character: most of a body's text is strings.
  */
-function nestedDeeper(text: string, limit: number): boolean {
+function scanJson(text: string, limit: number): "too deep" | "named" | "plain" {
   let depth = 0;
+  let named = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      i = stringEnd(text, i);
-      if (i < 0) return false;
+      const end = stringEnd(text, i);
+      if (end < 0) break;
+      const length = end - i - 1;
+      if ((length === 9 && text.startsWith("__proto__", i + 1)) || (length === 11 && text.startsWith("constructor", i + 1))) named = true;
+      i = end;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
+      if (++depth > limit) return "too deep";
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
-  return false;
+  return named ? "named" : "plain";
 }
 
 /** Where the string opened at `open` ends (its closing quote), or -1 when it never does. */

@@ -20,56 +20,70 @@ const forbidden = (pointer: string) => ({
   errors: [{ pointer, detail: "forbidden key: it could reach an object's prototype" }],
 });
 
-describe("`__proto__` as a key: 400 pointing at it", () => {
-  it.each([
-    ["the only key", '{"__proto__":{"admin":true}}', "/body/__proto__"],
-    ["after the first property", '{"a":1,"b":2,"__proto__":{"admin":true}}', "/body/__proto__"],
-    ["holding a number", '{"ok":true,"__proto__":1}', "/body/__proto__"],
-    ["holding null", '{"__proto__":null}', "/body/__proto__"],
-    ["holding an array", '{"__proto__":[1]}', "/body/__proto__"],
-    ["in an object in an array", '[1,{"a":2},{"b":3,"__proto__":{}}]', "/body/2/__proto__"],
-    ["deep, after other keys at each level", '{"a":1,"b":{"x":1,"c":[0,{"y":2,"d":{"z":0,"__proto__":{}}}]}}', "/body/b/c/1/d/__proto__"],
-    ["spelled with one \\u escape", '{"\\u005f_proto__":{"admin":true}}', "/body/__proto__"],
-    ["spelled wholly with \\u escapes, upper-case hex", '{"ok":1,"x":{"\\u005F\\u005F\\u0070\\u0072\\u006F\\u0074\\u006F\\u005F\\u005F":{}}}', "/body/x/__proto__"],
-    ["under keys that need escaping in a pointer", '{"a/b":{"c~d":{"__proto__":1}}}', "/body/a~1b/c~0d/__proto__"],
-  ])("%s", async (_name, body, pointer) => {
-    expectProblem(await sendJson(body), forbidden(pointer));
+/**
+ * Bodies longer than 512 characters are scanned once for their depth and for strings spelled as the
+ * words; shorter ones are searched for the words. Every case is sent both ways: padded with trailing
+ * spaces (still the same JSON, with the same pointers) past that length, and as written.
+ */
+const layouts: [string, (text: string) => string][] = [
+  ["as written", (text) => text],
+  ["padded past 512 characters", (text) => text + " ".repeat(600)],
+];
+
+describe.each(layouts)("%s", (_layout, laid) => {
+  describe("`__proto__` as a key: 400 pointing at it", () => {
+    it.each([
+      ["the only key", '{"__proto__":{"admin":true}}', "/body/__proto__"],
+      ["after the first property", '{"a":1,"b":2,"__proto__":{"admin":true}}', "/body/__proto__"],
+      ["holding a number", '{"ok":true,"__proto__":1}', "/body/__proto__"],
+      ["holding null", '{"__proto__":null}', "/body/__proto__"],
+      ["holding an array", '{"__proto__":[1]}', "/body/__proto__"],
+      ["in an object in an array", '[1,{"a":2},{"b":3,"__proto__":{}}]', "/body/2/__proto__"],
+      ["deep, after other keys at each level", '{"a":1,"b":{"x":1,"c":[0,{"y":2,"d":{"z":0,"__proto__":{}}}]}}', "/body/b/c/1/d/__proto__"],
+      ["spelled with one \\u escape", '{"\\u005f_proto__":{"admin":true}}', "/body/__proto__"],
+      ["spelled wholly with \\u escapes, upper-case hex", '{"ok":1,"x":{"\\u005F\\u005F\\u0070\\u0072\\u006F\\u0074\\u006F\\u005F\\u005F":{}}}', "/body/x/__proto__"],
+      ["under keys that need escaping in a pointer", '{"a/b":{"c~d":{"__proto__":1}}}', "/body/a~1b/c~0d/__proto__"],
+    ])("%s", async (_name, body, pointer) => {
+      expectProblem(await sendJson(laid(body)), forbidden(pointer));
+    });
+  });
+
+  describe("`constructor.prototype`: 400 pointing at `constructor`", () => {
+    it.each([
+      ["at the top", '{"constructor":{"prototype":{"admin":true}}}', "/body/constructor"],
+      ["after the first property", '{"a":1,"constructor":{"prototype":{}}}', "/body/constructor"],
+      ["`prototype` after other keys", '{"constructor":{"name":"x","prototype":{}}}', "/body/constructor"],
+      ["`prototype` holding a number", '{"constructor":{"prototype":1}}', "/body/constructor"],
+      ["deep in arrays", '[[[{"constructor":{"prototype":{}}}]]]', "/body/0/0/0/constructor"],
+      ["deep, after other keys", '{"a":1,"b":[true,{"c":{"d":0,"constructor":{"prototype":{}}}}]}', "/body/b/1/c/constructor"],
+      ["`constructor` spelled with an escape", '{"a":1,"z":{"\\u0063onstructor":{"prototype":{}}}}', "/body/z/constructor"],
+      ["`prototype` spelled with an escape", '{"constructor":{"prot\\u006ftype":{}}}', "/body/constructor"],
+      ["both spelled with escapes", '{"\\u0063onstructor":{"\\u0070rototyp\\u0065":{}}}', "/body/constructor"],
+    ])("%s", async (_name, body, pointer) => {
+      expectProblem(await sendJson(laid(body)), forbidden(pointer));
+    });
+  });
+
+  describe("the same words anywhere but in a forbidden key are ordinary JSON", () => {
+    it.each([
+      ["as values", '{"a":"__proto__","b":"constructor","c":"prototype"}'],
+      ["as values in arrays", '["__proto__",["constructor","prototype"]]'],
+      ["as an escaped value", '{"a":"\\u005f_proto__"}'],
+      ["`constructor` holding no `prototype`", '{"constructor":{"name":"x"}}'],
+      ["`constructor` holding a value", '{"constructor":1,"b":{"constructor":"x"},"c":{"constructor":null}}'],
+      ["`prototype` not under `constructor`", '{"prototype":{"a":1},"b":{"prototype":{}}}'],
+      ["`prototype` as a value under `constructor`", '{"constructor":{"name":"prototype"}}'],
+      ["keys that only look like them", '{"proto":1,"__proto":2,"_proto_":3,"__proto__x":4,"x__proto__":5,"Constructor":{"prototype":1},"constructors":{"prototype":1}}'],
+      ["other escapes", '{"\\u0061":"\\u00e9\\n"}'],
+    ])("%s", async (_name, body) => {
+      const answer = await sendJson(laid(body));
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.text).toBe(`{"echo":${JSON.stringify(JSON.parse(body))}}`);
+    });
   });
 });
 
-describe("`constructor.prototype`: 400 pointing at `constructor`", () => {
-  it.each([
-    ["at the top", '{"constructor":{"prototype":{"admin":true}}}', "/body/constructor"],
-    ["after the first property", '{"a":1,"constructor":{"prototype":{}}}', "/body/constructor"],
-    ["`prototype` after other keys", '{"constructor":{"name":"x","prototype":{}}}', "/body/constructor"],
-    ["`prototype` holding a number", '{"constructor":{"prototype":1}}', "/body/constructor"],
-    ["deep in arrays", '[[[{"constructor":{"prototype":{}}}]]]', "/body/0/0/0/constructor"],
-    ["deep, after other keys", '{"a":1,"b":[true,{"c":{"d":0,"constructor":{"prototype":{}}}}]}', "/body/b/1/c/constructor"],
-    ["`constructor` spelled with an escape", '{"a":1,"z":{"\\u0063onstructor":{"prototype":{}}}}', "/body/z/constructor"],
-    ["`prototype` spelled with an escape", '{"constructor":{"prot\\u006ftype":{}}}', "/body/constructor"],
-    ["both spelled with escapes", '{"\\u0063onstructor":{"\\u0070rototyp\\u0065":{}}}', "/body/constructor"],
-  ])("%s", async (_name, body, pointer) => {
-    expectProblem(await sendJson(body), forbidden(pointer));
-  });
-});
-
-describe("the same words anywhere but in a forbidden key are ordinary JSON", () => {
-  it.each([
-    ["as values", '{"a":"__proto__","b":"constructor","c":"prototype"}'],
-    ["as values in arrays", '["__proto__",["constructor","prototype"]]'],
-    ["as an escaped value", '{"a":"\\u005f_proto__"}'],
-    ["`constructor` holding no `prototype`", '{"constructor":{"name":"x"}}'],
-    ["`constructor` holding a value", '{"constructor":1,"b":{"constructor":"x"},"c":{"constructor":null}}'],
-    ["`prototype` not under `constructor`", '{"prototype":{"a":1},"b":{"prototype":{}}}'],
-    ["`prototype` as a value under `constructor`", '{"constructor":{"name":"prototype"}}'],
-    ["keys that only look like them", '{"proto":1,"__proto":2,"_proto_":3,"__proto__x":4,"x__proto__":5,"Constructor":{"prototype":1},"constructors":{"prototype":1}}'],
-    ["other escapes", '{"\\u0061":"\\u00e9\\n"}'],
-  ])("%s", async (_name, body) => {
-    const answer = await sendJson(body);
-    expect(answer.status, answer.text).toBe(200);
-    expect(answer.text).toBe(`{"echo":${JSON.stringify(JSON.parse(body))}}`);
-  });
-
+describe("the words as values, once read", () => {
   it("the words as values reach the job as sent", async () => {
     const answer = await sendJson('{"a":"__proto__","c":{"constructor":{"name":"x"}},"b":"\\u005f_proto__"}');
     expect(answer.json()).toEqual({ echo: { a: "__proto__", c: { constructor: { name: "x" } }, b: "__proto__" } });
