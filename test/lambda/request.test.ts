@@ -58,6 +58,52 @@ describe("request headers, from every map a source fills", () => {
     expect(single.headers).not.toHaveProperty("x-null");
   });
 
+  /** The headers a job sees as sorted pairs, and what reading names of Object.prototype on them gives. */
+  const probe = wrap(
+    job(
+      { seen: (req) => ({ pairs: Object.entries(req.headers).sort(), inherited: [req.headers.constructor, req.headers.toString, req.headers.hasOwnProperty].map((value) => typeof value) }) },
+      ({ seen }) => ({ body: seen }),
+    ),
+    { log: false },
+  );
+  async function probed(name: string, headers: string): Promise<{ pairs: [string, string][]; inherited: string[] }> {
+    const event = fixture(name);
+    event.headers = JSON.parse(headers);
+    delete event.cookies;
+    const response = responseOf(await probe(event as LambdaHttpEvent, { awsRequestId: "request-1" }));
+    expect(response.status, Buffer.from(response.body).toString()).toBe(200);
+    return JSON.parse(Buffer.from(response.body).toString());
+  }
+  const singleValueMaps = [
+    ["an HTTP API event", "apigw-v2-basic.json"],
+    ["a Function URL event", "function-url-basic.json"],
+    ["an ALB event", "alb-single-value.json"],
+  ];
+
+  it.each(singleValueMaps)("%s with lower-case names and string values: every header as sent, `__proto__` a header like any other, nothing of Object.prototype", async (_source, name) => {
+    const seen = await probed(name, '{"x-tag":"t","accept":"a/b","__proto__":"p","x-empty":""}');
+    expect(seen.pairs).toEqual([["__proto__", "p"], ["accept", "a/b"], ["x-empty", ""], ["x-tag", "t"]]);
+    expect(seen.inherited).toEqual(["undefined", "undefined", "undefined"]);
+  });
+
+  it.each(singleValueMaps)("%s with names differing in case or a null value: names lower-cased and joined, the null no header, nothing of Object.prototype", async (_source, name) => {
+    const seen = await probed(name, '{"x-tag":"a","X-Tag":"b","accept":"a/b","x-null":null}');
+    expect(seen.pairs).toEqual([["accept", "a/b"], ["x-tag", "a, b"]]);
+    expect(seen.inherited).toEqual(["undefined", "undefined", "undefined"]);
+    expect((await probed(name, '{"accept":"a/b","x-null":null}')).pairs).toEqual([["accept", "a/b"]]);
+    expect((await probed(name, '{"Accept":"a/b"}')).pairs).toEqual([["accept", "a/b"]]);
+  });
+
+  it.each(singleValueMaps)("%s with a header value that is not a string: 400 naming the map", async (_source, name) => {
+    for (const headers of ['{"accept":"a/b","x-n":1}', '{"accept":["a/b"]}', '{"accept":{"a":"b"}}']) {
+      const event = fixture(name);
+      event.headers = JSON.parse(headers);
+      const response = responseOf(await probe(event as LambdaHttpEvent, { awsRequestId: "request-1" }));
+      expect(response.status, headers).toBe(400);
+      expect(Buffer.from(response.body).toString(), headers).toContain("/headers");
+    }
+  });
+
   it("empty lists add no header; a multi-value map with none read falls back to the single-value map", async () => {
     const partly = await seenFor(restWithHeaders({ "X-Single": "s" }, { "X-Empty": [], "X-Null": null, "X-Kept": ["k"] }));
     expect(partly.headers).toMatchObject({ "x-kept": "k" });

@@ -3,7 +3,7 @@ import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
 import type { AlbResult, DroppedCookies, Processor } from "./events.js";
 import { flag, text, type Fields } from "./fields.js";
-import { addHeaders, addMultiHeaders, bodyReaderOf, encodedPath, headerMap, queryOf, stripPrefix } from "./request.js";
+import { addMultiHeaders, bodyReaderOf, encodedPath, headerMap, headersOf, queryOf, stripPrefix } from "./request.js";
 import { peerAlb } from "./identity.js";
 import { encodeBody, statusDescription, type Buffered } from "./response.js";
 import type { PathSettings } from "./options.js";
@@ -19,9 +19,8 @@ function isMultiValue(event: Fields): boolean {
 /** Reads an ALB event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
 function incomingOfAlbEvent(event: Fields, settings: PathSettings): Incoming {
   const multi = isMultiValue(event);
-  const headers = headerMap();
+  const headers = multi ? headerMap() : headersOf(event.headers, "/headers");
   if (multi) addMultiHeaders(headers, event.multiValueHeaders, "/multiValueHeaders");
-  else addHeaders(headers, event.headers, "/headers");
   return {
     method: (text(event.httpMethod, "/httpMethod") || "GET").toUpperCase(),
     path: stripPrefix(encodedPath(text(event.path, "/path")), settings.basePath),

@@ -50,6 +50,22 @@ export function addHeaders(into: Headers, map: unknown, pointer: string): Header
 }
 
 /**
+ * A single-value map's headers under lower-case names, as `addHeaders` gives them. A map whose
+ * names are all lower-case already and whose values are all strings, as HTTP APIs and Function
+ * URLs send them, is copied whole: V8 copies such an object in one step, where adding its twenty
+ * names one by one was a fifth of a Function URL GET in the bench's profile. The copy's prototype
+ * is then dropped, as `headerMap`'s has none.
+ */
+export function headersOf(map: unknown, pointer: string): Headers {
+  const source = fields(map, pointer);
+  if (!source) return headerMap();
+  for (const key in source) {
+    if (typeof source[key] !== "string" || lowerName(key) !== key) return addHeaders(headerMap(), source, pointer);
+  }
+  return Object.setPrototypeOf({ ...source }, null) as Headers;
+}
+
+/**
  * Adds multi-value headers (API Gateway REST, ALB in multi-value mode), each list joined as HTTP
  * allows. Returns how many names it added: none tells the caller to read the single-value map.
  */

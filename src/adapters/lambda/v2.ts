@@ -3,14 +3,14 @@ import type { Incoming } from "../../core/types.js";
 import { bareRecord } from "./bare-record.js";
 import type { ApiGatewayV2Result, Processor } from "./events.js";
 import { fields, flag, text, type Fields } from "./fields.js";
-import { addCookies, addHeaders, bodyReaderOf, encodedPath, headerMap, stripPrefix } from "./request.js";
+import { addCookies, bodyReaderOf, encodedPath, headersOf, stripPrefix } from "./request.js";
 import { peerV2, identityV2 } from "./identity.js";
 import { encodeBody, type Buffered } from "./response.js";
 import type { PathSettings } from "./options.js";
 
 /** Reads a payload 2.0 event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
 function incomingOfV2Event(event: Fields, settings: PathSettings): Incoming {
-  const headers = addHeaders(headerMap(), event.headers, "/headers");
+  const headers = headersOf(event.headers, "/headers");
   addCookies(headers, event.cookies, "/cookies");
   const context = fields(event.requestContext, "/requestContext");
   const http = fields(context?.http, "/requestContext/http");
