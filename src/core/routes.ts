@@ -204,7 +204,9 @@ export function matcher(app: App): Matcher {
     // One trailing `/` is ignored: sliced off (a copy only for such a path).
     target = sent.endsWith("/") ? sent.slice(0, -1) : sent;
     want = method;
-    missed.length = 0;
+    // Emptied only when a miss filled it: setting an array's length is a call into the runtime
+    // even when nothing changes (1.4% of a Lambda GET).
+    if (missed.length !== 0) missed.length = 0;
     if (!walk(root, 0, 0)) {
       if (missed.length === 0) return { kind: "no-route" };
       // 405: every method of every route that matches the path, HEAD with GET, in alphabetical order.

@@ -148,6 +148,13 @@ describe("a method the path does not answer: 405 with Allow", () => {
     expect(answer.header("allow")).toBe("POST");
   });
 
+  it("each request's Allow is its own: a 405, then a 404 and another path's 405, name nothing of the first", async () => {
+    expect((await app.send({ method: "PATCH", path: "/thing/7" })).header("allow")).toBe("DELETE, GET, HEAD, PUT");
+    expect((await app.send({ method: "GET", path: "/nowhere" })).status).toBe(404);
+    expect((await app.send({ method: "PATCH", path: "/thing/7" })).header("allow")).toBe("DELETE, GET, HEAD, PUT");
+    expect((await app.send({ method: "GET", path: "/things" })).header("allow")).toBe("POST");
+  });
+
   it("a path two patterns match: Allow names the methods of both", async () => {
     const answer = await app.send({ method: "DELETE", path: "/user/me" });
     expect(answer.status).toBe(405);
