@@ -173,7 +173,10 @@ export function serve(app: App, options: ServeOptions = {}): Served {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (refusedEarly(req, res)) return;
-    const path = req.url?.split("?", 1)[0];
+    // The path without its query, with no array made for it: this runs for every request.
+    const url = req.url ?? "";
+    const mark = url.indexOf("?");
+    const path = mark < 0 ? url : url.slice(0, mark);
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
       const { backend } = options;
       if (path === healthPath || life.unready || !backend?.ready) {

@@ -49,6 +49,15 @@ describe("serve()", () => {
     }
   });
 
+  it("answers them whatever query follows the path, and not on a path that only begins like them", async () => {
+    for (const path of ["/healthz?probe=1", "/readyz?", "/healthz?a=1?b=2"]) {
+      const res = await send(base, { method: "GET", path });
+      expect(res.status, path).toBe(200);
+      expect(new TextDecoder().decode(res.body), path).toBe('{"status":"ok"}');
+    }
+    for (const path of ["/healthz/", "/healthzz", "/readyz/x"]) expect((await send(base, { method: "GET", path })).status, path).toBe(404);
+  });
+
   it("refuses a route table that claims a health path", () => {
     const clash = routes({ "GET /healthz": job({}, () => ({})) });
     expect(() => serve(clash, { port: 0, signals: [] })).toThrow(/keeps for health checks/);
