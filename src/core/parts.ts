@@ -165,7 +165,7 @@ export function parseJson(text: string): unknown {
 /**
  * One pass over a text: whether brackets outside strings open deeper than `limit`, else whether
  * a string is spelled `__proto__` or `constructor` as it stands (escaped spellings are found by
- * their `\\u`). The text is valid JSON or is refused later. A string is skipped with `indexOf` to
+ * their `\u`). The text is valid JSON or is refused later. A string is skipped with `indexOf` to
  * its closing quote (one not escaped: an even run of backslashes before it), not character by
  * character: most of a body's text is strings.
  */

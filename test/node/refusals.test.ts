@@ -99,6 +99,18 @@ describe("serve()'s refusals before the pipeline", () => {
 
   const logOf = (requestId: string) => logs.filter((entry) => entry.requestId === requestId);
 
+  it("a request Node's parser refuses after an answered one on the same connection: no CORS for the finished request's Origin", async () => {
+    const raw = await exchange(port, head("GET /text HTTP/1.1", "host: x", `origin: ${web}`), head("G@T /text HTTP/1.1", "host: x"));
+    const second = raw.indexOf("HTTP/1.1 ", 1);
+    const first = parse(raw.slice(0, second));
+    expect(first.status).toBe(200);
+    expect(first.headers["access-control-allow-origin"]).toEqual([web]);
+    const refused = parse(raw.slice(second));
+    expectProblem(refused, 400, "Bad Request", "The request method is not one HTTP/1.1 defines");
+    expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(refused.headers["vary"]).toEqual(["Origin"]);
+  });
+
   it("a request Node's parser refuses: 400 naming what is wrong, no CORS (no Origin was parsed), one INFO line with Node's code", async () => {
     const answer = parse(await exchange(port, head("G@T /text HTTP/1.1", "host: x", `origin: ${web}`)));
     const requestId = expectProblem(answer, 400, "Bad Request", "The request method is not one HTTP/1.1 defines");
