@@ -32,10 +32,17 @@ const router = 35;
  */
 const hotPath = 115;
 
+/**
+ * Issue 18's next round, on this worker: the JSON scan that also notes strings spelled as the
+ * prototype words (one pass instead of the scan and two substring searches), the route matcher's
+ * list of missed methods emptied only when filled: 11,208 → 11,270 bytes gzipped.
+ */
+const onePassScan = 62;
+
 it("a Worker using none of the new features weighs at most 1 KiB gzip more than before them", async () => {
   const code = await bundle("test/workers/plain-worker.ts", true);
   const gzipped = gzipSync(code, { level: 9 }).length;
-  expect(gzipped).toBeLessThanOrEqual(before + platformFeatures + router + hotPath + 1024);
+  expect(gzipped).toBeLessThanOrEqual(before + platformFeatures + router + hotPath + onePassScan + 1024);
   // The multipart parser's own code stays out: it loads with multipart() only.
   expect(code).not.toContain("MaxFileSizeExceededError");
 });
