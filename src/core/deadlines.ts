@@ -99,7 +99,10 @@ export function unwatch(entry: Watched): void {
   else if (entry.watching) {
     entry.watching = false;
     if (--live === 0) {
-      watched.length = 0;
+      // One entry is the common case (requests one at a time, as on Lambda): `pop` is inlined,
+      // where setting `length` calls into the runtime.
+      if (watched.length === 1) watched.pop();
+      else watched.length = 0;
       dead = 0;
       hold(false);
     } else if (++dead > 64 && dead > live) compact();
