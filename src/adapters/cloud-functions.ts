@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
+import { freshId } from "../core/fresh-id.js";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import { tooLarge } from "../core/problems.js";
 import type { App } from "../core/routes.js";
@@ -86,7 +87,7 @@ function httpFunction(prepared: Prepared, options: CloudFunctionsOptions): HttpF
 
 /** The app as an HTTP function: `export const users = wrap(api)`, deployed with `--entry-point=users`. */
 export function wrap(app: App, options: CloudFunctionsOptions = {}): HttpFunction {
-  return httpFunction(prepare(app, options, { sink: googleSink, levels: [process.env["LOG_LEVEL"]], tracer: openTelemetry("cloud-functions") }), options);
+  return httpFunction(prepare(app, options, { sink: googleSink, levels: [process.env["LOG_LEVEL"]], tracer: openTelemetry("cloud-functions"), freshId }), options);
 }
 
 interface FunctionsFramework {

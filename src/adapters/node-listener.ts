@@ -3,6 +3,7 @@
  * `serve` hands every request that is not a health check, the docs or refused early.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { freshId } from "../core/fresh-id.js";
 import { handle, prepare, type AppOptions, type Prepared } from "../core/handle.js";
 import type { App } from "../core/routes.js";
 import type { Outgoing } from "../core/types.js";
@@ -42,6 +43,7 @@ export function prepareNode(app: App, options: NodeOptions): Prepared {
     sink,
     levels: [process.env["LOG_LEVEL"]],
     tracer: openTelemetry("node"),
+    freshId,
   });
 }
 

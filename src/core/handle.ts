@@ -49,6 +49,8 @@ export interface Prepared {
   sink: LogSink;
   /** Starts each request's span, where the platform has a tracer. */
   tracer: RequestTracer | undefined;
+  /** Makes the id of a request that brings none; undefined: `crypto.randomUUID`. */
+  freshId: (() => string) | undefined;
   cors: Cors | undefined;
   plan(job: AnyJob): Plan;
 }
@@ -59,6 +61,8 @@ export interface PlatformDefaults {
   /** Settings naming a level, first found wins (`AWS_LAMBDA_LOG_LEVEL`, `LOG_LEVEL`). */
   levels?: readonly (string | undefined)[];
   tracer?: RequestTracer | undefined;
+  /** A cheaper maker of fresh request ids than the platform's `crypto.randomUUID` (on Node: `fresh-id.ts`). */
+  freshId?: (() => string) | undefined;
 }
 
 export function prepare(app: App, options: AppOptions = {}, platform: PlatformDefaults = {}): Prepared {
@@ -69,6 +73,7 @@ export function prepare(app: App, options: AppOptions = {}, platform: PlatformDe
     ...defaults,
     sink: sinkOf(options, platform),
     tracer: platform.tracer,
+    freshId: platform.freshId,
     cors: options.cors ?? (app.kind === "routes" ? app.options.cors : undefined),
     plan: (job) => {
       let plan = plans.get(job);
@@ -87,7 +92,7 @@ function sinkOf(options: AppOptions, platform: PlatformDefaults): LogSink {
 /** The one pipeline: match, extract and validate, run, and map the outcome to a response. */
 export async function handle(app: Prepared, incoming: Incoming, platform: Platform): Promise<Outgoing> {
   const started = Date.now();
-  const requestId = requestIdOf(incoming.headers, platform.requestId);
+  const requestId = requestIdOf(incoming.headers, platform.requestId, app.freshId);
   const call = new Call(app.sink, platform, requestId, started);
   const span = app.tracer?.(incoming, requestId);
   let route: string | undefined;

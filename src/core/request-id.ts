@@ -11,16 +11,21 @@ export function parseTraceparent(header: string | string[] | undefined): { trace
 
 /**
  * The platform's own id when it has one, else the caller's `x-request-id`, else the W3C
- * trace id, else a fresh UUID. Ids from outside are kept only when they are safe to echo.
+ * trace id, else a fresh UUID (`fresh`: the platform's `crypto.randomUUID`, unless the adapter
+ * gives core a cheaper one, `fresh-id.ts`). Ids from outside are kept only when they are safe to echo.
  */
-export function requestIdOf(headers: Readonly<Record<string, string | undefined>>, platformId?: string): string {
+export function requestIdOf(headers: Readonly<Record<string, string | undefined>>, platformId?: string, fresh: () => string = randomId): string {
   if (platformId && isSafeId(platformId)) return platformId;
   const given = headers["x-request-id"];
   if (given !== undefined && isSafeId(given)) return given;
-  return parseTraceparent(headers["traceparent"])?.traceId ?? crypto.randomUUID();
+  return parseTraceparent(headers["traceparent"])?.traceId ?? fresh();
 }
 
 /** Visible ASCII without quotes or backslashes, short enough for a log line and a header. */
 function isSafeId(id: string): boolean {
   return /^[\w.:@+=/-]{1,128}$/.test(id);
+}
+
+function randomId(): string {
+  return crypto.randomUUID();
 }

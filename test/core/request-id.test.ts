@@ -94,4 +94,19 @@ describe("nothing usable", () => {
     expect(second).toMatch(uuid);
     expect(first).not.toBe(second);
   });
+
+  it("1,000 requests, past several draws of random bytes: every id a version 4 UUID, none repeated, every random digit varying", async () => {
+    const app = serve(job({}, () => ({ body: "ok" })));
+    const ids: string[] = [];
+    for (let i = 0; i < 1000; i++) ids.push((await app.send({})).header("x-request-id")!);
+    for (const id of ids) expect(id).toMatch(uuid);
+    expect(new Set(ids).size).toBe(1000);
+    // Each position but the version's holds every digit it may among 1,000 random ids (missing one
+    // has a chance below 10^-25): the variant's four, the others all sixteen.
+    for (let at = 0; at < 36; at++) {
+      if ([8, 13, 14, 18, 23].includes(at)) continue;
+      const seen = new Set(ids.map((id) => id[at]));
+      expect(seen.size, `position ${at}`).toBe(at === 19 ? 4 : 16);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // What the Node server adds around the contract: health checks, the body limit enforced while
 // reading, `wrap` on an existing server, request ids, client disconnects, readiness in a drain.
-import { createServer, request, type Server } from "node:http";
+import { Agent, createServer, request, type Server } from "node:http";
 import { connect } from "node:net";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -46,6 +46,26 @@ describe("serve()", () => {
       expect(new TextDecoder().decode(res.body)).toBe('{"status":"ok"}');
       expect(res.headers["cache-control"]).toEqual(["no-store"]);
       expect((await send(base, { method: "HEAD", path })).status).toBe(200);
+    }
+  });
+
+  it("a request that brings no id gets a fresh one: 1,000 requests, past several draws of random bytes, every id a version 4 UUID, none repeated, every random digit varying", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    const ids: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const res = await send(base, { method: "GET", path: "/id" }, agent);
+      const id = res.headers["x-request-id"]![0]!;
+      expect(new TextDecoder().decode(res.body)).toBe(id);
+      ids.push(id);
+    }
+    agent.destroy();
+    for (const id of ids) expect(id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
+    expect(new Set(ids).size).toBe(1000);
+    // Each position but the version's holds every digit it may among 1,000 random ids (missing one
+    // has a chance below 10^-25): the variant's four, the others all sixteen.
+    for (let at = 0; at < 36; at++) {
+      if ([8, 13, 14, 18, 23].includes(at)) continue;
+      expect(new Set(ids.map((id) => id[at])).size, `position ${at}`).toBe(at === 19 ? 4 : 16);
     }
   });
 
