@@ -67,6 +67,26 @@ describe("serve()", () => {
       if ([8, 13, 14, 18, 23].includes(at)) continue;
       expect(new Set(ids.map((id) => id[at])).size, `position ${at}`).toBe(at === 19 ? 4 : 16);
     }
+    // No position copies another, in the same id or the one before: for independent digits a given pair
+    // of positions agrees in 1 of 16 ids (~62 of 1,000; 150 is eleven standard deviations above).
+    const random = [...Array(36).keys()].filter((at) => ![8, 13, 14, 18, 19, 23].includes(at));
+    for (const [from, to, previous] of random.flatMap((a) => random.flatMap((b) => [[a, b, true], ...(a === b ? [] : [[a, b, false]])] as [number, number, boolean][]))) {
+      let same = 0;
+      for (let n = 1; n < ids.length; n++) if (ids[n]![from] === ids[previous ? n - 1 : n]![to]) same++;
+      expect(same, `position ${from} against ${to} of ${previous ? "the id before" : "the same id"}`).toBeLessThan(150);
+    }
+  });
+
+  it("the first request a freshly loaded server answers gets a random id too", async () => {
+    vi.resetModules();
+    const fresh = await import("jobwrap/node");
+    const other = fresh.serve(routes({ "GET /id": job({}, (_input, ctx) => ({ body: ctx.requestId })) }), { port: 0, host: "127.0.0.1", signals: [], log: false });
+    const { url } = await other.ready;
+    const first = (await send(url, { method: "GET", path: "/id" })).headers["x-request-id"]![0]!;
+    await other.drain();
+    expect(first).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
+    // 30 random digits show fewer than 6 of the 16 less than once in 10^11 times; "00000000-0000-4000-8000-000000000000" shows 3.
+    expect(new Set(first.replaceAll("-", "")).size).toBeGreaterThanOrEqual(6);
   });
 
   it("answers them whatever query follows the path, and not on a path that only begins like them", async () => {
