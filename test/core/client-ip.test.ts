@@ -29,6 +29,20 @@ describe("ctx.clientIp", () => {
     expect(await clientIp({ address: "10.0.0.2", forwardedFor: "<script>" }, 1)).toBeNull();
   });
 
+  it("an entry is an address only whole: text before or after one, or a lone digit, is none", async () => {
+    for (const entry of ["evil1.2.3.4", "1.2.3.4 evil", "1.2.3.4;x", "7", ""]) {
+      expect(await clientIp({ address: "10.0.0.2", forwardedFor: `${entry}, 10.0.0.1` }, 2), entry).toBeNull();
+    }
+    expect(await clientIp({ address: "10.0.0.2", forwardedFor: "198.51.100.77, 10.0.0.1" }, 2)).toBe("198.51.100.77");
+  });
+
+  it("a dual-stack socket's IPv4 client keeps every octet whole; an address that only contains the mapped form stays as it is", async () => {
+    expect(await clientIp({ address: "::ffff:10.200.30.40", forwardedFor: undefined })).toBe("10.200.30.40");
+    expect(await clientIp({ address: "::FFFF:192.168.100.254", forwardedFor: undefined })).toBe("192.168.100.254");
+    expect(await clientIp({ address: "1::ffff:10.0.0.1", forwardedFor: undefined })).toBe("1::ffff:10.0.0.1");
+    expect(await clientIp({ address: "::ffff:1.2.3.4.5", forwardedFor: undefined })).toBe("::ffff:1.2.3.4.5");
+  });
+
   it("is undefined where the platform tells no address", async () => {
     expect(await clientIp(undefined)).toBeNull();
   });
