@@ -9,6 +9,9 @@ import { serve, wrap, type Served } from "jobwrap/node";
 import { api } from "../../examples/users/index.js";
 import { send } from "../support/http.js";
 
+/** A version 4 UUID, as a fresh request id is. */
+const uuidV4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/;
+
 const aborted: string[] = [];
 let release: () => void = () => {};
 
@@ -59,7 +62,7 @@ describe("serve()", () => {
       ids.push(id);
     }
     agent.destroy();
-    for (const id of ids) expect(id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
+    for (const id of ids) expect(id).toMatch(uuidV4);
     expect(new Set(ids).size).toBe(1000);
     // Each position but the version's holds every digit it may among 1,000 random ids (missing one
     // has a chance below 10^-25): the variant's four, the others all sixteen.
@@ -84,7 +87,7 @@ describe("serve()", () => {
     const { url } = await other.ready;
     const first = (await send(url, { method: "GET", path: "/id" })).headers["x-request-id"]![0]!;
     await other.drain();
-    expect(first).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/);
+    expect(first).toMatch(uuidV4);
     // 30 random digits show fewer than 6 of the 16 less than once in 10^11 times; "00000000-0000-4000-8000-000000000000" shows 3.
     expect(new Set(first.replaceAll("-", "")).size).toBeGreaterThanOrEqual(6);
   });
