@@ -31,6 +31,12 @@ export function incomingOf(req: IncomingMessage, body: BodyReader = (limit) => r
   };
 }
 
+/** A request target's path, its query left off: with no array made for it, as this runs for every request. */
+export function pathOf(url: string): string {
+  const mark = url.indexOf("?");
+  return mark < 0 ? url : url.slice(0, mark);
+}
+
 /** Reads the body, refusing it with 413 as soon as it passes `limit`: never held whole. */
 export function readLimited(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {

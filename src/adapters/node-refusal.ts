@@ -12,7 +12,7 @@ import { addCors, type Prepared } from "../core/handle.js";
 import { HttpError } from "../core/http-error.js";
 import { requestIdOf } from "../core/request-id.js";
 import { problemAnswer } from "../core/problems.js";
-import { send } from "./node-http.js";
+import { pathOf, send } from "./node-http.js";
 import { answerAndClose, destroyWhenFlushed, isRefused, wireAnswer } from "./node-socket-answer.js";
 
 /** What Node's parser error means for the client: a status and a detail naming no byte it sent. */
@@ -158,7 +158,7 @@ function headerRefusal(req: IncomingMessage): HttpError | undefined {
 
 /** One access line for a request refused before the pipeline, as core writes for the rest. */
 function logRefusal(sink: Prepared["sink"], req: IncomingMessage, status: number, requestId: string): void {
-  const path = req.url?.split("?", 1)[0] ?? "";
+  const path = pathOf(req.url ?? "");
   sink({ severity: "INFO", message: `${req.method} ${path} ${status}`, method: req.method, path, status, durationMs: 0, requestId, platform: "node" });
 }
 

@@ -10,7 +10,7 @@ import type { App } from "../core/routes.js";
 import { docsRoutes, type DocsOptions } from "../openapi/docs-routes.js";
 import { compressionOf } from "./node-compress.js";
 import { drainOf, drainOnSignals, type Lifecycle } from "./node-drain.js";
-import { respond } from "./node-http.js";
+import { pathOf, respond } from "./node-http.js";
 import { continueOnRead, listener, prepareNode, type NodeOptions } from "./node-listener.js";
 import { installRefusals } from "./node-refusal.js";
 import {
@@ -173,10 +173,7 @@ export function serve(app: App, options: ServeOptions = {}): Served {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (refusedEarly(req, res)) return;
-    // The path without its query, with no array made for it: this runs for every request.
-    const url = req.url ?? "";
-    const mark = url.indexOf("?");
-    const path = mark < 0 ? url : url.slice(0, mark);
+    const path = pathOf(req.url ?? "");
     if ((path === healthPath || path === readyPath) && (req.method === "GET" || req.method === "HEAD")) {
       const { backend } = options;
       if (path === healthPath || life.unready || !backend?.ready) {

@@ -16,11 +16,17 @@ function isMultiValue(event: Fields): boolean {
   return event.multiValueHeaders !== undefined && event.multiValueHeaders !== null;
 }
 
+/** The headers of an ALB event in multi-value mode, each list joined. */
+function multiValueHeaders(event: Fields): Record<string, string | undefined> {
+  const headers = headerMap();
+  addMultiHeaders(headers, event.multiValueHeaders, "/multiValueHeaders");
+  return headers;
+}
+
 /** Reads an ALB event as it stands, typed field by field (`fields.ts`): a wrong type is a 400. */
 function incomingOfAlbEvent(event: Fields, settings: PathSettings): Incoming {
   const multi = isMultiValue(event);
-  const headers = multi ? headerMap() : headersOf(event.headers, "/headers");
-  if (multi) addMultiHeaders(headers, event.multiValueHeaders, "/multiValueHeaders");
+  const headers = multi ? multiValueHeaders(event) : headersOf(event.headers, "/headers");
   return {
     method: (text(event.httpMethod, "/httpMethod") || "GET").toUpperCase(),
     path: stripPrefix(encodedPath(text(event.path, "/path")), settings.basePath),
