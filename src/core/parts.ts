@@ -135,68 +135,55 @@ export const maxJsonDepth = 256;
 /**
  * JSON.parse that refuses nesting deeper than `maxJsonDepth`, and `__proto__` keys and
  * `constructor.prototype` however they are spelled (`"\u005f_proto__"` included), as Fastify does.
- * Both checks are loops, linear in the body, whatever its depth.
+ * V8 parses iteratively, so a deep text is parsed like any other; the parsed value is then walked
+ * once for both checks, no further than the depth allowed. Keys are compared once parsed, with
+ * their escapes resolved. The walk visits only arrays and objects: a body's strings and numbers,
+ * most of its text, cost it nothing (a scan of the text, string by string, cost a third of what
+ * JSON.parse did on a 100 KiB order).
  */
 export function parseJson(text: string): unknown {
-  // A body needs two characters a level: shorter ones cannot be too deep, and are searched for
-  // the words instead. A longer one is scanned once for both: a substring search for
-  // `constructor`, whose first letter is common, cost a 900 KiB body half as much as the scan.
-  let named: boolean;
-  if (text.length > 2 * maxJsonDepth) {
-    const scanned = scanJson(text, maxJsonDepth);
-    if (scanned === "too deep") throw nestedTooDeep(maxJsonDepth);
-    named = scanned === "named";
-  } else named = text.includes("__proto__") || text.includes("constructor");
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     throw malformedJson();
   }
-  // Keys are compared once parsed, so escapes are already resolved; a text with none of the
-  // words and no escape cannot hold them.
-  if (named || text.includes("\\u")) {
-    const pointer = poisonedKey(value);
-    if (pointer) throw forbiddenKey(pointer);
+  if (typeof value === "object" && value !== null) {
+    const found = inspect(value, 1);
+    if (found === "too deep") throw nestedTooDeep(maxJsonDepth);
+    if (found === "forbidden") throw forbiddenKey(poisonedKey(value)!);
   }
   return value;
 }
 
 /**
- * One pass over a text: whether brackets outside strings open deeper than `limit`, else whether
- * a string is spelled `__proto__` or `constructor` as it stands (escaped spellings are found by
- * their `\u`). The text is valid JSON or is refused later. A string is skipped with `indexOf` to
- * its closing quote (one not escaped: an even run of backslashes before it), not character by
- * character: most of a body's text is strings.
+ * The first problem met walking a parsed value depth first: a container deeper than
+ * `maxJsonDepth`, or a forbidden key. Recursive, but never more than `maxJsonDepth` calls deep.
  */
-function scanJson(text: string, limit: number): "too deep" | "named" | "plain" {
-  let depth = 0;
-  let named = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      const end = stringEnd(text, i);
-      if (end < 0) break;
-      const length = end - i - 1;
-      if ((length === 9 && text.startsWith("__proto__", i + 1)) || (length === 11 && text.startsWith("constructor", i + 1))) named = true;
-      i = end;
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return "too deep";
-    } else if (c === 0x5d || c === 0x7d) depth--;
+function inspect(value: object, depth: number): "too deep" | "forbidden" | undefined {
+  if (depth > maxJsonDepth) return "too deep";
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === "object" && child !== null) {
+        const found = inspect(child, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
   }
-  return named ? "named" : "plain";
-}
-
-/** Where the string opened at `open` ends (its closing quote), or -1 when it never does. */
-function stringEnd(text: string, open: number): number {
-  let quote = open;
-  for (;;) {
-    quote = text.indexOf('"', quote + 1);
-    if (quote < 0) return -1;
-    let before = quote - 1;
-    while (text.charCodeAt(before) === 0x5c) before--;
-    if ((quote - before) % 2 === 1) return quote;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (typeof child !== "object" || child === null) {
+      if (key === "__proto__") return "forbidden";
+      continue;
+    }
+    if (key === "__proto__" || (key === "constructor" && Object.hasOwn(child, "prototype"))) return "forbidden";
+    const found = inspect(child, depth + 1);
+    if (found) return found;
   }
+  return undefined;
 }
 
 /** The pointer to the first forbidden key met, walking the value with a stack of its own. */
