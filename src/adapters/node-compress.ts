@@ -7,6 +7,7 @@
 import { Readable } from "node:stream";
 import { brotliCompress, constants, createBrotliCompress, createGzip, gzip, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
+import { mediaTypeOf } from "../core/media-types.js";
 import { addVary } from "../core/result.js";
 import type { Outgoing } from "../core/types.js";
 
@@ -30,7 +31,7 @@ export function compressionOf(compress: boolean | CompressOptions | undefined, b
 /** Media types whose bytes compress: text, JSON, XML, JavaScript, SVG; not images, archives or bytes already compressed. */
 function compressible(contentType: string | undefined): boolean {
   if (!contentType) return false;
-  const type = contentType.split(";", 1)[0]!.trim().toLowerCase();
+  const type = mediaTypeOf(contentType);
   // A server-sent event stream must reach the client event by event, not when a compressor flushes.
   if (type === "text/event-stream") return false;
   return (

@@ -41,7 +41,15 @@ export function mediaKind(mediaType: string): BodyKind | undefined {
   return undefined;
 }
 
+/** A `Content-Type`'s media type, lower-case, its parameters left off. */
+export function mediaTypeOf(contentType: string): string {
+  const semicolon = contentType.indexOf(";");
+  return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+}
+
 export function charsetOf(contentType: string): string {
+  // Most bodies name no parameter at all: no pattern run for them.
+  if (!contentType.includes(";")) return "utf-8";
   const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType);
   return match ? match[1]!.toLowerCase() : "utf-8";
 }

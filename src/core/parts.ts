@@ -1,5 +1,5 @@
 import type { Accepted, BodyDecoder } from "./job.js";
-import { charsetOf, mediaKind, unsupported } from "./media-types.js";
+import { charsetOf, mediaKind, mediaTypeOf, unsupported } from "./media-types.js";
 import { badEncoding, forbiddenKey, invalidText, malformedJson, nestedTooDeep, tooLarge, unsupportedCharset } from "./problems.js";
 import type { Incoming } from "./types.js";
 
@@ -95,7 +95,7 @@ function readRaw(incoming: Incoming, limit: number): Promise<Uint8Array | string
  */
 export async function readBody(incoming: Incoming, accept: readonly Accepted[], limit: number): Promise<unknown> {
   const contentType = incoming.headers["content-type"];
-  const mediaType = contentType?.split(";", 1)[0]!.trim().toLowerCase();
+  const mediaType = contentType === undefined ? undefined : mediaTypeOf(contentType);
   // The job's own decoder for the media type first: one for `text/csv` or `application/x+json` reads it, not the built-in kind.
   const declared = mediaType ? (decoderFor(accept, mediaType) ?? mediaKind(mediaType)) : undefined;
   const kind = declared && accept.includes(declared) ? declared : accept.includes("bytes") ? "bytes" : undefined;
