@@ -344,20 +344,31 @@ ${table(["contestant", ...kindsOrder.flatMap((k) => [`${k} µs 2 / 500`, "500 ÷
 }
 
 function workersSection(results: WorkersResults): string {
-  const j = results.contestants.jobwrap;
+  const { jobwrap: j, "jobwrap-two-routes": two } = results.contestants;
   const rows = Object.entries(results.contestants).map(([name, r]) => [
     name,
     fmt(r.bytes / 1024, 2),
     fmt(r.gzipBytes / 1024, 2),
     j && name !== "jobwrap" ? times(j.gzipBytes / r.gzipBytes) : "",
+    two && name !== "jobwrap-two-routes" && name !== "jobwrap" ? times(two.gzipBytes / r.gzipBytes) : "",
   ]);
+  const names = Object.keys(results.parts);
+  const partNames = [...new Set(names.flatMap((name) => results.parts[name]!.map((p) => p.part)))];
+  const partRows = partNames.map((part) => [part, ...names.map((name) => fmt((results.parts[name]!.find((p) => p.part === part)?.bytes ?? 0) / 1024, 2))]);
   return `## Workers bundle
 
-\`wrangler deploy --dry-run --minify --outdir\`: jobwrap's is \`examples/workers\` as it is; the peers (\`bench/peers/*-worker.ts\`)
-are the same service. Every bundle is checked in workerd (Miniflare, KV bound) before it is measured. Sizes are of the
-script wrangler wrote, gzipped here at level 9.
+\`wrangler deploy --dry-run --minify --outdir\`: jobwrap's is \`examples/workers\` as it is (four routes: the users and
+their avatars, uploaded as forms behind a bearer token, with CORS); the peers (\`bench/peers/*-worker.ts\`) serve its
+two user routes (POST /user, GET /user/:name) and no more, and so does \`jobwrap-two-routes\` (\`bench/workers/two-routes.ts\`:
+the example's own user jobs and stores, nothing else), the row to compare like for like. Every bundle is checked in
+workerd (Miniflare, KV bound) before it is measured. Sizes are of the script wrangler wrote, gzipped here at level 9.
 
-${table(["contestant", "minified KiB", "gzip KiB", "jobwrap ÷ it (gzip)"], rows)}
+${table(["contestant", "minified KiB", "gzip KiB", "jobwrap ÷ it (gzip)", "jobwrap-two-routes ÷ it (gzip)"], rows)}
+
+What each KiB is: jobwrap's two bundles by part, minified KiB as esbuild (wrangler's bundler) attributes them
+to their sources; gzip compresses the whole, not each part.
+
+${table(["part", ...names.map((name) => `${name}, minified KiB`)], partRows)}
 `;
 }
 
