@@ -19,7 +19,7 @@ export default defineConfig({
       "test/node/contract.test.ts",
       "test/node/server.test.ts",
       "test/node/stream-body.test.ts",
-      "test/node/{compress,google,job-context,lifecycle,otel,raw,refusals,wire}.test.ts",
+      "test/node/{compress,google,job-context,lifecycle,memory,otel,raw,refusals,wire}.test.ts",
       "test/cloud-functions/{bodies,contract,framework-answers,last-resort,platform,trace}.test.ts",
       "test/lambda/{adapter,build,contract.*,fixtures,identity,log,malformed,request,result,stream,stream-body,xray}.test.ts",
       "test/client/{users,avatar,wire}.test.ts",

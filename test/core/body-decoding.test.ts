@@ -43,6 +43,21 @@ describe("a UTF-8 byte order mark is not part of the text", () => {
   });
 });
 
+describe("Content-Type parameters", () => {
+  it("a parameter other than charset: UTF-8 all the same", async () => {
+    const body = utf8('{"name":"h\u00e9"}');
+    expect(await seen(json.send({ method: "POST", headers: { "content-type": "application/json; profile=x" }, body }))).toEqual({ name: "hé" });
+  });
+
+  it("parameters with no media type before them: a body of no type, 415", async () => {
+    expectProblem(await json.send({ method: "POST", headers: { "content-type": "; charset=utf-8" }, body: '{"a":1}' }), {
+      status: 415,
+      title: "Unsupported Media Type",
+      detail: "This endpoint reads application/json, not a body with no content-type",
+    });
+  });
+});
+
 describe("other charsets", () => {
   it("UTF-16LE with its BOM: the text without it", async () => {
     const body = Uint8Array.from([0xff, 0xfe, 0x68, 0x00, 0xe9, 0x00]);

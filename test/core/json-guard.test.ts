@@ -42,6 +42,7 @@ describe.each(layouts)("%s", (_layout, laid) => {
       ["spelled with one \\u escape", '{"\\u005f_proto__":{"admin":true}}', "/body/__proto__"],
       ["spelled wholly with \\u escapes, upper-case hex", '{"ok":1,"x":{"\\u005F\\u005F\\u0070\\u0072\\u006F\\u0074\\u006F\\u005F\\u005F":{}}}', "/body/x/__proto__"],
       ["under keys that need escaping in a pointer", '{"a/b":{"c~d":{"__proto__":1}}}', "/body/a~1b/c~0d/__proto__"],
+      ["after a member holding an object", '{"a":{"b":1},"__proto__":{}}', "/body/__proto__"],
     ])("%s", async (_name, body, pointer) => {
       expectProblem(await sendJson(laid(body)), forbidden(pointer));
     });
@@ -55,6 +56,7 @@ describe.each(layouts)("%s", (_layout, laid) => {
       ["`prototype` holding a number", '{"constructor":{"prototype":1}}', "/body/constructor"],
       ["deep in arrays", '[[[{"constructor":{"prototype":{}}}]]]', "/body/0/0/0/constructor"],
       ["deep, after other keys", '{"a":1,"b":[true,{"c":{"d":0,"constructor":{"prototype":{}}}}]}', "/body/b/1/c/constructor"],
+      ["after a member holding an array", '{"a":[1],"constructor":{"prototype":{}}}', "/body/constructor"],
       ["`constructor` spelled with an escape", '{"a":1,"z":{"\\u0063onstructor":{"prototype":{}}}}', "/body/z/constructor"],
       ["`prototype` spelled with an escape", '{"constructor":{"prot\\u006ftype":{}}}', "/body/constructor"],
       ["both spelled with escapes", '{"\\u0063onstructor":{"\\u0070rototyp\\u0065":{}}}', "/body/constructor"],
@@ -145,6 +147,13 @@ describe("nesting", () => {
     expect(answer.text).toBe(`{"echo":${body}}`);
   });
 
+  it.each(["null", "0", '"x"', "true"])("256 levels of arrays holding %s at the deepest: read (a value is no level)", async (inner) => {
+    const body = arrays(256, inner);
+    const answer = await sendJson(body);
+    expect(answer.status, answer.text.slice(0, 200)).toBe(200);
+    expect(answer.text).toBe(`{"echo":${body}}`);
+  });
+
   it.each([
     ["arrays", arrays],
     ["objects", objects],
@@ -155,6 +164,11 @@ describe("nesting", () => {
 
   it("257 levels inside an object after other members: 400", async () => {
     expectProblem(await sendJson(`{"a":1,"b":"x","c":${arrays(256)}}`), tooDeep);
+  });
+
+  it("257 levels after a member holding an object, and after an array element holding one: 400", async () => {
+    expectProblem(await sendJson(`{"a":{"b":1},"c":${arrays(256)}}`), tooDeep);
+    expectProblem(await sendJson(`[{"b":1},${arrays(256)}]`), tooDeep);
   });
 
   it("brackets inside strings are not nesting", async () => {

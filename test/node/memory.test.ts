@@ -5,6 +5,7 @@
  * their bodies' memory waited for a full one).
  */
 import { Agent, request } from "node:http";
+import { connect } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import * as v from "valibot";
@@ -44,6 +45,30 @@ describe("what serve() keeps of answered requests", () => {
     ({ port } = await served.ready);
   });
   afterAll(() => served.drain());
+
+  it("two requests pipelined on a connection still open: once both are answered, neither is held", async () => {
+    held.length = 0;
+    const body = JSON.stringify({ data: "x" });
+    const post = `POST /upload HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const socket = connect({ port, host: "127.0.0.1" });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let got = "";
+        socket.on("data", (chunk: Buffer) => {
+          got += chunk.toString("latin1");
+          if (got.match(/HTTP\/1\.1 201 /g)?.length === 2 && got.endsWith("}")) resolve();
+        });
+        socket.once("error", reject);
+        socket.write(post + post);
+      });
+      expect(held).toHaveLength(4);
+      await new Promise((resolve) => setImmediate(resolve));
+      collect();
+      expect(held.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    } finally {
+      socket.destroy();
+    }
+  });
 
   it.each([1, 3])("%i requests answered on a connection still open: none of their requests or responses is held", async (count) => {
     held.length = 0;

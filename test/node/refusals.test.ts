@@ -420,6 +420,38 @@ describe("serve()'s refusals, each on a server of its own", () => {
     });
   });
 
+  it("a parser error while the second of two pipelined answers is under way, the first finished: nothing written into it, nothing logged", async () => {
+    await withServer(async (port, logs) => {
+      const raw = await new Promise<string>((resolve) => {
+        const socket = connect({ port, host: "127.0.0.1" });
+        let got = "";
+        let sent = false;
+        const done = () => {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(got);
+        };
+        const timer = setTimeout(done, 5000);
+        socket.on("data", (chunk: Buffer) => {
+          got += chunk.toString("latin1");
+          // The first answer whole and the second begun: only then the malformed request.
+          if (!sent && got.includes("first;")) {
+            sent = true;
+            socket.write(head("G@T /text HTTP/1.1", "host: x"));
+          }
+        });
+        socket.on("error", () => {});
+        socket.on("close", done);
+        socket.write(head("GET /text HTTP/1.1", "host: x") + head("GET /drip HTTP/1.1", "host: x"));
+      });
+      expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(raw).toContain("served");
+      expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(2);
+      expect(raw).not.toContain("problem+json");
+      expect(logs.filter((entry) => entry.message.startsWith("refused"))).toEqual([]);
+    });
+  });
+
   it("long headers sent slowly, the packet that overflows holding a value with a space: 431, not 414", async () => {
     await withServer(async (port) => {
       const slow = parse(await exchange(port, ["GET /text HTTP/1.1\r\nhost: x\r\nx-long: ", `"a b${"a".repeat(maxHeaderSize)}`]));
