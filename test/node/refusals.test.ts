@@ -35,11 +35,15 @@ interface Answer {
   raw: string;
 }
 
-/** Sends `request` as raw bytes and reads all the server sends until it closes (or `afterFirst` returns more to send). */
-function exchange(port: number, request: string | string[], afterFirst?: string): Promise<string> {
+/**
+ * Sends `request` as raw bytes and reads all the server sends until it closes; `after`, if given,
+ * is sent once what has come back satisfies `when` (by default, once anything has).
+ */
+function exchange(port: number, request: string | string[], after?: string, when: (received: string) => boolean = (received) => received !== ""): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: "127.0.0.1" });
     let raw = "";
+    let sent = after === undefined;
     const done = () => {
       clearTimeout(timer);
       socket.destroy();
@@ -47,9 +51,11 @@ function exchange(port: number, request: string | string[], afterFirst?: string)
     };
     const timer = setTimeout(done, 5000);
     socket.on("data", (chunk: Buffer) => {
-      const first = raw === "";
       raw += chunk.toString("latin1");
-      if (first && afterFirst !== undefined) socket.write(afterFirst);
+      if (!sent && when(raw)) {
+        sent = true;
+        socket.write(after!);
+      }
     });
     socket.on("error", () => {});
     socket.on("end", done);
@@ -422,28 +428,10 @@ describe("serve()'s refusals, each on a server of its own", () => {
 
   it("a parser error while the second of two pipelined answers is under way, the first finished: nothing written into it, nothing logged", async () => {
     await withServer(async (port, logs) => {
-      const raw = await new Promise<string>((resolve) => {
-        const socket = connect({ port, host: "127.0.0.1" });
-        let got = "";
-        let sent = false;
-        const done = () => {
-          clearTimeout(timer);
-          socket.destroy();
-          resolve(got);
-        };
-        const timer = setTimeout(done, 5000);
-        socket.on("data", (chunk: Buffer) => {
-          got += chunk.toString("latin1");
-          // The first answer whole and the second begun: only then the malformed request.
-          if (!sent && got.includes("first;")) {
-            sent = true;
-            socket.write(head("G@T /text HTTP/1.1", "host: x"));
-          }
-        });
-        socket.on("error", () => {});
-        socket.on("close", done);
-        socket.write(head("GET /text HTTP/1.1", "host: x") + head("GET /drip HTTP/1.1", "host: x"));
-      });
+      // The first answer whole and the second begun: only then the malformed request.
+      const raw = await exchange(port, head("GET /text HTTP/1.1", "host: x") + head("GET /drip HTTP/1.1", "host: x"), head("G@T /text HTTP/1.1", "host: x"), (received) =>
+        received.includes("first;"),
+      );
       expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
       expect(raw).toContain("served");
       expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(2);
