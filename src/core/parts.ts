@@ -172,14 +172,14 @@ function inspect(value: object, depth: number): "too deep" | "forbidden" | undef
     }
     return undefined;
   }
+  // `for…in` makes no array of keys per object (`Object.keys` does); own keys only, as it would
+  // also list what a polluted `Object.prototype` holds.
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
+    if (key === "__proto__") return "forbidden";
     const child: unknown = (value as Record<string, unknown>)[key];
-    if (typeof child !== "object" || child === null) {
-      if (key === "__proto__") return "forbidden";
-      continue;
-    }
-    if (key === "__proto__" || (key === "constructor" && Object.hasOwn(child, "prototype"))) return "forbidden";
+    if (typeof child !== "object" || child === null) continue;
+    if (key === "constructor" && Object.hasOwn(child, "prototype")) return "forbidden";
     const found = inspect(child, depth + 1);
     if (found) return found;
   }

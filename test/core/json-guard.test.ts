@@ -147,8 +147,10 @@ describe("nesting", () => {
     expect(answer.text).toBe(`{"echo":${body}}`);
   });
 
-  it.each(["null", "0", '"x"', "true"])("256 levels of arrays holding %s at the deepest: read (a value is no level)", async (inner) => {
-    const body = arrays(256, inner);
+  it.each([
+    ...["null", "0", '"x"', "true"].map((inner) => ["arrays", inner, arrays(256, inner)]),
+    ...["null", "0", '"x"', "true"].map((inner) => ["objects", inner, `${'{"a":'.repeat(256)}${inner}${"}".repeat(256)}`]),
+  ])("256 levels of %s holding %s at the deepest: read (a value is no level)", async (_levels, _inner, body) => {
     const answer = await sendJson(body);
     expect(answer.status, answer.text.slice(0, 200)).toBe(200);
     expect(answer.text).toBe(`{"echo":${body}}`);
