@@ -1,13 +1,13 @@
 // Workers: the bundle each contestant would upload, as `wrangler deploy --dry-run --minify`
 // builds it, checked in workerd (Miniflare) before it is measured.
 import { execFile } from "node:child_process";
-import { build } from "esbuild";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { Miniflare } from "miniflare";
 import { out } from "../build.js";
 import { checkService } from "../check.js";
 import { root } from "../root.js";
+import { bundleBuild } from "../../test/workers/bundle.js";
 
 /**
  * jobwrap's Worker is the example itself (four routes, CORS, uploads, a bearer check); the peers
@@ -50,20 +50,7 @@ function partOf(file: string): string {
 
 /** The minified bytes of an entry's bundle by part, as esbuild bundles it for workerd (wrangler's bundler is esbuild too). */
 async function partsOf(entry: string): Promise<BundlePart[]> {
-  const result = await build({
-    entryPoints: [root + entry],
-    absWorkingDir: root,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    external: ["cloudflare:*", "node:*"],
-    write: false,
-    metafile: true,
-    logLevel: "error",
-  });
+  const result = await bundleBuild(entry, true);
   const sums = new Map<string, number>();
   for (const output of Object.values(result.metafile.outputs)) {
     for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {

@@ -111,7 +111,8 @@ class Answers {
 function forgetFinished(this: ServerResponse): void {
   const list = (this.req.socket as Tracked)[unfinished]!;
   const at = list.indexOf(this);
-  if (at === 0 && list.length === 1) list.length = 0;
+  // The last one, as a connection's only answer is, popped: `splice` makes an array of what it removes.
+  if (at === list.length - 1) list.pop();
   else if (at >= 0) list.splice(at, 1);
 }
 

@@ -3,9 +3,9 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-/** A worker bundled as wrangler bundles (esbuild, workerd conditions), paths from tsconfig. */
-export async function bundle(entry: string, minify = false): Promise<string> {
-  const result = await build({
+/** A worker bundled as wrangler bundles (esbuild, workerd conditions), paths from tsconfig, with esbuild's account of which source gave which bytes. */
+export function bundleBuild(entry: string, minify = false) {
+  return build({
     entryPoints: [entry],
     absWorkingDir: root,
     bundle: true,
@@ -14,7 +14,12 @@ export async function bundle(entry: string, minify = false): Promise<string> {
     conditions: ["workerd", "worker", "browser"],
     target: "es2022",
     write: false,
+    metafile: true,
     minify,
   });
-  return result.outputFiles[0]!.text;
+}
+
+/** A worker bundled as wrangler bundles: the script. */
+export async function bundle(entry: string, minify = false): Promise<string> {
+  return (await bundleBuild(entry, minify)).outputFiles[0]!.text;
 }
