@@ -273,9 +273,20 @@ function lambdaSection(run: NonNullable<Run["lambda"]>): string {
     ...kindsOrder.map((key) => `${fmt(r.throughput[key]!)}${j && name !== "jobwrap" ? ` (${ratio(j.throughput[key]!, r.throughput[key]!)})` : ""}`),
   ]);
   const jAbove = j ? j.coldMs - results.baselineMs : Number.NaN;
+  const two = results.contestants["jobwrap-two-routes"];
+  const twoAbove = two ? two.coldMs - results.baselineMs : Number.NaN;
   const coldRows = Object.entries(results.contestants).map(([name, r]) => {
     const above = r.coldMs - results.baselineMs;
-    return [name, fmt(r.bundleBytes / 1024, 1), fmt(r.bundleGzipBytes / 1024, 1), fmt(r.coldMs, 1), fmt(above, 1), j && name !== "jobwrap" ? times(jAbove / above) : ""];
+    const peer = name !== "jobwrap" && name !== "jobwrap-two-routes" && name !== "jobwrap-bare";
+    return [
+      name,
+      fmt(r.bundleBytes / 1024, 1),
+      fmt(r.bundleGzipBytes / 1024, 1),
+      fmt(r.coldMs, 1),
+      fmt(above, 1),
+      j && name !== "jobwrap" ? times(jAbove / above) : "",
+      two && peer ? times(twoAbove / above) : "",
+    ];
   });
   return `## Lambda in process
 
@@ -283,7 +294,10 @@ function lambdaSection(run: NonNullable<Run["lambda"]>): string {
 checked first, then warmed with ${settings.warmEvents} events per route and timed for ${settings.milliseconds} ms per event kind and route. Events are
 built from the real payloads in \`test/fixtures/lambda\` (\`apigw-v2-basic.json\`, \`apigw-v1-prod-stage-nulls.json\`,
 \`alb-single-value.json\`, \`function-url-basic.json\`): API Gateway HTTP API (v2) and REST (v1), an ALB target, a Function URL.
-jobwrap is \`wrap(api, { log: false })\` from \`jobwrap/lambda\`. Medians of events/s; in brackets, jobwrap ÷ that contestant.
+jobwrap is \`wrap(api, { log: false })\` from \`jobwrap/lambda\`: the example's four routes, with CORS. The hand-written handler
+and Hono serve its two user routes (POST /user, GET /user/:name) and no more, and so does \`jobwrap-two-routes\`
+(\`bench/lambda/handlers/jobwrap-two-routes.ts\`: the example's own user jobs and stores), the row to compare like for like.
+Medians of events/s; in brackets, jobwrap ÷ that contestant.
 
 ${table(["contestant", ...kindsOrder.map((k) => `${k} events/s`)], throughputRows)}
 
@@ -293,7 +307,7 @@ Each handler bundled by esbuild into one minified ESM file with all its dependen
 a whole \`node\` process that imports the bundle and answers one API Gateway v2 POST; median of ${settings.coldSpawns} spawns,
 interleaved across contestants. \`node -e 0\` takes ${fmt(results.baselineMs, 1)} ms here.
 
-${table(["contestant", "bundle KiB", "gzip KiB", "process ms", "above node -e 0, ms", "jobwrap ÷ it"], coldRows)}
+${table(["contestant", "bundle KiB", "gzip KiB", "process ms", "above node -e 0, ms", "jobwrap ÷ it", "jobwrap-two-routes ÷ it"], coldRows)}
 ${untracedLine(results, jAbove)}`;
 }
 

@@ -10,7 +10,7 @@ import { median, rotate } from "../stats.js";
 import { eventOf } from "./events.js";
 import type { Throughput, ThroughputSpec } from "./throughput.js";
 
-export const lambdaPeers = ["jobwrap-bare", "handwritten", "hono", "serverless-http", "codegenie"] as const;
+export const lambdaPeers = ["jobwrap-bare", "jobwrap-two-routes", "handwritten", "hono", "serverless-http", "codegenie"] as const;
 export type LambdaPeer = (typeof lambdaPeers)[number];
 
 /** jobwrap's contestant exists once the Lambda adapter has landed. */

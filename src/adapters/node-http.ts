@@ -215,6 +215,10 @@ export class NodeHttpPlatform implements Platform {
     this.logFields = logFields;
   }
 
+  afterTurn(run: () => void): void {
+    process.nextTick(run);
+  }
+
   /** Called when a job first reads `ctx.signal`: most jobs never look. */
   onGone(abort: (reason: Error) => void): void {
     const res = this.#res;

@@ -48,7 +48,11 @@ export interface RemoteParent {
  */
 export function openTelemetry(platform: string, platformParent?: () => RemoteParent | undefined): RequestTracer | undefined {
   const api = loadApi();
-  if (api === undefined) return undefined;
+  // Apart, so that a cold start without the API compiles none of the tracer below.
+  return api === undefined ? undefined : tracerOf(api, platform, platformParent);
+}
+
+function tracerOf(api: typeof Api, platform: string, platformParent: (() => RemoteParent | undefined) | undefined): RequestTracer {
   const tracer = api.trace.getTracer("jobwrap");
   return (incoming, requestId) => {
     let parent = api.propagation.extract(api.context.active(), incoming.headers, headerGetter);

@@ -105,7 +105,7 @@ export class Call implements Context<never> {
         this.#cut?.(this.#expired);
       },
     };
-    watch(this.#watched, this.#platform.ownTimers === true);
+    watch(this.#watched, this.#platform.ownTimers === true ? "own" : this.#platform.afterTurn);
   }
 
   disarm(): void {

@@ -37,6 +37,17 @@ function setTimer(at: number): void {
   timer = setTimeout(sweep, Math.min(longestDelay, Math.max(0, at - Date.now())));
 }
 
+/** True from a deferred `settle` being asked for until it runs. */
+let settling = false;
+
+/** Sets the timer for the earliest entry still watching, unless it is set for that or earlier. */
+function settle(): void {
+  settling = false;
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const entry of watched) if (entry.watching && entry.at < earliest) earliest = entry.at;
+  if (earliest < timerAt) setTimer(earliest);
+}
+
 /** Drops the disarmed entries, so that a busy server (never idle) does not keep every call it served. */
 function compact(): void {
   let kept = 0;
@@ -71,20 +82,32 @@ function sweep(): void {
 }
 
 /**
- * Calls `entry.expire()` at `entry.at`, unless it is unwatched first. With `ownTimer`, the
- * entry gets a timer of its own instead of sharing one: where a timer belongs to the request
- * that set it (Workers), a shared timer set while serving one request never fires for another.
+ * How a platform's deadlines are timed: `own`, a timer for each entry, where a timer belongs to
+ * the request that set it (Workers: a shared timer set while serving one request never fires for
+ * another); else one shared timer, and `afterTurn`, where the platform has it (Node's
+ * `process.nextTick`), runs a callback once the current turn's microtasks are done. The shared
+ * timer is then set only then, and only for a call still unfinished: the first timer of a process
+ * cost a quarter of a Lambda cold start's first event, and a call answered without waiting on
+ * anything (an in-memory store, a validation failure) needs none.
  */
-export function watch(entry: Watched, ownTimer = false): void {
-  if (ownTimer) {
+export type Timing = "own" | ((run: () => void) => void) | undefined;
+
+/** Calls `entry.expire()` at `entry.at`, unless it is unwatched first. */
+export function watch(entry: Watched, timing?: Timing): void {
+  if (timing === "own") {
     entry.ownTimer = setTimeout(entry.expire, Math.min(longestDelay, Math.max(0, entry.at - Date.now())));
     return;
   }
   entry.watching = true;
   watched.push(entry);
   live++;
-  if (entry.at < timerAt) setTimer(entry.at);
-  else if (live === 1) hold(true);
+  if (entry.at < timerAt) {
+    if (timing === undefined) setTimer(entry.at);
+    else if (!settling) {
+      settling = true;
+      timing(settle);
+    }
+  } else if (live === 1) hold(true);
 }
 
 /** Does nothing: what a disarmed entry's `expire` becomes. */

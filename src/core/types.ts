@@ -130,6 +130,11 @@ export interface Platform {
    * whose timers belong to the request that set them): each deadline then gets its own timer.
    */
   ownTimers?: boolean | undefined;
+  /**
+   * Runs a callback once the current turn's microtasks are done (Node's `process.nextTick`):
+   * the deadlines' shared timer is then set only for a call unfinished by then (`deadlines.ts`).
+   */
+  afterTurn?: ((run: () => void) => void) | undefined;
   /** Extra fields on every log line of the request (a trace id, say). */
   logFields?: Record<string, unknown> | undefined;
   /** Where the request came from; read only when a job asks for `ctx.clientIp`. */

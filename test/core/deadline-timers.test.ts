@@ -16,6 +16,8 @@ import { serve } from "./harness.js";
 const pending = new Set<ReturnType<typeof setTimeout>>();
 /** How many of them fired: each one woke the process. */
 let fired = 0;
+/** How many were set. */
+let created = 0;
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 /** This spec's own waits are not counted. */
@@ -27,6 +29,7 @@ globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, .
     callback(...given);
   }, ms, ...args);
   pending.add(handle);
+  created++;
   return handle;
 }) as unknown as typeof setTimeout;
 globalThis.clearTimeout = ((handle?: ReturnType<typeof setTimeout>) => {
@@ -97,6 +100,56 @@ describe("the deadline timer and the life of the process", () => {
     release();
     expect((await answer).text).toBe("done");
     expect(wakeups).toBe(0);
+  });
+});
+
+describe("a platform that runs work once the turn's microtasks are done (Node's process.nextTick)", () => {
+  // A deadline a second away: earlier than any timer the specs above left set, so each request here needs one.
+  it("sets no timer for a request answered within the turn, where the timer is set at once otherwise", async () => {
+    const app = serve(job({}, async () => ({ body: "done" })));
+    const before = created;
+    const deferred = await app.send({}, { deadline: Date.now() + 1_000, afterTurn: process.nextTick });
+    const afterDeferred = created;
+    const immediate = await app.send({}, { deadline: Date.now() + 500 });
+    expect([deferred.text, immediate.text]).toEqual(["done", "done"]);
+    expect([afterDeferred - before, created - afterDeferred]).toEqual([0, 1]);
+  });
+
+  it("sets the timer for a request still waiting after the turn: it holds the process and answers 504 at the deadline", async () => {
+    const app = serve(job({}, () => new Promise<JobResult>(() => {})));
+    const answer = app.send({}, { deadline: Date.now() + 40, afterTurn: process.nextTick });
+    await sleep(5);
+    const waiting = liveTimers();
+    expect((await answer).status).toBe(504);
+    await sleep(5);
+    expect([waiting, liveTimers()]).toEqual([1, 0]);
+  });
+
+  it("answers 504 at once for a deadline already passed", async () => {
+    const app = serve(job({}, () => new Promise<JobResult>(() => {})));
+    const started = Date.now();
+    const got = await app.send({}, { deadline: started - 1_000, afterTurn: process.nextTick });
+    expect(got.status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("sets one timer for the earliest of the requests still waiting, whatever order they came in", async () => {
+    let release!: () => void;
+    const app = serve(
+      job({ name: (req) => req.path.slice(1) }, ({ name }) =>
+        new Promise<JobResult>((resolve) => {
+          if (name === "late") release = () => resolve({ body: "late" });
+        }),
+      ),
+    );
+    const before = created;
+    const late = app.send({ path: "/late" }, { deadline: Date.now() + 60_000, afterTurn: process.nextTick });
+    const early = app.send({ path: "/early" }, { deadline: Date.now() + 30, afterTurn: process.nextTick });
+    expect((await early).status).toBe(504);
+    // One timer for the early deadline, then one for the late, set when the early one expired.
+    expect(created - before).toBe(2);
+    release();
+    expect((await late).text).toBe("late");
   });
 });
 

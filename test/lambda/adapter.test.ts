@@ -1,6 +1,6 @@
 /** What `wrap` does beyond the contract: deadline, waitUntil, options, bodies and events it refuses. */
 import * as v from "valibot";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { cors, job, routes } from "jobwrap";
 import { kindOf, wrap, type LambdaHttpEvent } from "jobwrap/lambda";
 import { albEvent, eventFor, fixture, kinds, responseOf, urlEvent, v1Event, v2Event, type Json } from "./events.js";
@@ -38,6 +38,28 @@ describe("wrap (jobwrap/lambda)", () => {
     expect(deadline! - asked).toBeLessThanOrEqual(301);
     expect(took).toBeGreaterThanOrEqual(295);
     expect(took).toBeLessThan(400);
+  });
+
+  it("sets no timer for an invocation answered without waiting on anything, and still answers 504 for one that waits", async () => {
+    // A cold start's first timer costs a quarter of its first event: set only for a job still unfinished once the turn's microtasks are done.
+    const handler = wrap(
+      routes({
+        "GET /now": job({}, () => ({ body: "now" })),
+        "GET /never": job({}, () => new Promise<never>(() => {})),
+      }),
+      { log: false, safetyMargin: 0 },
+    );
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    try {
+      // A deadline earlier than any timer an earlier spec left set: without the deferral, it would need one.
+      const answered = await run(handler, eventFor("v2", { method: "GET", path: "/now" }), { getRemainingTimeInMillis: () => 50 });
+      const setForIt = timers.mock.calls.length;
+      const waited = await run(handler, eventFor("v2", { method: "GET", path: "/never" }), { getRemainingTimeInMillis: () => 50 });
+      expect([answered.statusCode, setForIt, waited.statusCode]).toEqual([200, 0, 504]);
+      expect(timers.mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it("keeps back at most a quarter of a short remaining time", async () => {

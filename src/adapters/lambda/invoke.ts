@@ -120,6 +120,10 @@ export class Invocation implements Platform {
     (this.#work ??= []).push(promise);
   }
 
+  afterTurn(run: () => void): void {
+    process.nextTick(run);
+  }
+
   /** Read when a line is written, not per invocation: the runtime sets it for each invocation, and the environment is slow to read. */
   get logFields(): Record<string, unknown> | undefined {
     return xrayLogFields();
