@@ -110,9 +110,29 @@ describe("a platform that runs work once the turn's microtasks are done (Node's 
     const before = created;
     const deferred = await app.send({}, { deadline: Date.now() + 1_000, afterTurn: process.nextTick });
     const afterDeferred = created;
+    // The rest of this spec runs in the same turn: let it end, so that the deferred check runs.
+    await new Promise((resolve) => setImmediate(resolve));
+    const heldAfterTurn = liveTimers();
+    const beforeImmediate = created;
     const immediate = await app.send({}, { deadline: Date.now() + 500 });
     expect([deferred.text, immediate.text]).toEqual(["done", "done"]);
-    expect([afterDeferred - before, created - afterDeferred]).toEqual([0, 1]);
+    expect([afterDeferred - before, heldAfterTurn, created - beforeImmediate]).toEqual([0, 0, 1]);
+  });
+
+  it("sets the timer for the call still waiting, not for one answered earlier in the same turn", async () => {
+    let release!: () => void;
+    const app = serve(
+      job({ name: (req) => req.path.slice(1) }, ({ name }) =>
+        name === "quick" ? { body: "quick" } : new Promise<JobResult>((resolve) => (release = () => resolve({ body: "slow" }))),
+      ),
+    );
+    const firedBefore = fired;
+    const slow = app.send({ path: "/slow" }, { deadline: Date.now() + 60_000, afterTurn: process.nextTick });
+    const quick = await app.send({ path: "/quick" }, { deadline: Date.now() + 10, afterTurn: process.nextTick });
+    await sleep(40);
+    const wakeups = fired - firedBefore;
+    release();
+    expect([quick.text, (await slow).text, wakeups]).toEqual(["quick", "slow", 0]);
   });
 
   it("sets the timer for a request still waiting after the turn: it holds the process and answers 504 at the deadline", async () => {
@@ -133,7 +153,10 @@ describe("a platform that runs work once the turn's microtasks are done (Node's 
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
-  it("sets one timer for the earliest of the requests still waiting, whatever order they came in", async () => {
+  it.each([
+    ["the late one first", ["late", "early"]],
+    ["the early one first", ["early", "late"]],
+  ])("sets one timer for the earliest of the requests still waiting (%s)", async (_order, order) => {
     let release!: () => void;
     const app = serve(
       job({ name: (req) => req.path.slice(1) }, ({ name }) =>
@@ -143,8 +166,9 @@ describe("a platform that runs work once the turn's microtasks are done (Node's 
       ),
     );
     const before = created;
-    const late = app.send({ path: "/late" }, { deadline: Date.now() + 60_000, afterTurn: process.nextTick });
-    const early = app.send({ path: "/early" }, { deadline: Date.now() + 30, afterTurn: process.nextTick });
+    const deadlineIn: Record<string, number> = { late: 60_000, early: 30 };
+    const sent = new Map(order.map((name) => [name, app.send({ path: `/${name}` }, { deadline: Date.now() + deadlineIn[name]!, afterTurn: process.nextTick })]));
+    const [late, early] = [sent.get("late")!, sent.get("early")!];
     expect((await early).status).toBe(504);
     // One timer for the early deadline, then one for the late, set when the early one expired.
     expect(created - before).toBe(2);
