@@ -33,7 +33,12 @@ declare module "autocannon" {
       /** Seconds the run took, to 0.01 s. */
       duration: number;
     }
+    /** The run: its result when awaited, and an event per response as it goes. */
+    interface Tracker extends PromiseLike<Result> {
+      /** `ms`: the response's time from its request, from `process.hrtime` (fractional). */
+      on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, ms: number) => void): this;
+    }
   }
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  function autocannon(options: autocannon.Options): autocannon.Tracker;
   export default autocannon;
 }

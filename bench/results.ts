@@ -59,7 +59,7 @@ function targets(run: Run): Target[] {
       list.push({
         measure: `Node ${name} p99, jobwrap ÷ Fastify`,
         target: "≤ 1.0×",
-        value: jobwrap[method].p99 / Math.max(fastify[method].p99, 1),
+        value: jobwrap[method].p99 / fastify[method].p99,
         bound: { max: 1 },
       });
     }
@@ -180,11 +180,11 @@ function nodeTable(results: Partial<Record<string, { post: RouteStats; get: Rout
   const rows = Object.entries(results).flatMap(([name, r]) => (r ? [[name, r] as const] : [])).map(([name, r]) => [
     name,
     fmt(r.post.rps),
-    fmt(r.post.p99),
+    fmt(r.post.p99, 2),
     fmt(r.post.cpuMicros),
     name === "jobwrap" ? "" : ratio(j.post.rps, r.post.rps),
     fmt(r.get.rps),
-    fmt(r.get.p99),
+    fmt(r.get.p99, 2),
     fmt(r.get.cpuMicros),
     name === "jobwrap" ? "" : ratio(j.get.rps, r.get.rps),
   ]);

@@ -1,7 +1,7 @@
 // The load generator, run in its own process on its own core: autocannon against one
 // route of one server, printing its summary as one JSON line.
 import autocannon from "autocannon";
-import { summaryOf } from "../load-result.js";
+import { responseTimes, summaryOf } from "../load-result.js";
 import { nthName } from "../names.js";
 
 export type { LoadResult } from "../load-result.js";
@@ -29,10 +29,11 @@ const request =
       }
     : { method: "GET" as const, path: "/user/alice", headers: spec.headers ?? {} };
 
-const result = await autocannon({
+const run = autocannon({
   url: spec.url,
   connections: spec.connections,
   duration: spec.seconds,
   requests: [request],
 });
-console.log(JSON.stringify(summaryOf(result)));
+const times = responseTimes(run);
+console.log(JSON.stringify(summaryOf(await run, times)));
