@@ -84,11 +84,13 @@ function sweep(): void {
 /**
  * How a platform's deadlines are timed: `own`, a timer for each entry, where a timer belongs to
  * the request that set it (Workers: a shared timer set while serving one request never fires for
- * another); else one shared timer, and `afterTurn`, where the platform has it (Node's
- * `process.nextTick`), runs a callback once the current turn's microtasks are done. The shared
- * timer is then set only then, and only for a call still unfinished: the first timer of a process
- * cost a quarter of a Lambda cold start's first event, and a call answered without waiting on
- * anything (an in-memory store, a validation failure) needs none.
+ * another); else one shared timer, set through `afterTurn` where the platform has it (Node's
+ * `process.nextTick`), and then only for a call still unfinished when it runs. Queued from a
+ * promise callback, as a Lambda runtime calls its handler, a tick runs once the microtasks queued
+ * so far are done: a call answered without waiting on anything (an in-memory store, a validation
+ * failure) sets no timer, and the first timer of a process cost a quarter of a Lambda cold start's
+ * first event. Queued from an event's own callback (a Node server's request), it runs before
+ * them, and the timer is set as it would be at once.
  */
 export type Timing = "own" | ((run: () => void) => void) | undefined;
 

@@ -131,8 +131,9 @@ export interface Platform {
    */
   ownTimers?: boolean | undefined;
   /**
-   * Runs a callback once the current turn's microtasks are done (Node's `process.nextTick`):
-   * the deadlines' shared timer is then set only for a call unfinished by then (`deadlines.ts`).
+   * Runs a callback before the process goes back to its event loop (Node's `process.nextTick`;
+   * after the microtasks queued so far when called from a promise callback): the deadlines'
+   * shared timer is then set only for a call unfinished by then (`deadlines.ts`).
    */
   afterTurn?: ((run: () => void) => void) | undefined;
   /** Extra fields on every log line of the request (a trace id, say). */

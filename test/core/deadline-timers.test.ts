@@ -103,7 +103,7 @@ describe("the deadline timer and the life of the process", () => {
   });
 });
 
-describe("a platform that runs work once the turn's microtasks are done (Node's process.nextTick)", () => {
+describe("a platform that runs work after the microtasks queued so far (Node's process.nextTick, from a promise callback, as a Lambda runtime calls its handler)", () => {
   // A deadline a second away: earlier than any timer the specs above left set, so each request here needs one.
   it("sets no timer for a request answered within the turn, where the timer is set at once otherwise", async () => {
     const app = serve(job({}, async () => ({ body: "done" })));
