@@ -7,6 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort } from "./ports.js";
 
@@ -59,6 +60,33 @@ export async function startFirestoreEmulator(): Promise<FirestoreEmulator> {
       const exited = once(child, "exit");
       process.kill(-child.pid!, "SIGTERM");
       await exited;
+      // gcloud is a wrapper: it may exit while the emulator's JVM (same process group) still
+      // answers on the port. Stopped means the port refuses; the group is killed if it will not.
+      const deadline = Date.now() + 10_000;
+      while (await accepting(host)) {
+        if (Date.now() > deadline) {
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+          } catch {
+            // the group is gone between the probe and the kill
+          }
+          if (Date.now() > deadline + 5_000) throw new Error(`the Firestore emulator still answers on ${host}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
   };
+}
+
+/** Whether something accepts TCP connections at host:port. */
+function accepting(host: string): Promise<boolean> {
+  const [address, port] = host.split(":") as [string, string];
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), address);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
