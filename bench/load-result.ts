@@ -1,4 +1,5 @@
-// What a load generator prints: autocannon's result, summarised as one JSON line.
+// What a load generator prints as one JSON line (wrk's for the Node servers, bench/node/load.ts), and
+// autocannon's result summarised the same way (the big-body and steady-state parts).
 import type autocannon from "autocannon";
 
 export interface LoadResult {

@@ -196,11 +196,11 @@ function nodeSection(run: NonNullable<Run["node"]>): string {
   return `## Node HTTP
 
 ${settings.rounds} round(s), contestants in a rotating order; in each, a fresh server process is checked, warmed with
-${settings.warmSeconds} s of load on each route, then loaded for ${settings.seconds} s per route by autocannon (${settings.connections} connections,
-its own process). POST sends a new name each time (a taken name answers 409); GET reads \`/user/alice\`.
-Medians over rounds. "p99 ms" is the 99th percentile of the 2xx responses' own times, to the microsecond
-(autocannon's histogram keeps whole milliseconds). "CPU µs" is the server process's CPU time per request (from /proc): it moves less than req/s
-when other work shares the machine. jobwrap runs \`serve(api, { log: false })\`: its per-request access log is off
+${settings.warmSeconds} s of load on each route, then loaded for ${settings.seconds} s per route by wrk (one thread, ${settings.connections} connections,
+on the other core; \`bench/node/load.ts\`), which keeps the server's core busy. POST sends a new name each time (a taken name
+answers 409); GET reads \`/user/alice\`. Medians over rounds. "p99 ms" is wrk's 99th percentile of response times (to the
+microsecond), at that full load. "CPU µs" is the server process's CPU time per request (from /proc): it moves less than
+req/s when other work shares the machine. jobwrap runs \`serve(api, { log: false })\`: its per-request access log is off
 because no peer writes one. The users example has CORS and compression (on by default in \`serve\`) configured, and
 the load triggers neither (no \`Origin\`, answers below the threshold); \`jobwrap-bare\` is the same routes with neither
 configured, so jobwrap ÷ it is their cost when unused; \`jobwrap-triggered\` puts both to work on every request

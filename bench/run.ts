@@ -23,7 +23,7 @@ const wanted = (part: string) => (only ? only.has(part) : !(quick && part === "n
 // A quick run (under 90 s on a quiet machine) prints the same targets from few, short samples of the
 // contestants some target divides by; the others, and node-postgres (no target), are full-run only.
 const nodeSettings: NodeSettings = quick
-  ? { rounds: 1, warmSeconds: 0.5, seconds: 1, connections: 10 }
+  ? { rounds: 1, warmSeconds: 1, seconds: 1, connections: 10 }
   : { rounds: 3, warmSeconds: 2, seconds: 5, connections: 10 };
 const lambdaSettings: LambdaSettings = quick
   ? { rounds: 1, warmEvents: 1_000, milliseconds: 150, coldSpawns: 5 }

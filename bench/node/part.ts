@@ -1,4 +1,4 @@
-// Node HTTP: each server on one core, autocannon on the other, rounds alternating.
+// Node HTTP: each server on one core, wrk (bench/node/load.ts) on the other, rounds alternating.
 import { bundleProgram } from "../build.js";
 import { checkService, overHttp } from "../check.js";
 import { canPin, runJson, startServer } from "../processes.js";
@@ -15,6 +15,7 @@ export type NodeContestant = (typeof nodeContestants)[number];
 
 export interface NodeSettings {
   rounds: number;
+  /** Whole seconds (wrk's unit). */
   warmSeconds: number;
   seconds: number;
   connections: number;
