@@ -196,7 +196,7 @@ function nodeSection(run: NonNullable<Run["node"]>): string {
   return `## Node HTTP
 
 ${settings.rounds} round(s), contestants in a rotating order; in each, a fresh server process is checked, warmed with
-${settings.warmSeconds} s of load on each route, then loaded for ${settings.seconds} s per route by wrk (one thread, ${settings.connections} connections,
+${settings.warmSeconds} s of POSTs and GETs in turn, then loaded for ${settings.seconds} s per route by wrk (one thread, ${settings.connections} connections,
 on the other core; \`bench/node/load.ts\`), which keeps the server's core busy. POST sends a new name each time (a taken name
 answers 409); GET reads \`/user/alice\`. Medians over rounds. "p99 ms" is wrk's 99th percentile of response times (to the
 microsecond), at that full load. "CPU µs" is the server process's CPU time per request (from /proc): it moves less than

@@ -24,7 +24,7 @@ const wanted = (part: string) => (only ? only.has(part) : !(quick && part === "n
 // contestants some target divides by; the others, and node-postgres (no target), are full-run only.
 const nodeSettings: NodeSettings = quick
   ? { rounds: 1, warmSeconds: 1, seconds: 1, connections: 10 }
-  : { rounds: 3, warmSeconds: 2, seconds: 5, connections: 10 };
+  : { rounds: 3, warmSeconds: 4, seconds: 5, connections: 10 };
 const lambdaSettings: LambdaSettings = quick
   ? { rounds: 1, warmEvents: 1_000, milliseconds: 150, coldSpawns: 5 }
   : { rounds: 3, warmEvents: 10_000, milliseconds: 1_000, coldSpawns: 41 };

@@ -11,7 +11,8 @@ export type { LoadResult } from "../load-result.js";
 
 export interface LoadSpec {
   url: string;
-  route: "post" | "get";
+  /** `both`: POSTs and GETs in turn, to warm a server up. */
+  route: "post" | "get" | "both";
   seconds: number;
   connections: number;
   /** Distinguishes the names this run posts from any posted before to the same server. */
@@ -33,7 +34,7 @@ function wrkLoad(spec: LoadSpec): LoadResult {
   if (!Number.isInteger(spec.seconds) || spec.seconds < 1) throw new Error(`wrk runs whole seconds, not ${spec.seconds}`);
   const args = ["-t1", `-c${spec.connections}`, `-d${spec.seconds}s`, "-s", `${root}bench/node/wrk.lua`];
   for (const [name, value] of Object.entries(spec.headers ?? {})) args.push("-H", `${name}: ${value}`);
-  args.push(`${spec.url}${spec.route === "post" ? "/user" : "/user/alice"}`);
+  args.push(`${spec.url}${spec.route === "get" ? "/user/alice" : "/user"}`);
   const run = spawnSync("wrk", args, { encoding: "utf8", env: { ...process.env, WRK_ROUTE: spec.route, WRK_PREFIX: spec.prefix } });
   if (run.error) throw new Error(`wrk could not run (${run.error.message}): \`npm run bench\` installs it (scripts/test-setup.sh --bench)`);
   const line = run.stdout.trim().split("\n").pop() ?? "";

@@ -15,7 +15,7 @@ export type NodeContestant = (typeof nodeContestants)[number];
 
 export interface NodeSettings {
   rounds: number;
-  /** Whole seconds (wrk's unit). */
+  /** Of POSTs and GETs in turn before anything is timed; whole seconds (wrk's unit), as `seconds`. */
   warmSeconds: number;
   seconds: number;
   connections: number;
@@ -77,8 +77,7 @@ export async function measureServers(
         await checkService(`${label} ${name}`, overHttp(server.url));
         const base = { url: server.url, connections: settings.connections, headers: loadHeaders[name as NodeContestant] };
         // Warm the JIT on both routes before anything is timed.
-        await load(loader, { ...base, route: "post", seconds: settings.warmSeconds, prefix: "w" });
-        await load(loader, { ...base, route: "get", seconds: settings.warmSeconds, prefix: "w" });
+        await load(loader, { ...base, route: "both", seconds: settings.warmSeconds, prefix: "w" });
         const measure = async (spec: LoadSpec): Promise<Sample> => {
           const before = server.cpuSeconds();
           const result = await load(loader, spec);

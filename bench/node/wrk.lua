@@ -1,23 +1,41 @@
--- wrk's script for the Node servers' load (bench/node/load.ts). With WRK_ROUTE=post, each request
--- is POST /user with a new name (WRK_PREFIX and seven letters, as bench/names.ts's nthName makes
--- them: a taken name answers 409); else the URL's GET. At the end, one JSON line for load.ts.
-if os.getenv("WRK_ROUTE") == "post" then
-  local prefix = os.getenv("WRK_PREFIX") or ""
-  local n = 0
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  local function nth(i)
-    local letters = ""
-    for _ = 1, 7 do
-      letters = string.char(97 + i % 26) .. letters
-      i = math.floor(i / 26)
-    end
-    return prefix .. letters
+-- wrk's script for the Node servers' load (bench/node/load.ts). WRK_ROUTE=post: each request is
+-- POST /user with a new name (WRK_PREFIX and seven letters, as bench/names.ts's nthName makes
+-- them: a taken name answers 409); get: the URL's GET, as wrk sends it without a script; both:
+-- the two in turn, to warm a server up. At the end, one JSON line for load.ts.
+local route = os.getenv("WRK_ROUTE")
+local prefix = os.getenv("WRK_PREFIX") or ""
+local n = 0
+local postHeaders
+
+local function nth(i)
+  local letters = ""
+  for _ = 1, 7 do
+    letters = string.char(97 + i % 26) .. letters
+    i = math.floor(i / 26)
   end
+  return prefix .. letters
+end
+
+local function post()
+  local body = '{"name":"' .. nth(n) .. '"}'
+  n = n + 1
+  return wrk.format("POST", "/user", postHeaders, body)
+end
+
+init = function()
+  -- wrk.headers holds the -H headers by now.
+  postHeaders = { ["Content-Type"] = "application/json" }
+  for name, value in pairs(wrk.headers) do postHeaders[name] = value end
+end
+
+if route == "post" then
+  request = post
+elseif route == "both" then
+  local turn = 0
   request = function()
-    local body = '{"name":"' .. nth(n) .. '"}'
-    n = n + 1
-    return wrk.format(nil, nil, nil, body)
+    turn = turn + 1
+    if turn % 2 == 0 then return wrk.format("GET", "/user/alice") end
+    return post()
   end
 end
 
