@@ -6,7 +6,8 @@
 #
 # Where a package is missing and cannot be installed here (not root nor passwordless sudo, no
 # apt-get, or the install fails), this stops with the command that installs it, unless
-# JOBWRAP_SKIP_SYSTEM_SUITES=1, which leaves out the suites that need it (they show as skipped).
+# JOBWRAP_SKIP_SYSTEM_SUITES=1, which leaves out the suites that need it (they show as skipped);
+# the bench has no such way out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=false name=test-setup

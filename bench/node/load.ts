@@ -1,6 +1,6 @@
 // The load generator of the Node servers, run by its parent pinned to its own core: wrk (C, one
 // thread) against one route of one server, printing its summary as one JSON line. wrk costs its
-// core ~20 µs a request; autocannon, used before, cost 35–46 µs and ran at ~93% of its core, so
+// core ~20 µs a request; autocannon, used before, cost 35–48 µs and ran at 86–96% of its core, so
 // the load generator, paying more for a longer answer, was as much what the req/s measured as
 // the server (bench/FINDINGS.md, "The load generator"). With wrk the server is the one saturated.
 import { spawnSync } from "node:child_process";
