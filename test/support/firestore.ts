@@ -62,20 +62,25 @@ export async function startFirestoreEmulator(): Promise<FirestoreEmulator> {
       await exited;
       // gcloud is a wrapper: it may exit while the emulator's JVM (same process group) still
       // answers on the port. Stopped means the port refuses; the group is killed if it will not.
-      const deadline = Date.now() + 10_000;
-      while (await accepting(host)) {
-        if (Date.now() > deadline) {
-          try {
-            process.kill(-child.pid!, "SIGKILL");
-          } catch {
-            // the group is gone between the probe and the kill
-          }
-          if (Date.now() > deadline + 5_000) throw new Error(`the Firestore emulator still answers on ${host}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      if (await refusedWithin(host, 10_000)) return;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // the group is gone between the probe and the kill
       }
+      if (!(await refusedWithin(host, 5_000))) throw new Error(`the Firestore emulator still answers on ${host}`);
     },
   };
+}
+
+/** Whether host:port refuses TCP connections within `ms`, probed every 50 ms. */
+async function refusedWithin(host: string, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (await accepting(host)) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
 }
 
 /** Whether something accepts TCP connections at host:port. */
