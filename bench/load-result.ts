@@ -1,5 +1,5 @@
 // What a load generator prints as one JSON line (wrk's for the Node servers, bench/node/load.ts), and
-// autocannon's result summarised the same way (the big-body and steady-state parts).
+// autocannon's result summarised the same way (the big-body part, bench/bodies/load.ts).
 import type autocannon from "autocannon";
 
 export interface LoadResult {
